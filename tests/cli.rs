@@ -1,1 +1,361 @@
+//! End-to-end tests of the `costintent` binary: what a user types, what they
+//! see, and the exit codes they script against.
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn costintent(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_costintent"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    assert!(out.status.success(), "exit {:?}\nstderr:\n{}", out.status.code(), stderr(out));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn scenario_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "the bundled scenarios are all there: {files:?}");
+    files
+}
+
+#[test]
+fn every_bundled_scenario_passes_check() {
+    for file in scenario_files() {
+        let out = costintent(&["check", file.to_str().expect("utf-8 path")]);
+        assert_eq!(out.status.code(), Some(0), "{}:\n{}", file.display(), stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains(": ok"), "{text}");
+        assert!(text.contains("source:"), "check shows each price's source:\n{text}");
+    }
+}
+
+#[test]
+fn bad_inputs_exit_2_with_a_located_message() {
+    // (fixture, what the message must mention, line:column it must point at)
+    let cases = [
+        ("misspelled-key.toml", "turns", ":14:1"),
+        ("misspelled-model.toml", "anthropic/claude-sonnet-4-5", ":9:9"),
+        ("rate-out-of-range.toml", "rate", ":16:21"),
+        ("p90-below-median.toml", "p90", ":14:"),
+        ("negative-count.toml", "requests", ":13:12"),
+        ("malformed.toml", "malformed.toml:", ":9:"),
+        ("unknown-dist.toml", "lognormal", ":14:"),
+    ];
+    for (file, mention, location) in cases {
+        let path = format!("tests/fixtures/bad/{file}");
+        let out = costintent(&["check", &path]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{file}:\n{err}");
+        assert!(err.contains(mention), "{file} should mention {mention}:\n{err}");
+        assert!(err.contains(&format!("{path}{location}")), "{file} should point at {location}:\n{err}");
+        assert!(!err.contains("panicked"), "{file}:\n{err}");
+        // `run` validates the same way before simulating anything.
+        let run = costintent(&["run", &path, "--trials", "10"]);
+        assert_eq!(run.status.code(), Some(2), "run {file}:\n{}", stderr(&run));
+    }
+}
+
+#[test]
+fn all_errors_of_a_file_are_reported_together() {
+    let out = costintent(&["check", "tests/fixtures/bad/several-errors.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for mention in ["requests", "p90", "rate", "colour"] {
+        assert!(err.contains(mention), "should mention {mention}:\n{err}");
+    }
+    assert!(err.contains("4 errors"), "{err}");
+}
+
+#[test]
+fn a_missing_file_exits_2_with_a_hint() {
+    let out = costintent(&["check", "no/such/scenario.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("costintent init"), "{}", stderr(&out));
+}
+
+#[test]
+fn catalog_show_gives_list_prices_with_sources() {
+    let v = json(&costintent(&[
+        "catalog",
+        "show",
+        "anthropic/claude-sonnet-4-5",
+        "--date",
+        "2026-11-01",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["model"], "anthropic/claude-sonnet-4-5");
+    let prices = v["prices"].as_array().expect("prices array");
+    let find = |unit: &str| {
+        prices
+            .iter()
+            .find(|p| p["unit"] == unit && p.get("variant").is_none_or(Value::is_null))
+            .unwrap_or_else(|| panic!("no {unit} price in {v}"))
+    };
+    assert_eq!(find("input_token")["usd"], 3.0);
+    assert_eq!(find("output_token")["usd"], 15.0);
+    for p in prices {
+        assert!(p["source"].as_str().is_some_and(|s| !s.is_empty()), "{p}");
+        assert!(p["valid_from"].is_string(), "{p}");
+    }
+}
+
+#[test]
+fn catalog_show_of_an_unknown_model_suggests_the_nearest() {
+    let out = costintent(&["catalog", "show", "anthropic/claude-sonet-4-5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("anthropic/claude-sonnet-4-5"), "{}", stderr(&out));
+}
+
+#[test]
+fn fixed_inputs_give_exact_dollars_at_every_percentile() {
+    let v = json(&costintent(&["run", "tests/fixtures/exact-a.toml", "--format", "json"]));
+    for key in ["mean", "min", "p50", "p90", "p95", "p99", "max"] {
+        assert_eq!(v["total"][key], 2.0, "{key} in {}", v["total"]);
+    }
+    assert_eq!(v["total"]["sd"], 0.0);
+}
+
+#[test]
+fn json_report_has_the_fixed_schema() {
+    let v = json(&costintent(&[
+        "run",
+        "scenarios/coding-agent.toml",
+        "--trials",
+        "400",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["schema"], "costintent.report/v1");
+    assert_eq!(v["trials"], 400);
+    assert_eq!(v["seed"], 42);
+    assert_eq!(v["currency"], "USD");
+    assert_eq!(v["period"], "30d");
+    for key in ["mean", "mean_stderr", "sd", "min", "p50", "p90", "p95", "p99", "max"] {
+        assert!(v["total"][key].is_number(), "total.{key}");
+    }
+    assert_eq!(v["budget"]["amount"], 2500.0);
+    let ci = v["budget"]["p_exceed_ci"].as_array().expect("interval");
+    assert_eq!(ci.len(), 2);
+    let w = &v["workloads"][0];
+    assert_eq!(w["name"], "agent");
+    assert_eq!(w["kind"], "agent");
+    assert_eq!(w["model"], "anthropic/claude-sonnet-4-6");
+    for key in ["mean", "p50", "p90", "p99"] {
+        assert!(w["spend"][key].is_number(), "spend.{key}");
+    }
+    for key in ["waste", "attempts", "lost_requests"] {
+        assert!(w[key]["mean"].is_number(), "{key}.mean");
+    }
+    for key in ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"] {
+        assert!(w["units"][key].as_f64().is_some_and(|x| x > 0.0), "units.{key} in {}", w["units"]);
+    }
+    assert!(w["units"].get("images").is_none(), "only units the workload uses");
+}
+
+#[test]
+fn json_is_byte_identical_on_any_thread_count() {
+    let run = |threads: &str, seed: &str| {
+        let out = costintent(&[
+            "run",
+            "scenarios/mixed.toml",
+            "--trials",
+            "600",
+            "--seed",
+            seed,
+            "--threads",
+            threads,
+            "--format",
+            "json",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        out.stdout
+    };
+    let one = run("1", "9");
+    assert_eq!(one, run("2", "9"));
+    assert_eq!(one, run("7", "9"));
+    assert_ne!(one, run("2", "10"), "a different seed gives different draws");
+}
+
+#[test]
+fn budget_flags_override_and_gate() {
+    let v = json(&costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--budget",
+        "1.5",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["budget"]["amount"], 1.5);
+    assert_eq!(v["budget"]["p_exceed"], 1.0);
+    let gate = costintent(&["run", "tests/fixtures/exact-a.toml", "--budget", "1.5", "--fail-over-budget"]);
+    assert_eq!(gate.status.code(), Some(3), "{}", stderr(&gate));
+    let pass = costintent(&["run", "tests/fixtures/exact-a.toml", "--budget", "2.5", "--fail-over-budget"]);
+    assert_eq!(pass.status.code(), Some(0), "{}", stderr(&pass));
+}
+
+#[test]
+fn table_output_is_readable_and_plain_without_a_terminal() {
+    let out = costintent(&["run", "scenarios/image-feature.toml", "--trials", "300"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in ["p50", "p90", "p99", "thumbnails", "hero-images", "$"] {
+        assert!(text.contains(needle), "{needle} in\n{text}");
+    }
+    assert!(!text.contains('\u{1b}'), "no ANSI colour when stdout is not a terminal");
+}
+
+#[test]
+fn init_writes_a_scenario_that_passes_check_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for template in ["agent", "image", "video", "voice", "mixed"] {
+        let path = dir.path().join(format!("{template}.toml"));
+        let p = path.to_str().expect("utf-8");
+        let out = costintent(&["init", "--template", template, p]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let check = costintent(&["check", p]);
+        assert_eq!(check.status.code(), Some(0), "{template}: {}", stderr(&check));
+        let again = costintent(&["init", "--template", template, p]);
+        assert_eq!(again.status.code(), Some(2), "refuses to overwrite");
+        assert!(stderr(&again).contains("--force"));
+        assert!(costintent(&["init", "--template", template, "--force", p]).status.success());
+    }
+}
+
+#[test]
+fn compare_of_a_scenario_with_itself_is_zero_in_every_trial() {
+    let v = json(&costintent(&[
+        "compare",
+        "scenarios/coding-agent.toml",
+        "scenarios/coding-agent.toml",
+        "--trials",
+        "300",
+        "--format",
+        "json",
+    ]));
+    let diff = &v["differences"][0];
+    for key in ["mean", "p50", "p90", "min", "max"] {
+        assert_eq!(diff["difference"][key], 0.0, "{key} in {diff}");
+    }
+}
+
+#[test]
+fn compare_of_two_priced_models_gives_the_price_ratio() {
+    let v = json(&costintent(&[
+        "compare",
+        "tests/fixtures/exact-a.toml",
+        "tests/fixtures/exact-b.toml",
+        "--format",
+        "json",
+    ]));
+    let a = v["runs"][0]["total"]["p50"].as_f64().expect("number");
+    let b = v["runs"][1]["total"]["p50"].as_f64().expect("number");
+    assert_eq!(a, 2.0);
+    assert_eq!(b, 6.0);
+    assert_eq!(b / a, 3.0);
+    assert_eq!(v["differences"][0]["share_cheaper"], 0.0);
+}
+
+#[test]
+fn run_out_writes_every_report_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("report");
+    let out = costintent(&[
+        "run",
+        "scenarios/video-product.toml",
+        "--trials",
+        "300",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in [
+        "report.md",
+        "report.html",
+        "summary.json",
+        "trials.csv",
+        "histogram.svg",
+        "histogram.png",
+        "exceedance.svg",
+        "exceedance.png",
+        "breakdown.svg",
+        "breakdown.png",
+    ] {
+        let meta = std::fs::metadata(out_dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(meta.len() > 0, "{name} is empty");
+    }
+    let csv = std::fs::read_to_string(out_dir.join("trials.csv")).expect("csv");
+    assert_eq!(csv.lines().count(), 301, "a header and one row per trial");
+    let html = std::fs::read_to_string(out_dir.join("report.html")).expect("html");
+    assert!(html.contains("<svg"), "charts are inline");
+    assert!(!html.contains("http://") && !html.contains("https://") || !html.contains("<script src"));
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).expect("json"))
+            .expect("valid json");
+    assert_eq!(summary["schema"], "costintent.report/v1");
+    // No temporary files are left behind by the atomic writes.
+    for entry in std::fs::read_dir(&out_dir).expect("dir") {
+        let name = entry.expect("entry").file_name();
+        assert!(!name.to_string_lossy().starts_with(".costintent-"), "{name:?}");
+    }
+}
+
+#[test]
+fn plan_expected_cost_matches_run_on_the_same_volume() {
+    let plan = json(&costintent(&[
+        "plan",
+        "scenarios/small-prepaid-test.toml",
+        "--steps",
+        "100",
+        "--format",
+        "json",
+    ]));
+    let run = json(&costintent(&["run", "scenarios/small-prepaid-test.toml", "--format", "json"]));
+    let step = &plan["steps"][0];
+    assert_eq!(step["percent"], 100.0);
+    assert_eq!(step["expected_spend"], run["total"]["mean"], "{step}");
+    assert_eq!(step["p90_spend"], run["total"]["p90"], "{step}");
+}
+
+#[test]
+fn vary_runs_one_scenario_per_value() {
+    let v = json(&costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--vary",
+        "chat.output=500,1500",
+        "--format",
+        "json",
+    ]));
+    let runs = v["runs"].as_array().expect("one run per value");
+    assert_eq!(runs.len(), 2);
+    // 1000 × (1000 × $1 + 1500 × $2) / 1M = $4.
+    assert_eq!(runs[0]["total"]["p50"], 2.0);
+    assert_eq!(runs[1]["total"]["p50"], 4.0);
+}

@@ -1,1 +1,69 @@
-// stub
+//! Statistics and renderers for costintent.
+//!
+//! The engine hands over per-trial columns ([`Outcomes`]); this crate turns
+//! them into a [`Report`] (exact percentiles with Monte Carlo confidence
+//! intervals, the chance of exceeding the budget, where the money and the
+//! waste go, the assumptions and prices behind it) and renders that report
+//! as a terminal table, Markdown, self-contained HTML, JSON, CSV or Parquet.
+//! [`Comparison`] does the same for several runs that share their random
+//! numbers.
+//!
+//! Renderers return strings or bytes and never write files, read the
+//! environment or look at the terminal: colour and chart links are passed
+//! in, and the CLI decides where output goes. Nothing here depends on the
+//! thread count of the run, so output is byte-identical however the trials
+//! were computed.
+//!
+//! ```no_run
+//! # fn demo(scenario: &costintent_scenario::Scenario, outcomes: &costintent_sim::Outcomes)
+//! # -> Result<(), Box<dyn std::error::Error>> {
+//! use costintent_report::charts::ChartFormat;
+//! use costintent_report::{Report, ReportCharts, RunInfo};
+//!
+//! let info = RunInfo { trials: outcomes.trials() as u64, seed: 42, scale: 1.0, budget: None };
+//! let report = Report::build(scenario, outcomes, &info)?;
+//! let json = serde_json::to_string_pretty(&report.to_json())?;
+//! let table = report.render_table(false);
+//! let charts = report.charts(outcomes)?;
+//! // The CLI writes `charts.files(ChartFormat::Svg)` next to report.md.
+//! let markdown = report.render_markdown(&ReportCharts::links(ChartFormat::Svg));
+//! let html = report.render_html(&charts.svgs());
+//! # let _ = (json, table, markdown, html);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Outcomes`]: costintent_sim::Outcomes
+
+mod breakdown;
+pub mod charts;
+pub mod compare;
+mod csv;
+mod describe;
+mod document;
+mod error;
+pub mod format;
+mod html;
+mod json;
+mod markdown;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod report;
+mod report_charts;
+pub mod stats;
+mod table;
+
+pub use breakdown::{BreakdownItem, BreakdownLine};
+pub use compare::{COMPARE_SCHEMA, CompareInfo, Comparison, Difference, Run, RunStats};
+pub use csv::trials_csv;
+pub use describe::{Assumption, WorkloadAssumptions};
+pub use document::{ChartLinks, ChartSvgs};
+pub use error::ReportError;
+pub use json::{REPORT_SCHEMA, money as json_money};
+#[cfg(feature = "parquet")]
+pub use parquet::trials_parquet;
+pub use report::{
+    BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats, WasteStats,
+    WorkloadStats,
+};
+pub use report_charts::ReportCharts;

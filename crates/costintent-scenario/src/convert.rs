@@ -257,6 +257,44 @@ impl Sampler {
     }
 }
 
+impl Sampler {
+    /// The `p`-quantile (the smallest x with P(X ≤ x) ≥ p for counts).
+    pub fn quantile(&self, p: f64) -> f64 {
+        use statrs::distribution::{Beta, Gamma, NegativeBinomial};
+        let p = p.clamp(0.0, 1.0);
+        match self {
+            Self::Const(x) => *x,
+            Self::Poisson { mean } => {
+                if *mean == 0.0 {
+                    return 0.0;
+                }
+                Poisson::new(*mean).map_or(f64::NAN, |d| d.inverse_cdf(p) as f64)
+            }
+            Self::NegBin { r, mean } => {
+                NegativeBinomial::new(*r, r / (r + mean)).map_or(f64::NAN, |d| d.inverse_cdf(p) as f64)
+            }
+            Self::Geometric { p: q } => {
+                if *q >= 1.0 {
+                    return 1.0;
+                }
+                // Smallest k ≥ 1 with 1 − (1 − q)^k ≥ p.
+                ((1.0 - p).ln() / (1.0 - q).ln()).ceil().max(1.0)
+            }
+            Self::LogNormal { mu, sigma } => (mu + sigma * normal_quantile(p)).exp(),
+            Self::Normal { mean, sd } => mean + sd * normal_quantile(p),
+            Self::Uniform { min, max } => min + (max - min) * p,
+            Self::Gamma { shape, scale } => {
+                Gamma::new(*shape, 1.0 / scale).map_or(f64::NAN, |d| d.inverse_cdf(p))
+            }
+            Self::Beta { a, b } => Beta::new(*a, *b).map_or(f64::NAN, |d| d.inverse_cdf(p)),
+            Self::Choice(c) => {
+                let i = c.cumulative.iter().position(|&cum| cum >= p).unwrap_or(c.values.len() - 1);
+                c.values.get(i).copied().unwrap_or(f64::NAN)
+            }
+        }
+    }
+}
+
 fn finite(key: &'static str, x: f64) -> Result<f64, ParamError> {
     if x.is_finite() {
         Ok(x)
@@ -421,6 +459,8 @@ pub fn normal_quantile(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Choice;
+    use std::sync::Arc;
     use statrs::distribution::{Beta, Gamma, LogNormal, NegativeBinomial};
     use statrs::statistics::{DiscreteDistribution as _, Distribution as _};
 
@@ -521,6 +561,28 @@ mod tests {
         assert_eq!(r.sampler, Sampler::LogNormal { mu: 100f64.ln(), sigma: 0.0 });
         let ok = d.resolve(&mut |_| (400.0, false));
         assert!(!ok.clamped);
+    }
+
+    #[test]
+    fn sampler_quantiles_invert_the_cdf() {
+        let (mu, sigma) = lognormal_from_median_p90(45.0, 70.0).expect("valid");
+        let ln = Sampler::LogNormal { mu, sigma };
+        assert!(close(ln.quantile(0.5), 45.0, 1e-12));
+        assert!(close(ln.quantile(0.9), 70.0, 1e-12));
+        assert!(close(Sampler::Uniform { min: 2.0, max: 4.0 }.quantile(0.25), 2.5, 1e-12));
+        // Geometric(p = 0.5) on 1, 2, …: P(X ≤ 1) = 0.5, P(X ≤ 2) = 0.75.
+        let g = Sampler::Geometric { p: 0.5 };
+        assert_eq!(g.quantile(0.5), 1.0);
+        assert_eq!(g.quantile(0.6), 2.0);
+        assert_eq!(g.quantile(0.75), 2.0);
+        // Poisson(3): P(X ≤ 4) = 0.815, P(X ≤ 5) = 0.916.
+        assert_eq!(Sampler::Poisson { mean: 3.0 }.quantile(0.9), 5.0);
+        let (a, b) = beta_from_mean_sd(0.02, 0.01).expect("valid");
+        let beta = Sampler::Beta { a, b };
+        assert!(beta.quantile(0.1) < 0.02 && 0.02 < beta.quantile(0.9));
+        let choice = Sampler::Choice(Arc::new(Choice { values: vec![4.0, 8.0], cumulative: vec![0.25, 1.0] }));
+        assert_eq!(choice.quantile(0.2), 4.0);
+        assert_eq!(choice.quantile(0.3), 8.0);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod diagnostics;
 pub mod model;
 mod parse;
 pub mod prices;
+mod uncertain;
 
 use std::path::Path;
 
@@ -33,6 +34,7 @@ pub use date::Date;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use model::*;
 pub use prices::*;
+pub use uncertain::UncertainParameter;
 
 /// What loading a scenario needs besides the text.
 #[derive(Clone, Copy, Debug)]

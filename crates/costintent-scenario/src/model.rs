@@ -68,6 +68,10 @@ pub struct Workload {
 
 /// The workload kinds of the scenario format.
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a scenario holds a handful of workloads; boxing would only add indirection"
+)]
 pub enum WorkloadKind {
     /// Independent API calls.
     Requests(RequestsSpec),

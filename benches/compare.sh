@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Whole-run benchmark: costintent against the hand-written numpy peer on the
+# reference workload, in the same run on the same machine.
+#
+#   bash benches/compare.sh [TRIALS] [PEER_DIR]
+#
+# TRIALS defaults to 100000; PEER_DIR defaults to ../shared/bench (it must hold
+# peer_numpy.py). Needs python3; numpy is installed into target/bench-venv.
+# Prints trials/s for both (costintent on 1 and 2 threads), the ratio, and a
+# check that mean, p50, p90 and p99 agree within Monte Carlo error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+trials=${1:-100000}
+peer_dir=${2:-../shared/bench}
+peer="$peer_dir/peer_numpy.py"
+[ -f "$peer" ] || { echo "error: $peer not found (pass the folder holding peer_numpy.py)" >&2; exit 2; }
+
+venv=target/bench-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet numpy
+fi
+
+cargo build --release --quiet -p costintent
+bin=target/release/costintent
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+run_ours() { # threads outdir
+  local t0 t1
+  t0=$(now)
+  "$bin" run benches/reference.toml --trials "$trials" --seed 1 --threads "$1" --quiet --format json > "$2.json"
+  t1=$(now)
+  echo "$t0 $t1"
+}
+
+echo "reference workload, $trials trials"
+# numpy: its own timer covers the simulation only; we also time the whole process.
+# OPENBLAS_* variables slow numpy on some processors here and do not affect
+# this workload's results; unset them for this command alone.
+t0=$(now)
+np_line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$venv/bin/python" "$peer" "$trials" 1 --dump "$work/numpy.f64")
+t1=$(now)
+echo "numpy peer:      $np_line"
+np_wall=$(echo "$t1 - $t0" | bc -l)
+
+read -r a b < <(run_ours 1 "$work/ours1")
+ours1=$(echo "$b - $a" | bc -l)
+read -r a b < <(run_ours 2 "$work/ours2")
+ours2=$(echo "$b - $a" | bc -l)
+"$bin" run benches/reference.toml --trials "$trials" --seed 1 --threads 2 --quiet --format json --out "$work/out" > /dev/null
+
+"$venv/bin/python" benches/compare_stats.py \
+  --trials "$trials" --numpy-line "$np_line" --numpy-wall "$np_wall" \
+  --ours1 "$ours1" --ours2 "$ours2" \
+  --ours-csv "$work/out/trials.csv" --numpy-dump "$work/numpy.f64"

@@ -1,0 +1,201 @@
+//! The invariants every catalog entry keeps, whether it comes from the
+//! embedded files, a user's file or an import: priced, non-negative, dated
+//! consistently and never two prices for the same thing on the same day.
+
+use super::entry::{ModelEntry, Status, Validity};
+use super::unit::Unit;
+
+/// The part of an entry a problem is about, so the file reader can point
+/// at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Locus {
+    /// The model as a whole.
+    Model,
+    /// `prices[i]`.
+    Line(usize),
+    /// `long_context[i]`.
+    LongContext(usize),
+    /// `batch[i]`.
+    Batch(usize),
+}
+
+/// A broken invariant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Invalid {
+    /// Where.
+    pub(crate) locus: Locus,
+    /// What, as a full sentence fragment.
+    pub(crate) message: String,
+}
+
+fn invalid(locus: Locus, message: impl Into<String>) -> Invalid {
+    Invalid { locus, message: message.into() }
+}
+
+/// Checks one entry; the first problem found is returned.
+pub(crate) fn validate(entry: &ModelEntry) -> Result<(), Invalid> {
+    check_id(&entry.id)?;
+    if entry.lines.is_empty() {
+        return Err(invalid(Locus::Model, format!("model `{}` has no prices", entry.id)));
+    }
+    if entry.status == Status::Retired && entry.retired_on.is_none() {
+        return Err(invalid(Locus::Model, "a retired model needs `retired_on`"));
+    }
+    if let super::entry::CurrencyRule::Credits { usd_per_credit, .. } = &entry.currency {
+        check_amount(Locus::Model, "usd_per_credit", *usd_per_credit)?;
+        if *usd_per_credit <= 0.0 {
+            return Err(invalid(Locus::Model, "usd_per_credit must be positive"));
+        }
+    }
+    if let Some(rates) = &entry.audio_rates {
+        for (name, x) in [
+            ("input_tokens_per_minute", rates.input_tokens_per_minute),
+            ("output_tokens_per_minute", rates.output_tokens_per_minute),
+        ] {
+            if !(x.is_finite() && x > 0.0) {
+                return Err(invalid(Locus::Model, format!("{name} must be a positive number")));
+            }
+        }
+    }
+    check_lines(entry)?;
+    check_rules(entry)?;
+    Ok(())
+}
+
+fn check_id(id: &str) -> Result<(), Invalid> {
+    let ok = match id.split_once('/') {
+        Some((provider, model)) => {
+            !provider.is_empty() && !model.is_empty() && !id.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(Locus::Model, format!("model id `{id}` is not of the form `provider/model`")))
+    }
+}
+
+fn check_amount(locus: Locus, what: &str, x: f64) -> Result<(), Invalid> {
+    if x.is_finite() && x >= 0.0 {
+        Ok(())
+    } else {
+        Err(invalid(locus, format!("{what} must be a non-negative number, not {x}")))
+    }
+}
+
+fn check_validity(locus: Locus, v: &Validity) -> Result<(), Invalid> {
+    match (v.from, v.until) {
+        (Some(from), Some(until)) if from > until => {
+            Err(invalid(locus, format!("valid_from {from} is after valid_until {until}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_lines(entry: &ModelEntry) -> Result<(), Invalid> {
+    for (i, line) in entry.lines.iter().enumerate() {
+        let locus = Locus::Line(i);
+        check_amount(locus, "the amount", line.amount)?;
+        check_validity(locus, &line.validity)?;
+        let v = &line.variant;
+        if (v.size.is_some() || v.quality.is_some()) && !line.unit.takes_image_variant() {
+            return Err(invalid(
+                locus,
+                format!("`size` and `quality` apply to images, not `{}`", line.unit),
+            ));
+        }
+        if v.size.is_some() != v.quality.is_some() {
+            return Err(invalid(
+                locus,
+                "an image price needs both `size` and `quality`, or neither",
+            ));
+        }
+        if (v.resolution.is_some() || v.audio.is_some()) && !line.unit.takes_video_variant() {
+            return Err(invalid(
+                locus,
+                format!("`resolution` and `audio` apply to `video_second`, not `{}`", line.unit),
+            ));
+        }
+        if v.audio.is_some() && v.resolution.is_none() {
+            return Err(invalid(locus, "a video price with `audio` needs a `resolution` too"));
+        }
+        if let (Some(until), Some(retired)) = (line.validity.until, entry.retired_on)
+            && until >= retired
+        {
+            return Err(invalid(
+                locus,
+                format!("price valid until {until}, but the model retires on {retired}"),
+            ));
+        }
+        for (j, earlier) in entry.lines[..i].iter().enumerate() {
+            if earlier.unit == line.unit
+                && earlier.variant == line.variant
+                && earlier.validity.overlaps(&line.validity)
+            {
+                let what = describe_unit(line.unit, &line.variant.describe());
+                return Err(invalid(
+                    locus,
+                    format!(
+                        "two prices for {what} on the same days: prices[{j}] ({}) and prices[{i}] ({})",
+                        earlier.validity.describe(),
+                        line.validity.describe()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe_unit(unit: Unit, variant: &str) -> String {
+    if variant.is_empty() { format!("`{unit}`") } else { format!("`{unit}` ({variant})") }
+}
+
+fn check_rules(entry: &ModelEntry) -> Result<(), Invalid> {
+    for (i, rule) in entry.long_context.iter().enumerate() {
+        let locus = Locus::LongContext(i);
+        if !(rule.above.is_finite() && rule.above > 0.0) {
+            return Err(invalid(locus, "`above` must be a positive token count"));
+        }
+        check_amount(locus, "input_token", rule.input)?;
+        check_amount(locus, "output_token", rule.output)?;
+        for (name, x) in [
+            ("cache_read_token", rule.cache_read),
+            ("cache_write_5m_token", rule.cache_write_5m),
+            ("cache_write_1h_token", rule.cache_write_1h),
+        ] {
+            if let Some(x) = x {
+                check_amount(locus, name, x)?;
+            }
+        }
+        check_validity(locus, &rule.validity)?;
+        if let Some(j) =
+            entry.long_context[..i].iter().position(|r| r.validity.overlaps(&rule.validity))
+        {
+            return Err(invalid(
+                locus,
+                format!(
+                    "long_context[{j}] and long_context[{i}] apply on the same days; one tier at a time is supported"
+                ),
+            ));
+        }
+    }
+    for (i, rule) in entry.batch.iter().enumerate() {
+        let locus = Locus::Batch(i);
+        if !(rule.share.is_finite() && (0.0..=1.0).contains(&rule.share)) {
+            return Err(invalid(
+                locus,
+                format!("batch share {} is not between 0 and 1", rule.share),
+            ));
+        }
+        check_validity(locus, &rule.validity)?;
+        if let Some(j) = entry.batch[..i].iter().position(|r| r.validity.overlaps(&rule.validity)) {
+            return Err(invalid(
+                locus,
+                format!("batch[{j}] and batch[{i}] apply on the same days"),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! The `[scenario]` settings and the `[[wallet]]` tables.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::de::DeValue;
+
+use super::ctx::{Annotate as _, Ctx, did_you_mean, one_of};
+use super::table::{self, Node, Table};
+use super::values::check_domain;
+use crate::catalog::Catalog;
+use crate::date::Date;
+use crate::model::{Domain, Period, Wallet};
+
+const SCENARIO_KEYS: &[&str] = &["name", "period", "trials", "seed", "prices", "budget"];
+
+const WALLET_KEYS: &[&str] =
+    &["name", "credit_usd", "fee_percent", "fee_min", "topup", "usage_fee_percent", "preset"];
+
+/// Whether `key` is a key of `[scenario]` (for hints elsewhere).
+pub(super) fn is_scenario_key(key: &str) -> bool {
+    SCENARIO_KEYS.contains(&key)
+}
+
+/// The default trial count when `trials` is absent.
+pub(super) const DEFAULT_TRIALS: u64 = 20_000;
+
+/// The default master seed when `seed` is absent.
+pub(super) const DEFAULT_SEED: u64 = 42;
+
+/// `[scenario]`, each field `None` when it was invalid (already reported).
+#[derive(Debug)]
+pub(super) struct Settings {
+    pub(super) name: Option<String>,
+    pub(super) period: Option<Period>,
+    pub(super) trials: Option<u64>,
+    pub(super) seed: Option<u64>,
+    pub(super) prices_date: Option<Date>,
+    pub(super) budget: Option<Option<f64>>,
+}
+
+/// Parses `[scenario]`; `today` is the default price date and the day a
+/// later price date is warned about.
+pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date) -> Settings {
+    let Some(t) = table::table(ctx, node, "scenario", "a table (`[scenario]`)") else {
+        return Settings {
+            name: None,
+            period: None,
+            trials: None,
+            seed: None,
+            prices_date: None,
+            budget: None,
+        };
+    };
+    t.check_keys(ctx, SCENARIO_KEYS, "`[scenario]`", &|key| {
+        super::workload::is_workload_key(key)
+            .then(|| format!("`{key}` belongs in a `[[workload]]`"))
+    });
+    let what = "`[scenario]`";
+    let name = t.require(ctx, "name", what).and_then(|n| non_empty_string(ctx, n, "name"));
+    let period = t.require(ctx, "period", what).and_then(|n| period(ctx, n));
+    let trials = match t.get("trials") {
+        None => Some(DEFAULT_TRIALS),
+        Some(n) => table::integer(ctx, n, "trials").and_then(|x| {
+            if x < 1 {
+                ctx.error(n.span(), format!("`trials` must be at least 1 (got {x})"))
+                    .label("no trials");
+                return None;
+            }
+            u64::try_from(x).ok()
+        }),
+    };
+    let seed = match t.get("seed") {
+        None => Some(DEFAULT_SEED),
+        Some(n) => table::integer(ctx, n, "seed").and_then(|x| {
+            let seed = u64::try_from(x).ok();
+            if seed.is_none() {
+                ctx.error(n.span(), format!("`seed` must not be negative (got {x})"))
+                    .label("negative seed");
+            }
+            seed
+        }),
+    };
+    let prices_date = match t.get("prices") {
+        None => Some(today),
+        Some(n) => date(ctx, n, "prices").inspect(|d| {
+            if *d > today {
+                ctx.warning(n.span(), format!("price date {d} is after today ({today})"))
+                    .label("in the future")
+                    .help("the catalog knows today's prices and announced changes only; later changes are not in it");
+            }
+        }),
+    };
+    let budget = match t.get("budget") {
+        None => Some(None),
+        Some(n) => table::number(ctx, n, "budget")
+            .and_then(|x| check_domain(ctx, n, "budget", x, Domain::NonNegative).map(|()| Some(x))),
+    };
+    Settings { name, period, trials, seed, prices_date, budget }
+}
+
+fn non_empty_string(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<String> {
+    let s = table::string(ctx, node, key)?;
+    if s.trim().is_empty() {
+        ctx.error(node.span(), format!("`{key}` must not be empty")).label("empty");
+        return None;
+    }
+    Some(s.to_owned())
+}
+
+fn period(ctx: &mut Ctx, node: &Node<'_>) -> Option<Period> {
+    let seconds = table::duration(ctx, node, "period")?;
+    if seconds <= 0.0 {
+        ctx.error(node.span(), "`period` must be longer than 0")
+            .label("empty period")
+            .help("for example `period = \"30d\"`");
+        return None;
+    }
+    let text = match node.get_ref() {
+        DeValue::String(s) => s.trim().to_owned(),
+        _ => format!("{seconds}s"),
+    };
+    Some(Period { seconds, text })
+}
+
+/// A `YYYY-MM-DD` date, as a string or a TOML date.
+fn date(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<Date> {
+    let parsed = match node.get_ref() {
+        DeValue::String(s) => s.parse::<Date>().map_err(|e| e.to_string()),
+        DeValue::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => {
+                Date::new(i32::from(d.year), d.month, d.day).map_err(|e| e.to_string())
+            }
+            _ => Err("a price date is a day without a time, such as 2026-11-01".to_owned()),
+        },
+        other => {
+            table::wrong_type(ctx, node, key, other, "a date such as \"2026-11-01\"");
+            return None;
+        }
+    };
+    parsed
+        .map_err(|why| {
+            ctx.error(node.span(), format!("`{key}` is not a valid date: {why}"))
+                .label("not a date");
+        })
+        .ok()
+}
+
+/// The `[[wallet]]` tables: each valid wallet, and every name with the span
+/// of its value (so `via` can find wallets that had other errors).
+#[derive(Debug, Default)]
+pub(super) struct Wallets {
+    pub(super) wallets: Vec<Option<Wallet>>,
+    pub(super) names: Vec<(String, Range<usize>)>,
+}
+
+/// Parses the top-level `wallet` array.
+pub(super) fn wallets(ctx: &mut Ctx, node: &Node<'_>, catalog: &Catalog) -> Wallets {
+    let mut out = Wallets::default();
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error(node.span(), "`wallet` must be an array of tables")
+            .label("not `[[wallet]]`")
+            .help("write each wallet as a `[[wallet]]` table (double brackets)");
+        return out;
+    };
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, item) in items.iter().enumerate() {
+        let Some(t) = table::table(ctx, item, "wallet", "a table") else {
+            out.wallets.push(None);
+            continue;
+        };
+        let untitled = format!("wallet #{}", index + 1);
+        let named =
+            t.get("name").and_then(|n| n.get_ref().as_str()).map(|n| format!("wallet \"{n}\""));
+        t.check_keys(ctx, WALLET_KEYS, named.as_deref().unwrap_or(&untitled), &|_| None);
+        let name = t.require(ctx, "name", &untitled).and_then(|n| non_empty_string(ctx, n, "name"));
+        if let (Some(name), Some(n)) = (&name, t.get("name")) {
+            if let Some(first) = seen.get(name) {
+                ctx.error(n.span(), format!("duplicate wallet name \"{name}\""))
+                    .label("used before")
+                    .help(format!(
+                        "wallet names must be unique; the first \"{name}\" is on line {first}"
+                    ));
+            } else {
+                seen.insert(name.clone(), ctx.source.line_column(n.span().start).0);
+            }
+            out.names.push((name.clone(), n.span()));
+        }
+        let what = name.as_ref().map_or(untitled, |n| format!("wallet \"{n}\""));
+        out.wallets.push(wallet(ctx, t, name, &what, catalog));
+    }
+    out
+}
+
+fn wallet(
+    ctx: &mut Ctx,
+    t: Table<'_, '_>,
+    name: Option<String>,
+    what: &str,
+    catalog: &Catalog,
+) -> Option<Wallet> {
+    let preset = match t.get("preset") {
+        None => Some(None),
+        Some(n) => table::string(ctx, n, "preset").and_then(|p| {
+            let found = catalog.wallet_preset(p);
+            if found.is_none() {
+                let names = catalog.wallet_preset_names();
+                let help = did_you_mean(p, names.iter().copied()).unwrap_or_else(|| {
+                    if names.is_empty() {
+                        "the catalog has no wallet presets; give the fee keys instead".to_owned()
+                    } else {
+                        format!("the presets are {}", one_of(&names))
+                    }
+                });
+                ctx.error(n.span(), format!("unknown wallet preset `{p}`"))
+                    .label("not a preset")
+                    .help(help);
+            }
+            found.map(Some)
+        }),
+    };
+    let preset = preset?;
+    let (credit, fee, fee_min, usage) = preset.as_ref().map_or((1.0, 0.0, 0.0, 0.0), |p| {
+        (p.credit_usd, p.fee_percent, p.fee_min, p.usage_fee_percent)
+    });
+    let credit_usd = amount(ctx, t, "credit_usd", credit, Bound::Positive);
+    let fee_percent = amount(ctx, t, "fee_percent", fee, Bound::Percent);
+    let fee_min = amount(ctx, t, "fee_min", fee_min, Bound::NonNegative);
+    let usage_fee_percent = amount(ctx, t, "usage_fee_percent", usage, Bound::Percent);
+    let topup = match t.get("topup") {
+        Some(_) => amount(ctx, t, "topup", 0.0, Bound::Positive),
+        None if ctx.was_suggested(&t.span(), "topup") => None,
+        None => {
+            ctx.error(t.span(), format!("missing key `topup` in {what}"))
+                .label("`topup` is required here")
+                .help("`topup` is the USD of credit one purchase buys, for example `topup = 100`");
+            None
+        }
+    };
+    Some(Wallet {
+        name: name?,
+        credit_usd: credit_usd?,
+        fee_percent: fee_percent?,
+        fee_min: fee_min?,
+        topup: topup?,
+        usage_fee_percent: usage_fee_percent?,
+    })
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Bound {
+    Positive,
+    NonNegative,
+    Percent,
+}
+
+/// A wallet amount at `key`, or `default` when absent.
+fn amount(ctx: &mut Ctx, t: Table<'_, '_>, key: &str, default: f64, bound: Bound) -> Option<f64> {
+    let Some(node) = t.get(key) else { return Some(default) };
+    let x = table::number(ctx, node, key)?;
+    match bound {
+        Bound::Positive => check_domain(ctx, node, key, x, Domain::Positive)?,
+        Bound::NonNegative => check_domain(ctx, node, key, x, Domain::NonNegative)?,
+        Bound::Percent => {
+            if !(0.0..=100.0).contains(&x) {
+                ctx.error(
+                    node.span(),
+                    format!("`{key}` is a percentage between 0 and 100 (got {x})"),
+                )
+                .label("not a percentage")
+                .help("write 5.5% as 5.5");
+                return None;
+            }
+        }
+    }
+    Some(x)
+}

@@ -1,0 +1,511 @@
+//! Numbers that may be uncertain: fixed values, per-trial assumptions,
+//! per-event draws and volumes.
+//!
+//! A plain number is fixed. A table with `dist` is a distribution whose own
+//! parameters may again be distributions (drawn once per trial). Every
+//! distribution whose parameters are fixed is converted here with
+//! [`Dist::fixed_sampler`], so the engine never meets invalid parameters, and
+//! every per-trial parameter is checked to stay inside its key's domain.
+
+use std::sync::Arc;
+
+use toml::de::DeValue;
+
+use super::ctx::{Annotate as _, Ctx, did_you_mean, one_of};
+use super::table::{self, Node, Table};
+use crate::model::{
+    Choice, Dist, Domain, Draw, LogNormalParams, NegBinSpread, TimeUnit, Value, Volume,
+};
+
+/// How a number is written: plainly, or as a duration (`"20s"` or seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Unit {
+    Plain,
+    Seconds,
+}
+
+/// The distribution keywords, in the order the format documents them.
+const DISTS: &[&str] = &[
+    "poisson",
+    "negbin",
+    "geometric",
+    "lognormal",
+    "normal",
+    "uniform",
+    "gamma",
+    "beta",
+    "choice",
+];
+
+/// How deeply parameter distributions may nest (a mean drawn from a
+/// lognormal whose median is drawn from a gamma is already unusual).
+const MAX_DEPTH: usize = 4;
+
+/// A fixed value or a per-trial assumption that must lie in `domain`.
+pub(super) fn value(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    unit: Unit,
+    domain: Domain,
+) -> Option<Value> {
+    value_at(ctx, node, key, unit, domain, 0)
+}
+
+fn value_at(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    unit: Unit,
+    domain: Domain,
+    depth: usize,
+) -> Option<Value> {
+    if let DeValue::Table(_) = node.get_ref() {
+        let dist = dist_at(ctx, node, key, unit, &[], depth + 1)?;
+        if !dist.fits(domain) {
+            report_domain_misfit(ctx, node, key, &dist, domain);
+            return None;
+        }
+        return Some(Value::PerTrial { dist: Box::new(dist), domain });
+    }
+    let x = scalar(ctx, node, key, unit, "a number or a distribution")?;
+    check_domain(ctx, node, key, x, domain)?;
+    Some(Value::Fixed(x))
+}
+
+/// What a per-event quantity may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum DrawRule {
+    /// A token count, a duration, a number of turns: never negative.
+    NonNegative,
+    /// A count of things asked for (`n` images): a whole number, at least 1.
+    AtLeastOne,
+}
+
+/// A quantity sampled at its key's grain (per request, per turn, …).
+pub(super) fn draw(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    unit: Unit,
+    rule: DrawRule,
+) -> Option<Draw> {
+    if let DeValue::Table(_) = node.get_ref() {
+        let dist = dist_at(ctx, node, key, unit, &[], 1)?;
+        // A normal is truncated at 0 by the engine, so only other shapes can
+        // produce values the key cannot take.
+        let truncated = matches!(dist, Dist::Normal { .. });
+        if !truncated && !dist.fits(Domain::NonNegative) {
+            report_domain_misfit(ctx, node, key, &dist, Domain::NonNegative);
+            return None;
+        }
+        return Some(Draw::Dist(dist));
+    }
+    let x = scalar(ctx, node, key, unit, "a number or a distribution")?;
+    match rule {
+        DrawRule::NonNegative => check_domain(ctx, node, key, x, Domain::NonNegative)?,
+        DrawRule::AtLeastOne => {
+            if x < 1.0 || x.fract() != 0.0 {
+                ctx.error(
+                    node.span(),
+                    format!("`{key}` must be a whole number of at least 1, not {x}"),
+                )
+                .label("not a count of at least 1");
+                return None;
+            }
+        }
+    }
+    Some(Draw::Const(x))
+}
+
+/// A volume (`requests`, `sessions`): a number per period, `{ per, mean }`,
+/// `{ per, dist, … }` or `{ dist, … }` for the whole period.
+/// `period_seconds` is `None` when the period itself was invalid (already reported).
+pub(super) fn volume(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    period_seconds: Option<f64>,
+) -> Option<Volume> {
+    let DeValue::Table(map) = node.get_ref() else {
+        let x = scalar(ctx, node, key, Unit::Plain, "a number, `{ per, mean }` or a distribution")?;
+        check_domain(ctx, node, key, x, Domain::NonNegative)?;
+        return Some(Volume::Fixed(x));
+    };
+    let t = Table::new(map, node.span());
+    let Some(per_node) = t.get("per") else {
+        if !t.has("dist") {
+            t.check_keys(ctx, &["per", "mean", "dist"], &format!("`{key}`"), &|_| None);
+            let span = t.span();
+            if ctx.was_suggested(&span, "per") || ctx.was_suggested(&span, "dist") {
+                return None;
+            }
+            let help = if t.has("mean") {
+                "add `per = \"day\"` (or hour, week, month) for arrivals at that rate".to_owned()
+            } else {
+                format!(
+                    "write `{key} = {{ per = \"day\", mean = 100 }}`, a plain number, or a distribution with `dist`"
+                )
+            };
+            ctx.error(node.span(), format!("`{key}` needs `per` with `mean`, or a `dist`"))
+                .label("incomplete volume")
+                .help(help);
+            return None;
+        }
+        let dist = dist_at(ctx, node, key, Unit::Plain, &[], 1)?;
+        check_count_dist(ctx, node, key, &dist)?;
+        return Some(Volume::PerPeriod(dist));
+    };
+    let per = time_unit(ctx, per_node);
+    let dist = if t.has("dist") {
+        dist_at(ctx, node, key, Unit::Plain, &["per"], 1)
+    } else {
+        t.check_keys(ctx, &["per", "mean", "dist"], &format!("`{key}`"), &|_| None);
+        let mean = t
+            .require(ctx, "mean", &format!("`{key}`"))
+            .and_then(|m| value_at(ctx, m, "mean", Unit::Plain, Domain::NonNegative, 1));
+        mean.map(|mean| Dist::Poisson { mean })
+    };
+    let (per, dist) = (per?, dist?);
+    check_count_dist(ctx, node, key, &dist)?;
+    let units = period_seconds? / per.seconds();
+    Some(Volume::PerUnit { per, units, dist })
+}
+
+fn time_unit(ctx: &mut Ctx, node: &Node<'_>) -> Option<TimeUnit> {
+    let units = [TimeUnit::Hour, TimeUnit::Day, TimeUnit::Week, TimeUnit::Month];
+    let words: Vec<&str> = units.iter().map(|u| u.keyword()).collect();
+    let word = table::keyword(ctx, node, "per", &words)?;
+    units.into_iter().find(|u| u.keyword() == word)
+}
+
+fn check_count_dist(ctx: &mut Ctx, node: &Node<'_>, key: &str, dist: &Dist) -> Option<()> {
+    if dist.fits(Domain::NonNegative) {
+        return Some(());
+    }
+    report_domain_misfit(ctx, node, key, dist, Domain::NonNegative);
+    None
+}
+
+/// A number, or a duration when `unit` says so; `expected` names what the
+/// key accepts for wrong-type messages.
+fn scalar(ctx: &mut Ctx, node: &Node<'_>, key: &str, unit: Unit, expected: &str) -> Option<f64> {
+    match (node.get_ref(), unit) {
+        (DeValue::Integer(_) | DeValue::Float(_), _) => table::number(ctx, node, key),
+        (DeValue::String(_), Unit::Seconds) => table::duration(ctx, node, key),
+        (other, Unit::Seconds) => {
+            table::wrong_type(
+                ctx,
+                node,
+                key,
+                other,
+                "a duration such as \"20s\", a number of seconds, or a distribution",
+            );
+            None
+        }
+        (other, Unit::Plain) => {
+            table::wrong_type(ctx, node, key, other, expected);
+            None
+        }
+    }
+}
+
+/// Checks that a fixed number lies in its domain.
+pub(super) fn check_domain(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    x: f64,
+    domain: Domain,
+) -> Option<()> {
+    let (ok, what, help) = match domain {
+        Domain::Real => (true, "", None),
+        Domain::NonNegative => (x >= 0.0, "must not be negative", None),
+        Domain::Positive => (x > 0.0, "must be greater than 0", None),
+        Domain::Probability => (
+            (0.0..=1.0).contains(&x),
+            "must be between 0 and 1",
+            Some(if x > 1.0 && x <= 100.0 {
+                format!("a probability is a share: write {x}% as {}", x / 100.0)
+            } else {
+                "a probability is a share between 0 and 1, such as 0.03 for 3%".to_owned()
+            }),
+        ),
+    };
+    if ok {
+        return Some(());
+    }
+    let label = match domain {
+        Domain::Probability => "not a probability",
+        Domain::Positive if x == 0.0 => "zero",
+        _ => "negative",
+    };
+    ctx.error(node.span(), format!("`{key}` {what} (got {x})")).label(label).help_opt(help);
+    None
+}
+
+fn domain_words(domain: Domain) -> &'static str {
+    match domain {
+        Domain::Real => "any number",
+        Domain::NonNegative => "0 or more",
+        Domain::Positive => "greater than 0",
+        Domain::Probability => "between 0 and 1",
+    }
+}
+
+fn report_domain_misfit(ctx: &mut Ctx, node: &Node<'_>, key: &str, dist: &Dist, domain: Domain) {
+    let help = match domain {
+        Domain::Probability => "for an uncertain rate or share use `dist = \"beta\"` with `mean` and `sd`".to_owned(),
+        _ => "for a quantity that cannot be negative use `lognormal`, `gamma` or `poisson`, or `uniform` with `min` ≥ 0"
+            .to_owned(),
+    };
+    ctx.error(
+        node.span(),
+        format!(
+            "`{key}` is drawn from a `{}` that can produce values outside {}",
+            dist.keyword(),
+            range_words(domain)
+        ),
+    )
+    .label(format!("`{key}` must be {}", domain_words(domain)))
+    .help(help);
+}
+
+fn range_words(domain: Domain) -> &'static str {
+    match domain {
+        Domain::Probability => "[0, 1]",
+        Domain::Positive => "(0, ∞)",
+        Domain::NonNegative | Domain::Real => "[0, ∞)",
+    }
+}
+
+/// The parameter keys of each distribution, and the domain each lives in.
+fn params(name: &str) -> &'static [(&'static str, Domain)] {
+    match name {
+        "poisson" => &[("mean", Domain::NonNegative)],
+        "negbin" => {
+            &[("mean", Domain::Positive), ("p90", Domain::NonNegative), ("sd", Domain::Positive)]
+        }
+        "geometric" => &[("mean", Domain::Positive)],
+        "lognormal" => &[
+            ("median", Domain::Positive),
+            ("p90", Domain::Positive),
+            ("mean", Domain::Positive),
+            ("sd", Domain::NonNegative),
+        ],
+        "normal" => &[("mean", Domain::Real), ("sd", Domain::NonNegative)],
+        "uniform" => &[("min", Domain::Real), ("max", Domain::Real)],
+        "gamma" => &[("mean", Domain::Positive), ("sd", Domain::Positive)],
+        "beta" => &[("mean", Domain::Probability), ("sd", Domain::Positive)],
+        "choice" => &[("values", Domain::Real), ("weights", Domain::NonNegative)],
+        _ => &[],
+    }
+}
+
+/// Parses and validates a distribution table; `extra` lists keys the
+/// caller reads itself (`per` of a volume).
+fn dist_at(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    unit: Unit,
+    extra: &[&str],
+    depth: usize,
+) -> Option<Dist> {
+    let t = table::table(ctx, node, key, "a distribution table")?;
+    if depth > MAX_DEPTH {
+        ctx.error(
+            node.span(),
+            format!("distributions nest more than {MAX_DEPTH} levels deep in `{key}`"),
+        )
+        .label("too deep");
+        return None;
+    }
+    let Some(dist_node) = t.get("dist") else {
+        let guess = if t.has("median") {
+            "lognormal"
+        } else if t.has("min") {
+            "uniform"
+        } else if t.has("values") {
+            "choice"
+        } else {
+            "poisson"
+        };
+        ctx.error(node.span(), format!("`{key}` is a table without `dist`"))
+            .label("which distribution?")
+            .help(format!("add `dist = \"{guess}\"` (the distributions are {})", one_of(DISTS)));
+        return None;
+    };
+    let name = table::string(ctx, dist_node, "dist")?;
+    if !DISTS.contains(&name) {
+        let help = did_you_mean(name, DISTS.iter().copied())
+            .unwrap_or_else(|| format!("the distributions are {}", one_of(DISTS)));
+        ctx.error(dist_node.span(), format!("unknown distribution `{name}`"))
+            .label("not a distribution")
+            .help(help);
+        return None;
+    }
+    let mut allowed: Vec<&str> = vec!["dist"];
+    allowed.extend(params(name).iter().map(|(k, _)| *k));
+    allowed.extend_from_slice(extra);
+    t.check_keys(ctx, &allowed, &format!("a `{name}` distribution"), &|_| None);
+
+    let dist = if name == "choice" {
+        choice(ctx, t, unit)
+    } else {
+        params_dist(ctx, t, name, unit, depth)
+    }?;
+    if let Some(Err(err)) = dist.fixed_sampler() {
+        let span = t.get(err.key).map_or_else(|| node.span(), |n| n.span());
+        ctx.error(span, err.message)
+            .label(format!("invalid `{}` for this `{name}`", err.key))
+            .help_opt(err.help);
+        return None;
+    }
+    Some(dist)
+}
+
+/// The distributions whose parameters are numbers.
+fn params_dist(
+    ctx: &mut Ctx,
+    t: Table<'_, '_>,
+    name: &str,
+    unit: Unit,
+    depth: usize,
+) -> Option<Dist> {
+    let what = format!("a `{name}` distribution");
+    let get = |ctx: &mut Ctx, key: &str| -> Option<Option<Value>> {
+        let Some(node) = t.get(key) else { return Some(None) };
+        let domain = params(name).iter().find(|(k, _)| *k == key).map_or(Domain::Real, |(_, d)| *d);
+        value_at(ctx, node, key, unit, domain, depth).map(Some)
+    };
+    let need = |ctx: &mut Ctx, key: &str| -> Option<Value> {
+        t.require(ctx, key, &what)?;
+        get(ctx, key)?
+    };
+    match name {
+        "poisson" => Some(Dist::Poisson { mean: need(ctx, "mean")? }),
+        "geometric" => Some(Dist::Geometric { mean: need(ctx, "mean")? }),
+        "negbin" => {
+            let mean = need(ctx, "mean");
+            let spread = match (t.get("p90"), t.get("sd")) {
+                (Some(_), Some(sd)) => {
+                    ctx.error(sd.span(), "a `negbin` takes `p90` or `sd`, not both")
+                        .label("remove one");
+                    None
+                }
+                (Some(_), None) => get(ctx, "p90")?.map(NegBinSpread::P90),
+                (None, Some(_)) => get(ctx, "sd")?.map(NegBinSpread::Sd),
+                (None, None) => {
+                    ctx.error(t.span(), "a `negbin` needs `p90` or `sd` besides `mean`")
+                        .label("spread missing")
+                        .help("for example `p90 = 60` (the 90th percentile); with no extra spread use `poisson`");
+                    None
+                }
+            };
+            Some(Dist::NegBin { mean: mean?, spread: spread? })
+        }
+        "lognormal" => {
+            let has = |k: &str| t.has(k);
+            if has("median") || has("p90") {
+                if let Some(stray) = ["mean", "sd"].into_iter().find(|k| has(k)) {
+                    let span = t.key_span(stray).unwrap_or_else(|| t.span());
+                    ctx.error(span, format!("a `lognormal` takes `median` with `p90`, or `mean` with `sd`, not `{stray}` with them"))
+                        .label("mixed parameterisations");
+                    return None;
+                }
+                let (median, p90) = (need(ctx, "median"), need(ctx, "p90"));
+                Some(Dist::LogNormal(LogNormalParams::MedianP90 { median: median?, p90: p90? }))
+            } else if has("mean") || has("sd") {
+                let (mean, sd) = (need(ctx, "mean"), need(ctx, "sd"));
+                Some(Dist::LogNormal(LogNormalParams::MeanSd { mean: mean?, sd: sd? }))
+            } else {
+                ctx.error(t.span(), "a `lognormal` needs `median` and `p90`, or `mean` and `sd`")
+                    .label("parameters missing")
+                    .help("for example `median = 3000, p90 = 12000`");
+                None
+            }
+        }
+        "normal" => {
+            let (mean, sd) = (need(ctx, "mean"), need(ctx, "sd"));
+            Some(Dist::Normal { mean: mean?, sd: sd? })
+        }
+        "uniform" => {
+            let (min, max) = (need(ctx, "min"), need(ctx, "max"));
+            Some(Dist::Uniform { min: min?, max: max? })
+        }
+        "gamma" => {
+            let (mean, sd) = (need(ctx, "mean"), need(ctx, "sd"));
+            Some(Dist::Gamma { mean: mean?, sd: sd? })
+        }
+        "beta" => {
+            let (mean, sd) = (need(ctx, "mean"), need(ctx, "sd"));
+            Some(Dist::Beta { mean: mean?, sd: sd? })
+        }
+        _ => None,
+    }
+}
+
+/// `choice`: `values` with optional `weights` (equal when absent).
+fn choice(ctx: &mut Ctx, t: Table<'_, '_>, unit: Unit) -> Option<Dist> {
+    let values_node = t.require(ctx, "values", "a `choice` distribution")?;
+    let values = number_list(ctx, values_node, "values", unit)?;
+    if values.is_empty() {
+        ctx.error(values_node.span(), "`values` of a `choice` must not be empty")
+            .label("no values");
+        return None;
+    }
+    let weights = match t.get("weights") {
+        None => vec![1.0; values.len()],
+        Some(node) => {
+            let weights = number_list(ctx, node, "weights", Unit::Plain)?;
+            if weights.len() != values.len() {
+                ctx.error(
+                    node.span(),
+                    format!("{} weights for {} values", weights.len(), values.len()),
+                )
+                .label("one weight per value");
+                return None;
+            }
+            if let Some(w) = weights.iter().find(|w| **w < 0.0) {
+                ctx.error(node.span(), format!("weights must not be negative (got {w})"))
+                    .label("negative weight");
+                return None;
+            }
+            if weights.iter().sum::<f64>() <= 0.0 {
+                ctx.error(node.span(), "weights sum to zero").label("no value can be chosen");
+                return None;
+            }
+            weights
+        }
+    };
+    let total: f64 = weights.iter().sum();
+    let mut running = 0.0;
+    let mut cumulative: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            running += w;
+            running / total
+        })
+        .collect();
+    if let Some(last) = cumulative.last_mut() {
+        *last = 1.0;
+    }
+    Some(Dist::Choice(Arc::new(Choice { values, cumulative })))
+}
+
+fn number_list(ctx: &mut Ctx, node: &Node<'_>, key: &str, unit: Unit) -> Option<Vec<f64>> {
+    let DeValue::Array(items) = node.get_ref() else {
+        table::wrong_type(ctx, node, key, node.get_ref(), "an array of numbers");
+        return None;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for item in items.iter() {
+        match scalar(ctx, item, key, unit, "a number") {
+            Some(x) => out.push(x),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}

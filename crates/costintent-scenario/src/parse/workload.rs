@@ -1,0 +1,799 @@
+//! `[[workload]]` tables: the keys every kind shares, then each kind.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::de::DeValue;
+
+use super::ctx::{Annotate as _, Ctx, did_you_mean};
+use super::models::{self, ImageMiss, Pricing, ScenarioModels};
+use super::table::{self, Node, Table};
+use super::values::{self, DrawRule, Unit, check_domain};
+use crate::model::{
+    AgentSpec, Billed, Cache, CacheWritePrice, Context, Domain, Draw, Failures, ImageSpec, Mode,
+    Poll, RealtimeSpec, RequestsSpec, Timeout, Tools, Value, VideoSpec, Workload, WorkloadKind,
+};
+use crate::prices::ModelPrice;
+
+/// The `kind` keywords.
+const KINDS: &[&str] = &["requests", "agent", "image", "video", "realtime"];
+
+/// Keys every kind accepts.
+const COMMON_KEYS: &[&str] = &["name", "kind", "model", "failures", "timeout", "via"];
+
+/// The longest TTL a provider sells a cache write for.
+const MAX_CACHE_TTL_SECONDS: f64 = 3_600.0;
+
+/// The TTL up to which a cache write pays the 5-minute price.
+const FIVE_MINUTES: f64 = 300.0;
+
+/// More retries than this are a typo, and would make the engine spin.
+const MAX_RETRIES: f64 = 1_000.0;
+
+fn kind_keys(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "requests" => &["requests", "input", "output", "reasoning", "cached", "mode"],
+        "agent" => &[
+            "sessions",
+            "turns",
+            "input",
+            "output",
+            "context",
+            "compaction_cost",
+            "cache",
+            "tools",
+            "reasoning",
+        ],
+        "image" => &["requests", "size", "quality", "n", "regenerate"],
+        "video" => {
+            &["requests", "seconds", "resolution", "audio", "poll", "client_timeout", "duration"]
+        }
+        "realtime" => &["sessions", "minutes", "turns_per_minute", "user_share"],
+        _ => &[],
+    }
+}
+
+/// `a requests workload`, `an agent workload`, … for messages.
+fn kind_phrase(kind: &str) -> &'static str {
+    match kind {
+        "requests" => "a requests workload",
+        "agent" => "an agent workload",
+        "image" => "an image workload",
+        "video" => "a video workload",
+        _ => "a realtime workload",
+    }
+}
+
+/// Whether `key` is a key of some workload kind (for hints elsewhere).
+pub(super) fn is_workload_key(key: &str) -> bool {
+    COMMON_KEYS.contains(&key) || KINDS.iter().any(|k| kind_keys(k).contains(&key))
+}
+
+/// What workloads need from the rest of the file.
+#[derive(Debug)]
+pub(super) struct Env<'a, 'c> {
+    /// `None` when the period was invalid (already reported).
+    pub(super) period_seconds: Option<f64>,
+    /// Wallet names in file order, with the span of each name.
+    pub(super) wallet_names: &'a [(String, Range<usize>)],
+    /// Which wallets some workload pays from (parallel to `wallet_names`).
+    pub(super) wallet_used: Vec<bool>,
+    pub(super) pricing: Pricing<'c>,
+    pub(super) models: &'a mut ScenarioModels,
+}
+
+/// Parses the top-level `workload` array; `None` when anything failed.
+pub(super) fn workloads(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    env: &mut Env<'_, '_>,
+) -> Option<Vec<Workload>> {
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error(node.span(), "`workload` must be an array of tables")
+            .label("not `[[workload]]`")
+            .help("write each workload as a `[[workload]]` table (double brackets)");
+        return None;
+    };
+    if items.is_empty() {
+        ctx.error(node.span(), "the scenario has no workloads")
+            .label("empty")
+            .help("add a `[[workload]]` table");
+        return None;
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        if let DeValue::Table(map) = item.get_ref()
+            && let Some(name_node) = map.get("name")
+            && let DeValue::String(name) = name_node.get_ref()
+        {
+            if let Some(first) = seen.get(name.as_ref()) {
+                ctx.error(name_node.span(), format!("duplicate workload name \"{name}\""))
+                    .label("used before")
+                    .help(format!(
+                        "workload names must be unique (each keys its own random stream); the first \"{name}\" is on line {first}"
+                    ));
+            } else {
+                seen.insert(name.to_string(), ctx.source.line_column(name_node.span().start).0);
+            }
+        }
+        out.push(workload(ctx, item, index, env));
+    }
+    out.into_iter().collect()
+}
+
+fn workload(
+    ctx: &mut Ctx,
+    item: &Node<'_>,
+    index: usize,
+    env: &mut Env<'_, '_>,
+) -> Option<Workload> {
+    let t = table::table(ctx, item, "workload", "a table")?;
+    let untitled = format!("workload #{}", index + 1);
+    // The keys are checked first so that a misspelled required key is
+    // reported once, as unknown with a suggestion, not also as missing.
+    let kind = t.get("kind").and_then(|n| table::keyword(ctx, n, "kind", KINDS));
+    let named =
+        t.get("name").and_then(|n| n.get_ref().as_str()).map(|n| format!("workload \"{n}\""));
+    check_workload_keys(ctx, t, kind, named.as_deref().unwrap_or(&untitled));
+    let name = t.require(ctx, "name", &untitled).and_then(|n| {
+        let s = table::string(ctx, n, "name")?;
+        if s.trim().is_empty() {
+            ctx.error(n.span(), "`name` must not be empty").label("empty");
+            return None;
+        }
+        Some(s.to_owned())
+    });
+    let what = name.as_ref().map_or(untitled, |n| format!("workload \"{n}\""));
+    if !t.has("kind") {
+        t.require(ctx, "kind", &what);
+    }
+
+    let model = t
+        .require(ctx, "model", &what)
+        .and_then(|n| Some((table::string(ctx, n, "model")?, n.span())));
+    let price = model.and_then(|(id, span)| {
+        let price = env.models.resolve(ctx, id, span.clone(), env.pricing)?;
+        warn_retired(ctx, &price, span, env.pricing);
+        Some(price)
+    });
+    let model_span = t.get("model").map_or_else(|| t.span(), |n| n.span());
+    let failures = match t.get("failures") {
+        None => Some(Failures::none()),
+        Some(n) => failures(ctx, n, kind),
+    };
+    let timeout = optional(t.get("timeout"), |n| timeout(ctx, n));
+    let via = optional(t.get("via"), |n| via(ctx, n, env));
+    let kind_spec = kind.and_then(|kind| {
+        let spec = Spec { t, what: &what, price: price.as_ref(), model_span };
+        match kind {
+            "requests" => requests(ctx, &spec, env).map(|k| (k, None)),
+            "agent" => agent(ctx, &spec, env).map(|k| (k, None)),
+            "image" => image(ctx, &spec, env).map(|k| (k, None)),
+            "video" => video(ctx, &spec, env),
+            _ => realtime(ctx, &spec, env).map(|k| (k, None)),
+        }
+    });
+    let (kind_spec, video_timeout) = kind_spec?;
+    let timeout = match (timeout?, video_timeout) {
+        (Some(_), Some(_)) => {
+            let span = t
+                .key_span("client_timeout")
+                .or_else(|| t.key_span("duration"))
+                .unwrap_or_else(|| t.span());
+            ctx.error(span, "give `timeout` or `client_timeout` with `duration`, not both")
+                .label("second timeout")
+                .help("`client_timeout` and `duration` are the video spelling of `timeout = { after, latency }`");
+            return None;
+        }
+        (a, b) => a.or(b),
+    };
+    Some(Workload {
+        name: name?,
+        price: price?,
+        failures: failures?,
+        timeout,
+        via: via?,
+        kind: kind_spec,
+    })
+}
+
+/// What each kind's parser reads besides the environment.
+struct Spec<'s, 't, 'i> {
+    t: Table<'t, 'i>,
+    what: &'s str,
+    price: Option<&'s ModelPrice>,
+    model_span: Range<usize>,
+}
+
+fn check_workload_keys(ctx: &mut Ctx, t: Table<'_, '_>, kind: Option<&str>, what: &str) {
+    let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+    match kind {
+        Some(kind) => allowed.extend_from_slice(kind_keys(kind)),
+        // With an unknown kind, keys of any kind are not reported again.
+        None => KINDS.iter().for_each(|k| allowed.extend_from_slice(kind_keys(k))),
+    }
+    let hint = |key: &str| -> Option<String> {
+        let kind = kind?;
+        let owners: Vec<&str> =
+            KINDS.iter().copied().filter(|k| kind_keys(k).contains(&key)).collect();
+        if owners.is_empty() {
+            return None;
+        }
+        Some(format!("`{key}` is a key of {} workloads, not of {kind} ones", owners.join(" and ")))
+    };
+    t.check_keys(ctx, &allowed, what, &hint);
+}
+
+/// `Some(None)` when absent, `Some(Some(x))` when valid, `None` after an error.
+fn optional<'n, 'i, T>(
+    node: Option<&'n Node<'i>>,
+    parse: impl FnOnce(&'n Node<'i>) -> Option<T>,
+) -> Option<Option<T>> {
+    match node {
+        None => Some(None),
+        Some(n) => parse(n).map(Some),
+    }
+}
+
+fn warn_retired(ctx: &mut Ctx, price: &ModelPrice, span: Range<usize>, pricing: Pricing<'_>) {
+    if let (Some(retired), Some(date)) = (price.retired_on, pricing.date)
+        && retired <= date
+    {
+        ctx.warning(span, format!("model `{}` was retired on {retired}", price.id))
+            .label("retired")
+            .help(
+                "the catalog prices it at its last known prices; the provider no longer serves it",
+            );
+    }
+}
+
+fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failures> {
+    let t = table::table(ctx, node, "failures", "a table `{ rate, retries, billed }`")?;
+    t.check_keys(ctx, &["rate", "retries", "billed"], "`failures`", &|_| None);
+    let rate = t
+        .require(ctx, "rate", "`failures`")
+        .and_then(|n| values::value(ctx, n, "rate", Unit::Plain, Domain::Probability));
+    let retries = match t.get("retries") {
+        None => Some(Value::Fixed(0.0)),
+        Some(n) => {
+            values::value(ctx, n, "retries", Unit::Plain, Domain::NonNegative).and_then(|v| {
+                if let Value::Fixed(x) = v {
+                    if x.fract() != 0.0 {
+                        ctx.error(n.span(), format!("`retries` must be a whole number, not {x}"))
+                            .label("not a whole number");
+                        return None;
+                    }
+                    if x > MAX_RETRIES {
+                        ctx.error(
+                            n.span(),
+                            format!("`retries` of {x} is more than the {MAX_RETRIES} supported"),
+                        )
+                        .label("too many retries");
+                        return None;
+                    }
+                }
+                Some(v)
+            })
+        }
+    };
+    let billed_node = t.get("billed");
+    let billed = match billed_node {
+        None if ctx.was_suggested(&t.span(), "billed") => None,
+        None => {
+            ctx.error(t.span(), "missing key `billed` in `failures`").label("what does a failed attempt cost?").help(
+                "`billed` is \"none\" (free), \"input\" (its input tokens), \"full\" (like a success) or \"partial\" (input and part of the output)",
+            );
+            None
+        }
+        Some(n) => {
+            table::keyword(ctx, n, "billed", &["none", "input", "full", "partial"]).map(|b| match b
+            {
+                "none" => Billed::None,
+                "input" => Billed::Input,
+                "full" => Billed::Full,
+                _ => Billed::Partial,
+            })
+        }
+    };
+    if let (Some(Billed::Partial), Some(kind @ ("image" | "video")), Some(n)) =
+        (billed, kind, billed_node)
+    {
+        ctx.warning(
+            n.span(),
+            format!(
+                "`billed = \"partial\"` bills part of the output tokens, but {} has none",
+                kind_phrase(kind)
+            ),
+        )
+        .label("no output tokens")
+        .help("a failed attempt is then billed like `input`; say `input` or `full` to be explicit");
+    }
+    Some(Failures { rate: rate?, retries: retries?, billed: billed? })
+}
+
+fn timeout(ctx: &mut Ctx, node: &Node<'_>) -> Option<Timeout> {
+    let t = table::table(ctx, node, "timeout", "a table `{ after, latency }`")?;
+    t.check_keys(ctx, &["after", "latency"], "`timeout`", &|_| None);
+    let after =
+        t.require(ctx, "after", "`timeout`").and_then(|n| positive_duration(ctx, n, "after"));
+    let latency = t
+        .require(ctx, "latency", "`timeout`")
+        .and_then(|n| values::draw(ctx, n, "latency", Unit::Seconds, DrawRule::NonNegative));
+    Some(Timeout { after_seconds: after?, latency: latency? })
+}
+
+fn positive_duration(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<f64> {
+    let seconds = table::duration(ctx, node, key)?;
+    if seconds <= 0.0 {
+        ctx.error(node.span(), format!("`{key}` must be longer than 0")).label("zero duration");
+        return None;
+    }
+    Some(seconds)
+}
+
+fn via(ctx: &mut Ctx, node: &Node<'_>, env: &mut Env<'_, '_>) -> Option<usize> {
+    let name = table::string(ctx, node, "via")?;
+    if let Some(index) = env.wallet_names.iter().position(|(n, _)| n == name) {
+        if let Some(used) = env.wallet_used.get_mut(index) {
+            *used = true;
+        }
+        return Some(index);
+    }
+    let help = if env.wallet_names.is_empty() {
+        format!("the file has no `[[wallet]]`; add one with `name = \"{name}\"` and a `topup`")
+    } else {
+        did_you_mean(name, env.wallet_names.iter().map(|(n, _)| n.as_str()))
+            .unwrap_or_else(|| format!("add a `[[wallet]]` with `name = \"{name}\"`"))
+    };
+    ctx.error(node.span(), format!("no wallet named \"{name}\""))
+        .label("unknown wallet")
+        .help(help);
+    None
+}
+
+/// A required per-event quantity.
+fn required_draw(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, key: &str, unit: Unit) -> Option<Draw> {
+    spec.t
+        .require(ctx, key, spec.what)
+        .and_then(|n| values::draw(ctx, n, key, unit, DrawRule::NonNegative))
+}
+
+/// An optional per-event quantity.
+fn optional_draw(
+    ctx: &mut Ctx,
+    spec: &Spec<'_, '_, '_>,
+    key: &str,
+    unit: Unit,
+) -> Option<Option<Draw>> {
+    optional(spec.t.get(key), |n| values::draw(ctx, n, key, unit, DrawRule::NonNegative))
+}
+
+/// A required volume.
+fn required_volume(
+    ctx: &mut Ctx,
+    spec: &Spec<'_, '_, '_>,
+    key: &str,
+    env: &Env<'_, '_>,
+) -> Option<crate::model::Volume> {
+    spec.t
+        .require(ctx, key, spec.what)
+        .and_then(|n| values::volume(ctx, n, key, env.period_seconds))
+}
+
+/// Checks that the model has the token prices a text workload bills.
+fn need_token_prices(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, kind: &str) -> Option<()> {
+    let price = spec.price?;
+    let missing: Vec<(&str, &str)> = [
+        ("input", price.input_per_mtok.is_none(), "input_per_mtok"),
+        ("output", price.output_per_mtok.is_none(), "output_per_mtok"),
+    ]
+    .into_iter()
+    .filter(|(_, missing, _)| *missing)
+    .map(|(what, _, key)| (what, key))
+    .collect();
+    if missing.is_empty() {
+        return Some(());
+    }
+    let words: Vec<&str> = missing.iter().map(|(w, _)| *w).collect();
+    let keys: Vec<String> = missing.iter().map(|(_, k)| format!("`{k}`")).collect();
+    ctx.error(
+        spec.model_span.clone(),
+        format!(
+            "model `{}` has no {} token price, which {} needs",
+            price.id,
+            words.join(" or "),
+            kind_phrase(kind)
+        ),
+    )
+    .label("missing prices")
+    .help(format!("give it {} in a `[models.\"{}\"]` table", keys.join(" and "), price.id));
+    None
+}
+
+fn warn_no_cache_price(ctx: &mut Ctx, price: Option<&ModelPrice>, span: Range<usize>) {
+    if let Some(price) = price
+        && price.cache_read_per_mtok.is_none()
+    {
+        ctx.warning(
+            span,
+            format!(
+                "model `{}` has no cache-read price: cache reads will be billed at the input price",
+                price.id
+            ),
+        )
+        .label("no cache-read price")
+        .help(format!("add `cache_read_per_mtok` to a `[models.\"{}\"]` table", price.id));
+    }
+}
+
+fn requests(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<WorkloadKind> {
+    let t = spec.t;
+    let requests = required_volume(ctx, spec, "requests", env);
+    let input = required_draw(ctx, spec, "input", Unit::Plain);
+    let output = required_draw(ctx, spec, "output", Unit::Plain);
+    let reasoning = optional_draw(ctx, spec, "reasoning", Unit::Plain);
+    let cached = match t.get("cached") {
+        None => Some(Value::Fixed(0.0)),
+        Some(n) => values::value(ctx, n, "cached", Unit::Plain, Domain::Probability).inspect(|v| {
+            if v.fixed() != Some(0.0) {
+                warn_no_cache_price(ctx, spec.price, n.span());
+            }
+        }),
+    };
+    let mode = match t.get("mode") {
+        None => Some(Mode::Standard),
+        Some(n) => table::keyword(ctx, n, "mode", &["standard", "batch"]).and_then(|m| {
+            if m == "standard" {
+                return Some(Mode::Standard);
+            }
+            if let Some(price) = spec.price
+                && price.batch_discount.is_none()
+            {
+                ctx.error(n.span(), format!("model `{}` has no batch price", price.id))
+                    .label("batch not priced")
+                    .help(format!(
+                        "use `mode = \"standard\"`, or set `batch_discount` in a `[models.\"{}\"]` table",
+                        price.id
+                    ));
+                return None;
+            }
+            Some(Mode::Batch)
+        }),
+    };
+    need_token_prices(ctx, spec, "requests")?;
+    Some(WorkloadKind::Requests(RequestsSpec {
+        requests: requests?,
+        input: input?,
+        output: output?,
+        reasoning: reasoning?,
+        cached: cached?,
+        mode: mode?,
+    }))
+}
+
+fn agent(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<WorkloadKind> {
+    let t = spec.t;
+    let sessions = required_volume(ctx, spec, "sessions", env);
+    let turns = required_draw(ctx, spec, "turns", Unit::Plain);
+    let input = required_draw(ctx, spec, "input", Unit::Plain);
+    let output = required_draw(ctx, spec, "output", Unit::Plain);
+    let context = t.require(ctx, "context", spec.what).and_then(|n| context(ctx, n));
+    let compaction_cost =
+        optional(t.get("compaction_cost"), |n| table::boolean(ctx, n, "compaction_cost"))
+            .map(|b| b.unwrap_or(false));
+    let cache = optional(t.get("cache"), |n| {
+        let cache = cache(ctx, n)?;
+        warn_no_cache_price(ctx, spec.price, n.span());
+        Some(cache)
+    });
+    let tools = optional(t.get("tools"), |n| tools(ctx, n));
+    let reasoning = optional_draw(ctx, spec, "reasoning", Unit::Plain);
+    need_token_prices(ctx, spec, "agent")?;
+    Some(WorkloadKind::Agent(AgentSpec {
+        sessions: sessions?,
+        turns: turns?,
+        input: input?,
+        output: output?,
+        context: context?,
+        compaction_cost: compaction_cost?,
+        cache: cache?,
+        tools: tools?,
+        reasoning: reasoning?,
+    }))
+}
+
+fn context(ctx: &mut Ctx, node: &Node<'_>) -> Option<Context> {
+    let t = table::table(ctx, node, "context", "a table `{ start, window, compact_to }`")?;
+    t.check_keys(ctx, &["start", "window", "compact_to"], "`context`", &|_| None);
+    let mut tokens = |key: &str, domain: Domain| {
+        let n = t.require(ctx, key, "`context`")?;
+        let x = table::number(ctx, n, key)?;
+        check_domain(ctx, n, key, x, domain)?;
+        Some((x, n.span()))
+    };
+    let start = tokens("start", Domain::NonNegative);
+    let window = tokens("window", Domain::Positive);
+    let compact_to = tokens("compact_to", Domain::NonNegative);
+    let ((start, start_span), (window, _), (compact_to, compact_span)) =
+        (start?, window?, compact_to?);
+    if compact_to >= window {
+        ctx.error(compact_span, format!("`compact_to` ({compact_to}) must be below `window` ({window})"))
+            .label("no room after compaction")
+            .help("compaction restarts the context at `compact_to` tokens, which must leave room in the window");
+        return None;
+    }
+    if start >= window {
+        ctx.error(start_span, format!("`start` ({start}) must be below `window` ({window})"))
+            .label("the first prompt would not fit");
+        return None;
+    }
+    Some(Context { start, window, compact_to })
+}
+
+fn cache(ctx: &mut Ctx, node: &Node<'_>) -> Option<Cache> {
+    let t = table::table(ctx, node, "cache", "a table `{ ttl, gap }`")?;
+    t.check_keys(ctx, &["ttl", "gap"], "`cache`", &|_| None);
+    let ttl = t.require(ctx, "ttl", "`cache`").and_then(|n| {
+        let ttl = positive_duration(ctx, n, "ttl")?;
+        if ttl > MAX_CACHE_TTL_SECONDS {
+            ctx.error(n.span(), format!("a cache TTL of {ttl} s is longer than the 1-hour maximum"))
+                .label("too long")
+                .help("providers sell 5-minute and 1-hour cache writes: use `ttl = \"5m\"` or `ttl = \"1h\"`");
+            return None;
+        }
+        Some(ttl)
+    });
+    let gap = t
+        .require(ctx, "gap", "`cache`")
+        .and_then(|n| values::draw(ctx, n, "gap", Unit::Seconds, DrawRule::NonNegative));
+    let ttl_seconds = ttl?;
+    let write_price = if ttl_seconds <= FIVE_MINUTES {
+        CacheWritePrice::FiveMinutes
+    } else {
+        CacheWritePrice::OneHour
+    };
+    Some(Cache { ttl_seconds, write_price, gap: gap? })
+}
+
+fn tools(ctx: &mut Ctx, node: &Node<'_>) -> Option<Tools> {
+    let t = table::table(ctx, node, "tools", "a table `{ calls, output }`")?;
+    t.check_keys(ctx, &["calls", "output"], "`tools`", &|_| None);
+    let calls = t
+        .require(ctx, "calls", "`tools`")
+        .and_then(|n| values::draw(ctx, n, "calls", Unit::Plain, DrawRule::NonNegative));
+    let output = t
+        .require(ctx, "output", "`tools`")
+        .and_then(|n| values::draw(ctx, n, "output", Unit::Plain, DrawRule::NonNegative));
+    Some(Tools { calls: calls?, output: output? })
+}
+
+fn image(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<WorkloadKind> {
+    let t = spec.t;
+    let requests = required_volume(ctx, spec, "requests", env);
+    let size = t
+        .require(ctx, "size", spec.what)
+        .and_then(|n| Some((table::string(ctx, n, "size")?, n.span())));
+    let quality = t
+        .require(ctx, "quality", spec.what)
+        .and_then(|n| Some((table::string(ctx, n, "quality")?, n.span())));
+    let n = match t.get("n") {
+        None => Some(Draw::Const(1.0)),
+        Some(node) => values::draw(ctx, node, "n", Unit::Plain, DrawRule::AtLeastOne),
+    };
+    let regenerate = match t.get("regenerate") {
+        None => Some(Value::Fixed(0.0)),
+        Some(node) => values::value(ctx, node, "regenerate", Unit::Plain, Domain::Probability).and_then(|v| {
+            let reaches_one = match &v {
+                Value::Fixed(x) => *x >= 1.0,
+                Value::PerTrial { dist, .. } => dist.support().1 >= 1.0,
+            };
+            if reaches_one {
+                ctx.error(node.span(), "`regenerate` must stay below 1")
+                    .label("users would ask again forever")
+                    .help("`regenerate` is the chance that a user asks again after each result, such as 0.15");
+                return None;
+            }
+            Some(v)
+        }),
+    };
+    let ((size, size_span), (quality, quality_span)) = (size?, quality?);
+    let usd_per_image = match spec.price {
+        None => None,
+        Some(price) => match models::image_price(price, size, quality) {
+            Ok(amount) => Some(amount),
+            Err(ImageMiss::NoImagePrices) => {
+                ctx.error(
+                    spec.model_span.clone(),
+                    format!("model `{}` has no image price", price.id),
+                )
+                .label("not an image model")
+                .help(format!("give it `per_image` in a `[models.\"{}\"]` table", price.id));
+                None
+            }
+            Err(ImageMiss::Size { priced }) => {
+                ctx.error(
+                    size_span,
+                    format!("model `{}` has no price for images of size {size}", price.id),
+                )
+                .label("size not priced")
+                .help(format!("priced sizes (qualities): {priced}"));
+                None
+            }
+            Err(ImageMiss::Quality { priced }) => {
+                ctx.error(
+                    quality_span,
+                    format!(
+                        "model `{}` has no price for {size} images at quality {quality}",
+                        price.id
+                    ),
+                )
+                .label("quality not priced")
+                .help(format!("priced sizes (qualities): {priced}"));
+                None
+            }
+        },
+    };
+    Some(WorkloadKind::Image(ImageSpec {
+        requests: requests?,
+        size: size.to_owned(),
+        quality: quality.to_owned(),
+        n: n?,
+        regenerate: regenerate?,
+        usd_per_image: usd_per_image?,
+    }))
+}
+
+/// A video workload, and the timeout its `client_timeout` and `duration` describe.
+fn video(
+    ctx: &mut Ctx,
+    spec: &Spec<'_, '_, '_>,
+    env: &Env<'_, '_>,
+) -> Option<(WorkloadKind, Option<Timeout>)> {
+    let t = spec.t;
+    let requests = required_volume(ctx, spec, "requests", env);
+    let seconds = required_draw(ctx, spec, "seconds", Unit::Seconds);
+    let resolution = t
+        .require(ctx, "resolution", spec.what)
+        .and_then(|n| Some((table::string(ctx, n, "resolution")?, n.span())));
+    let audio =
+        optional(t.get("audio"), |n| table::boolean(ctx, n, "audio")).map(|a| a.unwrap_or(false));
+    let poll = optional(t.get("poll"), |n| poll(ctx, n));
+    let client_timeout =
+        optional(t.get("client_timeout"), |n| positive_duration(ctx, n, "client_timeout"));
+    let duration = optional_draw(ctx, spec, "duration", Unit::Seconds);
+    let timeout = match (client_timeout?, duration?) {
+        (Some(after_seconds), Some(latency)) => Some(Timeout { after_seconds, latency }),
+        (Some(_), None) => {
+            let span = t.key_span("client_timeout").unwrap_or_else(|| t.span());
+            ctx.error(span, "`client_timeout` needs a job `duration`")
+                .label("timeout without a duration")
+                .help("add how long a job takes, such as `duration = { dist = \"lognormal\", median = \"80s\", p90 = \"4m\" }`");
+            return None;
+        }
+        // A job duration without a client timeout still drives polling: the
+        // client waits for as long as the job takes.
+        (None, Some(latency)) => Some(Timeout { after_seconds: f64::INFINITY, latency }),
+        (None, None) => None,
+    };
+    let poll = poll?;
+    if poll.is_some() && timeout.is_none() && !t.has("timeout") {
+        let span = t.key_span("poll").unwrap_or_else(|| t.span());
+        ctx.error(span, "`poll` needs a job `duration` to know how many polls a job takes")
+            .label("polling without a duration")
+            .help("add `duration`, the distribution of how long a job takes");
+        return None;
+    }
+    let ((resolution, resolution_span), audio) = (resolution?, audio?);
+    let usd_per_second = match spec.price {
+        None => None,
+        Some(price) => match models::video_price(price, resolution, audio) {
+            Ok(amount) => Some(amount),
+            Err(None) => {
+                ctx.error(
+                    spec.model_span.clone(),
+                    format!("model `{}` has no video price", price.id),
+                )
+                .label("not a video model")
+                .help(format!("give it `per_video_second` in a `[models.\"{}\"]` table", price.id));
+                None
+            }
+            Err(Some(priced)) => {
+                let with = if audio { "with" } else { "without" };
+                ctx.error(
+                    resolution_span,
+                    format!(
+                        "model `{}` has no price for {resolution} video {with} audio",
+                        price.id
+                    ),
+                )
+                .label("resolution not priced")
+                .help(format!("priced: {priced}"));
+                None
+            }
+        },
+    };
+    let spec = VideoSpec {
+        requests: requests?,
+        seconds: seconds?,
+        resolution: resolution.to_owned(),
+        audio,
+        poll,
+        usd_per_second: usd_per_second?,
+    };
+    Some((WorkloadKind::Video(spec), timeout))
+}
+
+fn poll(ctx: &mut Ctx, node: &Node<'_>) -> Option<Poll> {
+    let t = table::table(ctx, node, "poll", "a table `{ every, cost }`")?;
+    t.check_keys(ctx, &["every", "cost"], "`poll`", &|_| None);
+    let every = t.require(ctx, "every", "`poll`").and_then(|n| positive_duration(ctx, n, "every"));
+    let cost = match t.get("cost") {
+        None => Some(0.0),
+        Some(n) => table::number(ctx, n, "cost")
+            .and_then(|x| check_domain(ctx, n, "cost", x, Domain::NonNegative).map(|()| x)),
+    };
+    Some(Poll { every_seconds: every?, usd_per_poll: cost? })
+}
+
+fn realtime(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<WorkloadKind> {
+    let t = spec.t;
+    let sessions = required_volume(ctx, spec, "sessions", env);
+    let minutes = required_draw(ctx, spec, "minutes", Unit::Plain);
+    let turns_per_minute = t
+        .require(ctx, "turns_per_minute", spec.what)
+        .and_then(|n| values::value(ctx, n, "turns_per_minute", Unit::Plain, Domain::NonNegative));
+    let user_share = match t.get("user_share") {
+        None => Some(Value::Fixed(0.5)),
+        Some(n) => values::value(ctx, n, "user_share", Unit::Plain, Domain::Probability),
+    };
+    if let Some(price) = spec.price
+        && price.audio.is_none()
+    {
+        ctx.error(spec.model_span.clone(), format!("model `{}` has no audio prices, which a realtime workload needs", price.id))
+            .label("not a realtime model")
+            .help(format!(
+                "give it `audio = {{ input_per_mtok, output_per_mtok, input_tokens_per_minute, output_tokens_per_minute }}` in a `[models.\"{}\"]` table",
+                price.id
+            ));
+        return None;
+    }
+    Some(WorkloadKind::Realtime(RealtimeSpec {
+        sessions: sessions?,
+        minutes: minutes?,
+        turns_per_minute: turns_per_minute?,
+        user_share: user_share?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::date::Date;
+    use crate::diagnostics::{Severity, SourceFile};
+
+    #[test]
+    fn a_model_retired_by_the_price_date_is_a_warning() {
+        let catalog = Catalog::embedded();
+        let mut ctx = Ctx::new(Arc::new(SourceFile::new("t.toml", "model = \"a/b\"")));
+        let day = |d: &str| d.parse::<Date>().expect("valid date");
+        let price = ModelPrice {
+            id: "a/b".to_owned(),
+            retired_on: Some(day("2026-10-23")),
+            ..ModelPrice::default()
+        };
+        let on = |date: &str| Pricing { catalog: &catalog, date: Some(day(date)), file: "t.toml" };
+        warn_retired(&mut ctx, &price, 8..13, on("2026-10-22"));
+        warn_retired(&mut ctx, &price, 8..13, on("2026-10-23"));
+        warn_retired(&mut ctx, &price, 8..13, on("2026-11-01"));
+        let (errors, warnings) = ctx.finish();
+        assert!(errors.is_empty());
+        assert_eq!(warnings.len(), 2, "retired on the day itself and after, not before");
+        assert_eq!(warnings[0].severity, Severity::Warning);
+        assert_eq!(warnings[0].message, "model `a/b` was retired on 2026-10-23");
+        assert_eq!(warnings[0].column(), Some(9));
+    }
+}

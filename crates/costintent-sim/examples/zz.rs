@@ -1,0 +1,1 @@
+fn main() { costintent_sim::zz_bench::run(); }

@@ -1,0 +1,270 @@
+//! Attempts, failures, retries and client timeouts.
+//!
+//! Every attempt fails independently with probability `rate`; a request gets
+//! at most `1 + retries` attempts. Instead of a uniform per attempt, the
+//! engine keeps a countdown of the attempts left before the next failure,
+//! drawn from the geometric distribution of successes before a failure
+//! (`⌊ln U / ln(1 − rate)⌋`, exact by inversion). The geometric is
+//! memoryless, so the sequence of attempt outcomes is exactly i.i.d.
+//! Bernoulli(rate) — across requests, turns and sessions alike — and an
+//! attempt that succeeds costs one decrement. The expected number of
+//! attempts per request is therefore `(1 − p^(k+1)) / (1 − p)` for rate `p`
+//! and `k` retries, and a request is lost with probability `p^(k+1)`.
+//!
+//! With a client timeout, an attempt that did not fail draws a latency; a
+//! latency above `after` makes the client abandon the attempt and retry (it
+//! uses a retry like a failure), while the provider finishes and bills it in
+//! full. A request whose every attempt failed or was abandoned is lost.
+//!
+//! Video jobs also count status polls: an attempt that runs for `d` seconds
+//! is polled `⌈min(d, after) / every⌉` times; a failed attempt, or one whose
+//! duration is unknown (no `duration` given), is polled once.
+
+use costintent_scenario::Billed;
+
+use crate::rng::{SimRng, uniform, uniform_open};
+use crate::sampling::Source;
+
+/// What happened to one request's attempts.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Outcome {
+    /// Attempts that failed.
+    pub(crate) failed: u32,
+    /// Attempts abandoned by the client timeout (billed in full).
+    pub(crate) abandoned: u32,
+    /// Whether an attempt succeeded (otherwise the request is lost).
+    pub(crate) ok: bool,
+    /// Sum over failed attempts of the uniform output share billed under
+    /// `billed = "partial"` (0 for other policies).
+    pub(crate) partial_share: f64,
+    /// Status polls of the kept attempt (video only).
+    pub(crate) polls_kept: f64,
+    /// Status polls of failed and abandoned attempts (video only).
+    pub(crate) polls_wasted: f64,
+}
+
+impl Outcome {
+    /// One attempt, which succeeded.
+    pub(crate) const CLEAN: Self = Self {
+        failed: 0,
+        abandoned: 0,
+        ok: true,
+        partial_share: 0.0,
+        polls_kept: 0.0,
+        polls_wasted: 0.0,
+    };
+
+    /// Attempts sent.
+    pub(crate) fn attempts(&self) -> f64 {
+        f64::from(self.failed) + f64::from(self.abandoned) + f64::from(u8::from(self.ok))
+    }
+}
+
+/// Per-trial attempt state of one workload.
+#[derive(Debug)]
+pub(crate) struct Attempts {
+    rng: SimRng,
+    /// Successful attempts left before the next failure.
+    countdown: u64,
+    /// 1 / ln(1 − rate) (negative), or 0 when every attempt fails.
+    inv_ln_q: f64,
+    never_fails: bool,
+    retries: u32,
+    billed: Billed,
+    /// The client gives up after this many seconds (∞ without a timeout).
+    after: f64,
+    /// Seconds between status polls (video), if polls are counted.
+    poll_every: Option<f64>,
+    /// Whether every attempt can take the one-decrement path when it succeeds.
+    simple: bool,
+}
+
+/// Failure and timeout settings for one trial.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AttemptParams {
+    /// Probability that an attempt fails, in [0, 1].
+    pub(crate) rate: f64,
+    /// Retries after a failed or abandoned attempt.
+    pub(crate) retries: u32,
+    /// What a failed attempt is billed.
+    pub(crate) billed: Billed,
+    /// Client timeout in seconds, if any.
+    pub(crate) after: Option<f64>,
+    /// Status poll interval in seconds (video), if polls are counted.
+    pub(crate) poll_every: Option<f64>,
+}
+
+impl Attempts {
+    /// The state at the start of a trial.
+    pub(crate) fn new(mut rng: SimRng, p: AttemptParams) -> Self {
+        let rate = if p.rate.is_nan() { 0.0 } else { p.rate.clamp(0.0, 1.0) };
+        let never_fails = rate == 0.0;
+        // ln(0) = −∞ gives 1/−∞ = −0: every countdown is then 0.
+        let inv_ln_q = if never_fails { 0.0 } else { 1.0 / (-rate).ln_1p() };
+        let countdown = if never_fails { u64::MAX } else { draw_countdown(&mut rng, inv_ln_q) };
+        Self {
+            rng,
+            countdown,
+            inv_ln_q,
+            never_fails,
+            retries: p.retries,
+            billed: p.billed,
+            after: p.after.unwrap_or(f64::INFINITY),
+            poll_every: p.poll_every,
+            simple: p.after.is_none() && p.poll_every.is_none(),
+        }
+    }
+
+    /// The outcome of the next request. `latency` gives the duration of an
+    /// attempt that did not fail (only drawn with a timeout or polls).
+    #[cfg(test)]
+    pub(crate) fn next(&mut self, latency: &mut Source) -> Outcome {
+        if self.try_clean() { Outcome::CLEAN } else { self.next_slow(latency) }
+    }
+
+    /// Takes the one-decrement path if the next request needs nothing else:
+    /// no timeout or polls, and its first attempt succeeds. Otherwise
+    /// returns false and leaves the state alone; call [`Attempts::next_slow`].
+    #[inline(always)]
+    pub(crate) fn try_clean(&mut self) -> bool {
+        let clean = self.simple && self.countdown > 0;
+        self.countdown -= u64::from(clean);
+        clean
+    }
+
+    /// The outcome of the next request, attempt by attempt.
+    #[cold]
+    pub(crate) fn next_slow(&mut self, latency: &mut Source) -> Outcome {
+        let mut o = Outcome { ok: false, ..Outcome::default() };
+        let mut attempt = 0u32;
+        loop {
+            if self.fails() {
+                o.failed += 1;
+                o.polls_wasted += 1.0;
+                if self.billed == Billed::Partial {
+                    o.partial_share += uniform(&mut self.rng);
+                }
+            } else {
+                let duration = if self.after.is_finite() {
+                    Some(latency.next(&mut self.rng))
+                } else {
+                    None
+                };
+                let polls = match (self.poll_every, duration) {
+                    (Some(every), Some(d)) => (d.min(self.after) / every).ceil().max(1.0),
+                    _ => 1.0,
+                };
+                if duration.is_some_and(|d| d > self.after) {
+                    o.abandoned += 1;
+                    o.polls_wasted += polls;
+                } else {
+                    o.ok = true;
+                    o.polls_kept = polls;
+                    break;
+                }
+            }
+            if attempt >= self.retries {
+                break;
+            }
+            attempt += 1;
+        }
+        if self.poll_every.is_none() {
+            o.polls_kept = 0.0;
+            o.polls_wasted = 0.0;
+        }
+        o
+    }
+
+    /// Whether the next attempt fails, advancing the countdown.
+    #[inline]
+    fn fails(&mut self) -> bool {
+        if self.countdown > 0 {
+            self.countdown -= 1;
+            return false;
+        }
+        if self.never_fails {
+            // u64::MAX attempts have passed; start another such run.
+            self.countdown = u64::MAX;
+            return false;
+        }
+        self.countdown = draw_countdown(&mut self.rng, self.inv_ln_q);
+        true
+    }
+}
+
+/// Successes before the next failure: Geometric on 0, 1, 2, … by inversion.
+fn draw_countdown(rng: &mut SimRng, inv_ln_q: f64) -> u64 {
+    // ln U ≤ 0 and inv_ln_q < 0, so the product is ≥ 0; `as` saturates.
+    (uniform_open(rng).ln() * inv_ln_q) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Stream, stream};
+    use crate::sampling::{Fast, Rounding};
+
+    fn params(rate: f64, retries: u32) -> AttemptParams {
+        AttemptParams { rate, retries, billed: Billed::Input, after: None, poll_every: None }
+    }
+
+    #[test]
+    fn attempt_counts_match_the_closed_form() {
+        for (p, k) in [(0.03, 3u32), (0.3, 2), (0.5, 0), (0.9, 5)] {
+            let mut a = Attempts::new(stream(1, 0, 0, Stream::Attempts), params(p, k));
+            let mut latency = Source::new(Rounding::Continuous);
+            let n = 400_000.0;
+            let (mut attempts, mut lost, mut sq) = (0.0, 0.0, 0.0);
+            for _ in 0..n as u32 {
+                let o = a.next(&mut latency);
+                attempts += o.attempts();
+                sq += o.attempts() * o.attempts();
+                lost += f64::from(u8::from(!o.ok));
+            }
+            let want = (1.0 - p.powi(k as i32 + 1)) / (1.0 - p);
+            let mean = attempts / n;
+            let sd = (sq / n - mean * mean).sqrt();
+            // 5 standard errors of the mean attempt count.
+            assert!((mean - want).abs() < 5.0 * sd / n.sqrt() + 1e-12, "p={p}: {mean} vs {want}");
+            let p_lost = p.powi(k as i32 + 1);
+            let se = (p_lost * (1.0 - p_lost) / n).sqrt();
+            assert!((lost / n - p_lost).abs() < 5.0 * se + 1e-12, "p={p}: lost {}", lost / n);
+        }
+    }
+
+    #[test]
+    fn edge_rates() {
+        let mut latency = Source::new(Rounding::Continuous);
+        let mut never = Attempts::new(stream(1, 0, 0, Stream::Attempts), params(0.0, 3));
+        let mut always = Attempts::new(stream(1, 0, 0, Stream::Attempts), params(1.0, 3));
+        for _ in 0..1000 {
+            assert_eq!(never.next(&mut latency), Outcome::CLEAN);
+            let o = always.next(&mut latency);
+            assert_eq!((o.failed, o.ok), (4, false));
+        }
+    }
+
+    #[test]
+    fn timeouts_abandon_slow_attempts() {
+        // Latency uniform on [0, 10), timeout 5: half the attempts are
+        // abandoned; with 1 retry a request is lost with probability 1/4.
+        let mut latency = Source::new(Rounding::Continuous);
+        latency.reset(&Fast::Uniform { min: 0.0, width: 10.0 });
+        let p = AttemptParams { after: Some(5.0), poll_every: Some(2.0), ..params(0.0, 1) };
+        let mut a = Attempts::new(stream(2, 0, 0, Stream::Attempts), p);
+        let n: f64 = 200_000.0;
+        let (mut lost, mut abandoned, mut polls) = (0.0, 0.0, 0.0);
+        for _ in 0..n as u32 {
+            let o = a.next(&mut latency);
+            lost += f64::from(u8::from(!o.ok));
+            abandoned += f64::from(o.abandoned);
+            polls += o.polls_kept + o.polls_wasted;
+            assert!(o.polls_kept <= 3.0 && o.polls_wasted <= 6.0);
+        }
+        let se = (0.25 * 0.75 / n).sqrt();
+        assert!((lost / n - 0.25).abs() < 5.0 * se);
+        // Abandoned per request: 1/2 + 1/4 = 0.75.
+        assert!((abandoned / n - 0.75).abs() < 0.01);
+        assert!(polls > 0.0);
+    }
+}

@@ -1,0 +1,288 @@
+//! Running trials: chunks on a dedicated thread pool, rows into columns.
+//!
+//! Trials are split into fixed chunks of [`CHUNK`] trials. Each chunk owns a
+//! contiguous slice of a row-major table (one row per trial) and fills it
+//! with its own draw-site buffers, so no two threads share anything mutable.
+//! Every value in a row is computed from that trial's own streams in a fixed
+//! order — workloads in scenario order, then wallets — so the table, and the
+//! columns transposed from it, are the same on any number of threads.
+//! Memory is one row of `2 + Σ (5 + 2 · units) + 5 · wallets` numbers per
+//! trial, briefly twice while the columns are built.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use costintent_scenario::{Scenario, Wallet};
+use rayon::prelude::*;
+
+use crate::outcome::{Outcomes, UnitSeries, WalletOutcome, WorkloadOutcome};
+use crate::wallet::settle;
+use crate::workload::{Compiled, State};
+
+/// Trials per chunk: the unit of work handed to a thread and of progress.
+pub const CHUNK: usize = 256;
+
+/// How to run a simulation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SimOptions {
+    /// Number of trials.
+    pub trials: u64,
+    /// Master seed; with the trial index it determines every draw.
+    pub seed: u64,
+    /// Worker threads; 0 uses every core. Results do not depend on it.
+    pub threads: usize,
+    /// `--scale K`: multiplies every volume (1.0 leaves them as written).
+    pub scale: f64,
+    /// Index of the first trial, so a shard of a larger run draws exactly
+    /// what that run draws for the same trials (0 for a whole run).
+    pub first_trial: u64,
+}
+
+impl SimOptions {
+    /// A whole run of `trials` trials with `seed`, on every core, unscaled.
+    pub fn new(trials: u64, seed: u64) -> Self {
+        Self { trials, seed, threads: 0, scale: 1.0, first_trial: 0 }
+    }
+}
+
+/// The run stopped because the caller set the cancel flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("simulation cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+/// A scenario compiled for simulation: samplers converted and prices in USD
+/// per unit, once; then any number of trials or runs.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    workloads: Vec<Compiled>,
+    workload_names: Vec<String>,
+    wallets: Vec<Wallet>,
+    /// Column offset of each workload's block in a row.
+    offsets: Vec<usize>,
+    /// Column offset of the wallets' block.
+    wallets_at: usize,
+    width: usize,
+}
+
+/// Reusable buffers for running trials one at a time ([`Engine::trial_total`]).
+#[derive(Clone, Debug)]
+pub struct TrialScratch {
+    states: Vec<State>,
+    wallet_used: Vec<f64>,
+    row: Vec<f64>,
+}
+
+/// Columns of a row: total, clamped draws, then the blocks.
+const TOTAL: usize = 0;
+const CLAMPED: usize = 1;
+/// Columns per workload before its units: spend, waste, attempts, requests, lost.
+const WORKLOAD_COLUMNS: usize = 5;
+/// Columns per wallet: top-ups, purchase fees, usage fees, credits bought, used.
+const WALLET_COLUMNS: usize = 5;
+
+impl Engine {
+    /// Compiles a validated scenario.
+    pub fn new(scenario: &Scenario) -> Self {
+        let workloads: Vec<Compiled> =
+            scenario.workloads.iter().map(|w| Compiled::new(w, scenario)).collect();
+        let mut offsets = Vec::with_capacity(workloads.len());
+        let mut at = 2;
+        for w in &workloads {
+            offsets.push(at);
+            at += WORKLOAD_COLUMNS + 2 * w.units.len();
+        }
+        let wallets_at = at;
+        let width = at + WALLET_COLUMNS * scenario.wallets.len();
+        Self {
+            workloads,
+            workload_names: scenario.workloads.iter().map(|w| w.name.clone()).collect(),
+            wallets: scenario.wallets.clone(),
+            offsets,
+            wallets_at,
+            width,
+        }
+    }
+
+    /// Buffers for [`Engine::trial_total`].
+    pub fn scratch(&self) -> TrialScratch {
+        TrialScratch {
+            states: self.workloads.iter().map(Compiled::state).collect(),
+            wallet_used: vec![0.0; self.wallets.len()],
+            row: vec![0.0; self.width],
+        }
+    }
+
+    /// Simulates one trial and returns its total spend (for benchmarks and
+    /// spot checks; [`Engine::run`] gives every column).
+    pub fn trial_total(&self, scratch: &mut TrialScratch, seed: u64, trial: u64, scale: f64) -> f64 {
+        let TrialScratch { states, wallet_used, row } = scratch;
+        self.trial_into(states, wallet_used, seed, trial, scale, row);
+        row[TOTAL]
+    }
+
+    /// Runs `options.trials` trials. `progress` is called from worker
+    /// threads with the number of trials each finished chunk held; setting
+    /// `cancel` stops the run at the next trial and returns [`Cancelled`].
+    pub fn run(
+        &self,
+        options: &SimOptions,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<Outcomes, Cancelled> {
+        let trials = usize::try_from(options.trials).unwrap_or(usize::MAX);
+        let width = self.width;
+        let mut rows = vec![0.0; trials.saturating_mul(width)];
+        let work = |(chunk, slab): (usize, &mut [f64])| {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let mut scratch = self.scratch();
+            let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
+            let mut done = 0;
+            for (k, row) in slab.chunks_mut(width).enumerate() {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                let trial = first.wrapping_add(k as u64);
+                let TrialScratch { states, wallet_used, .. } = &mut scratch;
+                self.trial_into(states, wallet_used, options.seed, trial, options.scale, row);
+                done += 1;
+            }
+            progress(done);
+        };
+        match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
+            Ok(pool) => pool.install(|| rows.par_chunks_mut(CHUNK * width).enumerate().for_each(work)),
+            // Without threads the same chunks run here, with the same results.
+            Err(_) => rows.chunks_mut(CHUNK * width).enumerate().for_each(work),
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled);
+        }
+        Ok(self.columns(&rows, options.first_trial))
+    }
+
+    /// Fills one row.
+    fn trial_into(
+        &self,
+        states: &mut [State],
+        wallet_used: &mut [f64],
+        seed: u64,
+        trial: u64,
+        scale: f64,
+        row: &mut [f64],
+    ) {
+        wallet_used.fill(0.0);
+        let mut total = 0.0;
+        let mut clamped = 0u64;
+        for ((w, state), &at) in self.workloads.iter().zip(states.iter_mut()).zip(&self.offsets) {
+            let r = w.run(state, seed, trial, scale);
+            let block = &mut row[at..at + WORKLOAD_COLUMNS + 2 * w.units.len()];
+            block[0] = r.totals.spend;
+            block[1] = r.totals.waste;
+            block[2] = r.ledger.attempts;
+            block[3] = r.ledger.requests;
+            block[4] = r.ledger.lost;
+            for (i, &unit) in w.units.iter().enumerate() {
+                block[WORKLOAD_COLUMNS + 2 * i] = r.ledger.quantity(unit);
+                block[WORKLOAD_COLUMNS + 2 * i + 1] = r.ledger.usd(unit, &w.prices);
+            }
+            total += r.totals.spend;
+            clamped += r.clamped;
+            if let Some(used) = w.via.and_then(|i| wallet_used.get_mut(i)) {
+                *used += r.totals.spend;
+            }
+        }
+        for (i, (wallet, &used)) in self.wallets.iter().zip(wallet_used.iter()).enumerate() {
+            let t = settle(wallet, used);
+            let at = self.wallets_at + WALLET_COLUMNS * i;
+            row[at..at + WALLET_COLUMNS].copy_from_slice(&[
+                t.topups,
+                t.purchase_fees,
+                t.usage_fees,
+                t.credits_bought,
+                t.credits_used,
+            ]);
+            total += t.purchase_fees + t.usage_fees;
+        }
+        row[TOTAL] = total;
+        row[CLAMPED] = clamped as f64;
+    }
+
+    /// Transposes the row table into [`Outcomes`] columns.
+    fn columns(&self, rows: &[f64], first_trial: u64) -> Outcomes {
+        let width = self.width;
+        let column = |c: usize| -> Vec<f64> { rows.iter().skip(c).step_by(width).copied().collect() };
+        let clamped = rows.iter().skip(CLAMPED).step_by(width).map(|&x| x as u64).sum();
+        let workloads = self
+            .workloads
+            .iter()
+            .zip(&self.offsets)
+            .zip(&self.workload_names)
+            .map(|((w, &at), name)| WorkloadOutcome {
+                name: name.clone(),
+                spend: column(at),
+                waste: column(at + 1),
+                attempts: column(at + 2),
+                requests: column(at + 3),
+                lost: column(at + 4),
+                units: w
+                    .units
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &unit)| UnitSeries {
+                        unit,
+                        quantity: column(at + WORKLOAD_COLUMNS + 2 * i),
+                        usd: column(at + WORKLOAD_COLUMNS + 2 * i + 1),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let wallets = self
+            .wallets
+            .iter()
+            .enumerate()
+            .map(|(i, wallet)| {
+                let at = self.wallets_at + WALLET_COLUMNS * i;
+                WalletOutcome {
+                    name: wallet.name.clone(),
+                    topups: column(at),
+                    purchase_fees: column(at + 1),
+                    usage_fees: column(at + 2),
+                    credits_bought: column(at + 3),
+                    credits_used: column(at + 4),
+                }
+            })
+            .collect();
+        Outcomes { first_trial, total: column(TOTAL), workloads, wallets, clamped_draws: clamped }
+    }
+}
+
+/// Simulates `options.trials` trials of `scenario`.
+///
+/// `progress(n)` is called from worker threads with the number of trials
+/// just finished (once per chunk of [`CHUNK`]). When `cancel` is set the run
+/// stops at the next trial and returns [`Cancelled`]. The result depends on
+/// the scenario, `seed`, `scale`, `first_trial` and the trial count only —
+/// never on `threads`.
+pub fn simulate(
+    scenario: &Scenario,
+    options: &SimOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Outcomes, Cancelled> {
+    Engine::new(scenario).run(options, progress, cancel)
+}
+
+/// Total spend of one trial of `scenario` (for benchmarks; compiles the
+/// scenario on every call, so loop over [`Engine::trial_total`] instead).
+pub fn simulate_trial(scenario: &Scenario, seed: u64, trial: u64, scale: f64) -> f64 {
+    let engine = Engine::new(scenario);
+    let mut scratch = engine.scratch();
+    engine.trial_total(&mut scratch, seed, trial, scale)
+}

@@ -1,0 +1,78 @@
+//! The workload kinds: what one trial of each does, request by request.
+//!
+//! Each kind has a `Spec` (converted once per run), a `State` (draw sites,
+//! allocated once per chunk of trials and reset per trial) and a `run` loop
+//! that turns a volume into billed quantities through [`Ctx::request`].
+
+pub(crate) mod agent;
+pub(crate) mod image;
+pub(crate) mod realtime;
+pub(crate) mod requests;
+pub(crate) mod video;
+
+use costintent_scenario::{Billed, ModelPrice};
+
+use crate::attempts::{Attempts, Outcome};
+use crate::ledger::{Ledger, Parts};
+use crate::outcome::Unit;
+use crate::prices::{PriceTable, idx};
+use crate::rng::SimRng;
+use crate::sampling::Source;
+
+/// Everything a kind's loop bills through, for one workload and trial.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    /// Usage draws (tokens, turns, gaps, …).
+    pub(crate) usage: &'a mut SimRng,
+    /// Attempt outcomes.
+    pub(crate) attempts: &'a mut Attempts,
+    /// Latency (or job duration) of an attempt, when a timeout is set.
+    pub(crate) latency: &'a mut Source,
+    /// Where quantities go.
+    pub(crate) ledger: &'a mut Ledger,
+    /// What a failed attempt is billed.
+    pub(crate) billed: Billed,
+    /// The workload's prices (for the long-context threshold).
+    pub(crate) prices: &'a PriceTable,
+}
+
+impl Ctx<'_> {
+    /// Sends one request with these parts in this price tier and bills its
+    /// attempts; returns what happened.
+    #[inline]
+    pub(crate) fn request(&mut self, tier: usize, parts: &Parts) -> Outcome {
+        if self.attempts.try_clean() {
+            let ledger = &mut *self.ledger;
+            ledger.requests += 1.0;
+            ledger.attempts += 1.0;
+            for &(u, q) in parts.input.iter().chain(&parts.output) {
+                ledger.billed[tier][u] += q;
+            }
+            return Outcome::CLEAN;
+        }
+        self.request_slow(tier, parts)
+    }
+
+    /// [`Ctx::request`] once the one-decrement path has been ruled out.
+    #[cold]
+    pub(crate) fn request_slow(&mut self, tier: usize, parts: &Parts) -> Outcome {
+        let o = self.attempts.next_slow(self.latency);
+        self.ledger.settle(tier, parts, &o, self.billed);
+        o
+    }
+}
+
+/// Per-attempt fee parts: `(unit, 1)` for each fee the model charges and
+/// `(unit, 0)` otherwise, so the quantity of an unpriced fee stays 0.
+pub(crate) fn fee_parts(price: &ModelPrice) -> [(usize, f64); 2] {
+    [
+        (idx(Unit::Requests), if price.per_request.is_some() { 1.0 } else { 0.0 }),
+        (idx(Unit::Tasks), if price.per_task.is_some() { 1.0 } else { 0.0 }),
+    ]
+}
+
+/// Whole count as a loop bound (counts are whole and non-negative; `as`
+/// saturates at the extremes).
+pub(crate) fn count(x: f64) -> u64 {
+    x as u64
+}

@@ -1,0 +1,115 @@
+//! `kind = "realtime"`: voice sessions billed by audio tokens.
+//!
+//! A session of `m` minutes (a draw, not rounded) has
+//! `N = max(1, round(m × turns_per_minute))` turns. Each turn carries
+//! `m / N × user_share` minutes of user audio and `m / N × (1 − user_share)`
+//! minutes of assistant audio, converted to tokens at the model's
+//! `input_tokens_per_minute` and `output_tokens_per_minute` (not rounded:
+//! they are derived, not drawn). Turn `t` bills as input the whole
+//! conversation so far — every earlier turn's user and assistant audio
+//! tokens — at the cached audio price when the model has one (else the full
+//! audio input price), plus its new user audio at the audio input price, and
+//! bills its assistant audio as audio output. A lost turn adds nothing to
+//! the conversation.
+
+use costintent_scenario::{AudioPrice, RealtimeSpec, Value};
+
+use crate::kinds::{Ctx, count};
+use crate::ledger::Parts;
+use crate::math::round_count;
+use crate::outcome::Unit;
+use crate::params::{DrawSpec, ParamDraws};
+use crate::prices::idx;
+use crate::sampling::{Rounding, Source};
+
+/// A realtime workload, converted once per run.
+#[derive(Clone, Debug)]
+pub(crate) struct Spec {
+    minutes: DrawSpec,
+    turns_per_minute: Value,
+    user_share: Value,
+    input_tokens_per_minute: f64,
+    output_tokens_per_minute: f64,
+    /// Unit the conversation so far is billed as.
+    history_unit: Unit,
+    fees: [(usize, f64); 2],
+}
+
+impl Spec {
+    /// Converts the scenario's realtime spec.
+    pub(crate) fn new(r: &RealtimeSpec, audio: Option<&AudioPrice>, fees: [(usize, f64); 2]) -> Self {
+        Self {
+            minutes: DrawSpec::new(&r.minutes),
+            turns_per_minute: r.turns_per_minute.clone(),
+            user_share: r.user_share.clone(),
+            input_tokens_per_minute: audio.map_or(0.0, |a| a.input_tokens_per_minute),
+            output_tokens_per_minute: audio.map_or(0.0, |a| a.output_tokens_per_minute),
+            history_unit: Self::history_unit(audio),
+            fees,
+        }
+    }
+
+    fn history_unit(audio: Option<&AudioPrice>) -> Unit {
+        match audio {
+            Some(a) if a.cached_input_per_mtok.is_some() => Unit::AudioCachedInputTokens,
+            _ => Unit::AudioInputTokens,
+        }
+    }
+
+    /// The units a realtime workload bills, besides fees.
+    pub(crate) fn units(audio: Option<&AudioPrice>) -> Vec<Unit> {
+        let mut units = vec![Unit::AudioInputTokens, Unit::AudioOutputTokens];
+        if Self::history_unit(audio) == Unit::AudioCachedInputTokens {
+            units.push(Unit::AudioCachedInputTokens);
+        }
+        units
+    }
+}
+
+/// Draw sites of a realtime workload.
+#[derive(Clone, Debug)]
+pub(crate) struct State {
+    minutes: Source,
+    turns_per_minute: f64,
+    user_share: f64,
+}
+
+impl State {
+    /// Allocates the draw sites.
+    pub(crate) fn new() -> Self {
+        Self { minutes: Source::new(Rounding::Continuous), turns_per_minute: 0.0, user_share: 0.5 }
+    }
+
+    /// Resolves this trial's samplers and parameters, in a fixed order.
+    pub(crate) fn reset(&mut self, spec: &Spec, params: &mut ParamDraws<'_>) {
+        self.minutes.reset(&params.sampler(&spec.minutes));
+        self.turns_per_minute = params.value(&spec.turns_per_minute).max(0.0);
+        self.user_share = params.value(&spec.user_share).clamp(0.0, 1.0);
+    }
+
+    /// Runs `sessions` sessions.
+    pub(crate) fn run(&mut self, spec: &Spec, ctx: &mut Ctx<'_>, sessions: f64) {
+        for _ in 0..count(sessions) {
+            let m = self.minutes.next(ctx.usage);
+            let turns = round_count(m * self.turns_per_minute).max(1.0);
+            let per_turn = m / turns;
+            let user = per_turn * self.user_share * spec.input_tokens_per_minute;
+            let assistant = per_turn * (1.0 - self.user_share) * spec.output_tokens_per_minute;
+            let mut history = 0.0;
+            for _ in 0..count(turns) {
+                let parts = Parts {
+                    input: [
+                        (idx(spec.history_unit), history),
+                        (idx(Unit::AudioInputTokens), user),
+                        spec.fees[0],
+                        spec.fees[1],
+                    ],
+                    output: [(idx(Unit::AudioOutputTokens), assistant), (0, 0.0)],
+                };
+                if ctx.request(0, &parts).ok {
+                    history += user + assistant;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Prepaid credit: top-ups, purchase fees and usage fees per trial.
+//!
+//! A trial starts with an empty wallet, and a top-up of `topup` USD is
+//! bought whenever the balance cannot cover the next charge (as many as that
+//! charge needs). After the trial the number of top-ups is exactly
+//! `⌈U / topup⌉`, where `U` is the USD of credit used, whatever the order of
+//! the charges:
+//!
+//! Let `U_j` be the credit used after charge `j` and `k_j` the top-ups bought
+//! by then; claim `k_j = ⌈U_j / topup⌉`. Before any charge `k_0 = 0 = ⌈0⌉`.
+//! At charge `j` the wallet buys while `k · topup − U_{j−1} < a_j`, that is
+//! while `k · topup < U_j`, and stops at the first `k ≥ k_{j−1}` with
+//! `k · topup ≥ U_j`. Since `k_{j−1} = ⌈U_{j−1} / topup⌉ ≤ ⌈U_j / topup⌉`
+//! (charges are not negative), that first `k` is `⌈U_j / topup⌉`. `U_n` is
+//! the sum of all charges, which does not depend on their order. ∎
+//!
+//! So the engine never replays charges: it sums each trial's credit use and
+//! applies the formula. The quotient is taken with a relative tolerance of
+//! 1e-12 so that rounding in a floating-point sum (say $100.00000000000001
+//! of use on $25 top-ups) does not buy an extra top-up. Purchase fees are
+//! `top-ups × Wallet::fee_per_topup()`; usage fees are `usage_fee_percent`
+//! of the credit used; credits bought are `top-ups × topup / credit_usd`.
+
+use costintent_scenario::Wallet;
+
+/// One wallet's results for one trial.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct WalletTrial {
+    pub(crate) topups: f64,
+    pub(crate) purchase_fees: f64,
+    pub(crate) usage_fees: f64,
+    pub(crate) credits_bought: f64,
+    pub(crate) credits_used: f64,
+}
+
+/// Settles a wallet from which `used_usd` of credit was used.
+pub(crate) fn settle(wallet: &Wallet, used_usd: f64) -> WalletTrial {
+    let topups = if used_usd > 0.0 && wallet.topup > 0.0 {
+        (used_usd / wallet.topup * (1.0 - 1e-12)).ceil()
+    } else {
+        0.0
+    };
+    let per_credit = if wallet.credit_usd > 0.0 { wallet.credit_usd } else { 1.0 };
+    WalletTrial {
+        topups,
+        purchase_fees: topups * wallet.fee_per_topup(),
+        usage_fees: used_usd * wallet.usage_fee_percent / 100.0,
+        credits_bought: topups * wallet.topup / per_credit,
+        credits_used: used_usd / per_credit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn openrouter() -> Wallet {
+        Wallet {
+            name: "openrouter".into(),
+            credit_usd: 1.0,
+            fee_percent: 5.5,
+            fee_min: 0.8,
+            topup: 25.0,
+            usage_fee_percent: 0.0,
+        }
+    }
+
+    #[test]
+    fn topups_are_the_ceiling_of_use() {
+        let w = openrouter();
+        assert_eq!(settle(&w, 0.0), WalletTrial::default());
+        assert_eq!(settle(&w, 100.0).topups, 4.0);
+        assert_eq!(settle(&w, 100.000_000_000_000_01).topups, 4.0);
+        assert_eq!(settle(&w, 100.01).topups, 5.0);
+        assert_eq!(settle(&w, 0.01).topups, 1.0);
+        let t = settle(&w, 100.0);
+        assert!((t.purchase_fees - 4.0 * 1.375).abs() < 1e-12);
+        assert_eq!(t.credits_bought, 100.0);
+    }
+
+    #[test]
+    fn the_minimum_fee_applies_to_small_topups() {
+        let w = Wallet { topup: 10.0, ..openrouter() };
+        // 5.5 % of $10 is $0.55, below the $0.80 minimum.
+        assert!((settle(&w, 15.0).purchase_fees - 2.0 * 0.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn replaying_charges_gives_the_same_topups() {
+        // The closed form against a literal replay of the top-up rule.
+        let w = Wallet { topup: 7.0, ..openrouter() };
+        let charges = [3.0, 9.5, 0.25, 14.0, 1.0, 6.0, 0.0, 21.0];
+        let (mut balance, mut topups, mut used) = (0.0, 0.0, 0.0);
+        for a in charges {
+            while balance < a {
+                balance += w.topup;
+                topups += 1.0;
+            }
+            balance -= a;
+            used += a;
+        }
+        assert_eq!(settle(&w, used).topups, topups);
+    }
+}

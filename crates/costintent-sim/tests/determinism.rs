@@ -1,0 +1,167 @@
+//! The engine's determinism invariants (architecture.md): results depend on
+//! the scenario, seed and trial indices only — not on the thread count —
+//! and each workload's draws are keyed by its name.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use common::*;
+use costintent_scenario::{Billed, Scenario, Volume, WorkloadKind};
+use costintent_sim::{Cancelled, SimOptions, simulate};
+
+/// A scenario that exercises every kind, failures, timeouts and a wallet.
+fn mixed() -> Scenario {
+    let mut p = price(3.0, 15.0);
+    p.cache_read_per_mtok = Some(0.3);
+    p.cache_write_5m_per_mtok = Some(3.75);
+    let mut coding = agent(
+        Volume::PerPeriod(poisson(20.0)),
+        geometric(8.0),
+        lognormal(3000.0, 12_000.0),
+        lognormal(600.0, 2500.0),
+        context(5000.0, 60_000.0, 10_000.0),
+    );
+    coding.cache = Some(cache(300.0, lognormal(20.0, 400.0)));
+    let mut a = workload("agent", p.clone(), WorkloadKind::Agent(coding));
+    a.failures = failures(0.05, 2.0, Billed::Partial);
+    a.via = Some(0);
+
+    let mut r = workload(
+        "api",
+        p,
+        WorkloadKind::Requests(requests(
+            Volume::PerPeriod(poisson(300.0)),
+            lognormal(800.0, 3000.0),
+            uniform(10.0, 400.0),
+        )),
+    );
+    r.failures = failures(0.1, 3.0, Billed::Input);
+    r.timeout = Some(timeout(30.0, lognormal(5.0, 40.0)));
+
+    let img = workload(
+        "images",
+        price(0.0, 0.0),
+        WorkloadKind::Image(image(Volume::PerPeriod(poisson(50.0)), c(1.0), 0.3, 0.04)),
+    );
+    let mut s = scenario(vec![a, r, img]);
+    s.wallets = vec![wallet("prepaid", 25.0, 5.5, 0.8)];
+    s
+}
+
+#[test]
+fn identical_outcomes_on_1_2_and_7_threads() {
+    let s = mixed();
+    // 1,000 trials span several chunks of 256, so threads really interleave.
+    let one = run_with(&s, 1000, 5, 1);
+    let two = run_with(&s, 1000, 5, 2);
+    let seven = run_with(&s, 1000, 5, 7);
+    assert_eq!(one, two);
+    assert_eq!(one, seven);
+    assert_identities(&one);
+    // Sanity: something random happened.
+    assert!(var(&one.total) > 0.0);
+}
+
+#[test]
+fn a_different_seed_gives_different_draws() {
+    let s = mixed();
+    let a = run(&s, 300, 5);
+    let b = run(&s, 300, 6);
+    let same = a.total.iter().zip(&b.total).filter(|(x, y)| x == y).count();
+    assert_eq!(same, 0, "{same} trials identical across seeds");
+}
+
+#[test]
+fn a_shard_draws_what_the_whole_run_draws() {
+    let s = mixed();
+    let whole = run(&s, 600, 5);
+    let options = SimOptions { first_trial: 256, threads: 2, ..SimOptions::new(100, 5) };
+    let shard = simulate(&s, &options, &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(shard.first_trial, 256);
+    assert_eq!(shard.total[..], whole.total[256..356]);
+    assert_eq!(shard.workloads[1].spend[..], whole.workloads[1].spend[256..356]);
+}
+
+#[test]
+fn adding_a_workload_leaves_the_others_alone() {
+    let s = mixed();
+    let base = run(&s, 300, 5);
+    let mut more = s.clone();
+    let extra = workload(
+        "extra",
+        price(1.0, 1.0),
+        WorkloadKind::Requests(requests(Volume::PerPeriod(poisson(10.0)), c(10.0), c(10.0))),
+    );
+    more.workloads.insert(1, extra);
+    let with = run(&more, 300, 5);
+    assert_eq!(base.workloads[0], with.workloads[0]);
+    assert_eq!(base.workloads[1], with.workloads[2]);
+    assert_eq!(base.workloads[2], with.workloads[3]);
+}
+
+#[test]
+fn renaming_a_workload_changes_its_draws() {
+    let s = mixed();
+    let base = run(&s, 300, 5);
+    let mut renamed = s.clone();
+    renamed.workloads[1].name = "api-v2".into();
+    let r = run(&renamed, 300, 5);
+    assert_ne!(base.workloads[1].spend, r.workloads[1].spend);
+    // The other workloads keep their draws.
+    assert_eq!(base.workloads[0].spend, r.workloads[0].spend);
+}
+
+#[test]
+fn prices_do_not_change_usage_draws() {
+    // Common random numbers: another model with other prices sees exactly
+    // the same tokens, turns and attempts.
+    let s = mixed();
+    let base = run(&s, 200, 5);
+    let mut cheaper = s.clone();
+    cheaper.workloads[0].price = price(0.5, 2.0);
+    let c = run(&cheaper, 200, 5);
+    let (a, b) = (&base.workloads[0], &c.workloads[0]);
+    assert_eq!(a.attempts, b.attempts);
+    assert_eq!(a.requests, b.requests);
+    assert_eq!(a.units[0].quantity, b.units[0].quantity);
+    assert_ne!(a.spend, b.spend);
+}
+
+#[test]
+fn failure_settings_do_not_change_token_draws() {
+    // Usage and attempts are separate streams, so failure settings never
+    // change how many sessions and turns a trial has.
+    let s = mixed();
+    let base = run(&s, 200, 5);
+    let mut none = s.clone();
+    none.workloads[0].failures = costintent_scenario::Failures::none();
+    let n = run(&none, 200, 5);
+    assert_eq!(base.workloads[0].requests, n.workloads[0].requests);
+}
+
+#[test]
+fn progress_counts_every_trial_and_cancel_stops() {
+    let s = mixed();
+    let done = AtomicU64::new(0);
+    let options = SimOptions { threads: 2, ..SimOptions::new(700, 1) };
+    let progress = |n: u64| {
+        done.fetch_add(n, Ordering::Relaxed);
+    };
+    simulate(&s, &options, &progress, &AtomicBool::new(false)).unwrap();
+    assert_eq!(done.load(Ordering::Relaxed), 700);
+
+    let cancel = AtomicBool::new(true);
+    assert_eq!(simulate(&s, &options, &|_| {}, &cancel), Err(Cancelled));
+}
+
+#[test]
+fn zero_trials_and_empty_scenarios_are_fine() {
+    let s = mixed();
+    let o = run(&s, 0, 1);
+    assert_eq!(o.trials(), 0);
+    assert_eq!(o.workloads.len(), 3);
+    let empty = scenario(vec![]);
+    let o = run(&empty, 10, 1);
+    assert_eq!(o.total, vec![0.0; 10]);
+}

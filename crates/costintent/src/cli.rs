@@ -1,0 +1,276 @@
+//! The command line: every command, option and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Forecast what AI API usage will cost before you scale it: a Monte Carlo
+/// simulation of a scenario file that gives spend as a distribution.
+#[derive(Debug, Parser)]
+#[command(
+    name = "costintent",
+    version,
+    about,
+    after_help = "Examples:
+  costintent init --template agent my-team.toml   write a starter scenario
+  costintent check my-team.toml                   validate it and show the prices it uses
+  costintent run my-team.toml                     p50/p90/p99 spend and P(spend > budget)
+  costintent run my-team.toml --out report/       budget report, charts, per-trial data
+  costintent compare a.toml b.toml                the difference, trial by trial
+  costintent plan my-team.toml                    the small prepaid test before scaling
+
+Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Simulate a scenario and report the spend distribution.
+    #[command(after_help = "Examples:
+  costintent run scenarios/coding-agent.toml
+  costintent run scenarios/coding-agent.toml --trials 100000 --format json
+  costintent run scenarios/coding-agent.toml --scale 10 --budget 20000
+  costintent run scenarios/coding-agent.toml --out reports/coding-agent
+  costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h
+  costintent run scenarios/coding-agent.toml --sensitivity --out sens/")]
+    Run(RunArgs),
+    /// Validate a scenario and show the workloads and the prices they use.
+    #[command(after_help = "Examples:
+  costintent check scenarios/coding-agent.toml
+  costintent check my.toml --catalog my-prices.toml")]
+    Check(CheckArgs),
+    /// Write a commented starter scenario.
+    #[command(after_help = "Examples:
+  costintent init                          writes scenario.toml (coding-agent template)
+  costintent init --template video clips.toml
+  costintent init --template mixed --force scenario.toml")]
+    Init(InitArgs),
+    /// Browse the pricing catalog, or import prices from LiteLLM.
+    #[command(after_help = "Examples:
+  costintent catalog list --provider anthropic
+  costintent catalog list --unit second --date 2026-11-01
+  costintent catalog show anthropic/claude-sonnet-4-5 --format json
+  costintent catalog import litellm model_prices_and_context_window.json --out litellm.toml")]
+    Catalog(CatalogArgs),
+    /// Compare scenarios with common random numbers: trial i of each sees the same usage.
+    #[command(after_help = "Examples:
+  costintent compare scenarios/coding-agent.toml scenarios/coding-agent-openrouter.toml
+  costintent compare a.toml b.toml --format markdown --out comparison/")]
+    Compare(CompareArgs),
+    /// The small prepaid test before scaling: what to buy, run, check and expect.
+    #[command(after_help = "Examples:
+  costintent plan scenarios/small-prepaid-test.toml
+  costintent plan scenarios/coding-agent.toml --steps 1,10,100")]
+    Plan(PlanArgs),
+}
+
+/// Options every simulating command shares.
+#[derive(Debug, Args)]
+pub(crate) struct SimArgs {
+    /// Trials to simulate (default: the scenario's `trials`, else 20000).
+    #[arg(long, value_name = "N")]
+    pub(crate) trials: Option<u64>,
+    /// Master seed (default: the scenario's `seed`, else 42).
+    #[arg(long, value_name = "SEED")]
+    pub(crate) seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub(crate) threads: usize,
+    /// Multiply every volume (requests, sessions) by K.
+    #[arg(long, value_name = "K", default_value_t = 1.0)]
+    pub(crate) scale: f64,
+    /// A price catalog file laid over the built-in one (see `catalog import`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The scenario file.
+    pub(crate) scenario: PathBuf,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+    pub(crate) format: RunFormat,
+    /// Budget for the period in USD (overrides the scenario's `budget`).
+    #[arg(long, value_name = "USD")]
+    pub(crate) budget: Option<f64>,
+    /// Write report.md, report.html, summary.json, trials.csv, trials.parquet and charts to DIR.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Run the scenario once per value: `workload.key=v1,v2,...` (TOML values; `scenario.budget=...` too).
+    #[arg(long, value_name = "WORKLOAD.KEY=V1,V2,...")]
+    pub(crate) vary: Option<String>,
+    /// Rank the uncertain assumptions by how much they move p90 (with a tornado chart in --out).
+    #[arg(long)]
+    pub(crate) sensitivity: bool,
+    /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk).
+    #[arg(long)]
+    pub(crate) fail_over_budget: bool,
+    /// The largest acceptable P(spend > budget) for --fail-over-budget.
+    #[arg(long, value_name = "P", default_value_t = 0.10, requires = "fail_over_budget")]
+    pub(crate) max_risk: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RunFormat {
+    /// A readable table (colour on a terminal, never with NO_COLOR).
+    Table,
+    /// The JSON report of scenario-format v1.
+    Json,
+    /// The Markdown budget report.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The scenario file.
+    pub(crate) scenario: PathBuf,
+    /// A price catalog file laid over the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// Where to write the scenario.
+    #[arg(default_value = "scenario.toml")]
+    pub(crate) path: PathBuf,
+    /// What the starter scenario describes.
+    #[arg(long, value_enum, default_value_t = Template::Agent)]
+    pub(crate) template: Template,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Template {
+    /// A coding agent for a team, with prompt caching and compaction.
+    Agent,
+    /// An image generation feature.
+    Image,
+    /// A video generation product with failures and client timeouts.
+    Video,
+    /// A realtime voice bot.
+    Voice,
+    /// Several features at once.
+    Mixed,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CatalogArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<CatalogCommand>,
+    #[command(flatten)]
+    pub(crate) list: ListArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CatalogCommand {
+    /// List models and prices (the default).
+    List(ListArgs),
+    /// Show one model's prices, sources and rules.
+    Show(ShowArgs),
+    /// Import prices from another tool's price file.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Only this provider (the part of the id before the first `/`).
+    #[arg(long, value_name = "P")]
+    pub(crate) provider: Option<String>,
+    /// Only prices in this billing unit.
+    #[arg(long, value_name = "U", value_parser = ["token", "cached_token", "credit", "second", "image", "video", "task"])]
+    pub(crate) unit: Option<String>,
+    /// Prices in effect on this day (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "D")]
+    pub(crate) date: Option<String>,
+    /// Also read this catalog file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// Model id, `provider/model`.
+    pub(crate) model: String,
+    /// Prices in effect on this day (default: the whole price history).
+    #[arg(long, value_name = "D")]
+    pub(crate) date: Option<String>,
+    /// Also read this catalog file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The price file's format.
+    #[arg(value_enum)]
+    pub(crate) source: ImportSource,
+    /// The file to read (for litellm: model_prices_and_context_window.json).
+    pub(crate) file: PathBuf,
+    /// Where to write the catalog (default: stdout). Use it with `--catalog FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportSource {
+    /// LiteLLM's model_prices_and_context_window.json.
+    Litellm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextOrJson {
+    /// Human-readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// Two or more scenario files; the first is the baseline.
+    #[arg(required = true, num_args = 2..)]
+    pub(crate) scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+    pub(crate) format: RunFormat,
+    /// Write comparison.md, comparison.json and an overlay chart to DIR.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    /// The scenario file.
+    pub(crate) scenario: PathBuf,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// Scale-up steps in percent of the scenario's volume.
+    #[arg(long, value_name = "PCT,...", value_delimiter = ',', default_value = "1,10,100")]
+    pub(crate) steps: Vec<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}

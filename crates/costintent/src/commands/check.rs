@@ -1,0 +1,120 @@
+//! `costintent check`: validate a scenario and show what it will be priced at.
+
+use std::fmt::Write as _;
+
+use costintent_scenario::{Checked, Scenario, Volume, Workload, WorkloadKind};
+
+use crate::cli::CheckArgs;
+use crate::error::CliError;
+use crate::output::print_stdout;
+
+pub(crate) fn check(args: &CheckArgs) -> Result<(), CliError> {
+    let catalog = super::load_catalog(args.catalog.as_deref())?;
+    let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
+    print_stdout(&describe(&args.scenario.display().to_string(), &checked))
+}
+
+/// The resolved scenario in words: workloads, volumes and the prices each
+/// one will use, with their sources and dates.
+pub(crate) fn describe(file: &str, checked: &Checked) -> String {
+    let s = &checked.scenario;
+    let mut out = String::new();
+    let _ = writeln!(out, "{file}: ok ({} warning{})", checked.warnings.len(), plural(checked.warnings.len()));
+    let _ = writeln!(out, "scenario  {}", s.name);
+    let _ = writeln!(out, "period    {} ({} days)", s.period.text, trim(s.period.days()));
+    let _ = writeln!(out, "prices    as of {}", s.prices_date);
+    let _ = writeln!(out, "trials    {} (seed {})", s.trials, s.seed);
+    match s.budget {
+        Some(b) => {
+            let _ = writeln!(out, "budget    ${b}");
+        }
+        None => {
+            let _ = writeln!(out, "budget    none");
+        }
+    }
+    for wallet in &s.wallets {
+        let _ = writeln!(
+            out,
+            "wallet    {}: top-up ${} at ${} per credit, fee {}% (min ${}){}",
+            wallet.name,
+            wallet.topup,
+            wallet.credit_usd,
+            wallet.fee_percent,
+            wallet.fee_min,
+            if wallet.usage_fee_percent > 0.0 {
+                format!(", {}% on usage", wallet.usage_fee_percent)
+            } else {
+                String::new()
+            }
+        );
+    }
+    for w in &s.workloads {
+        describe_workload(&mut out, s, w);
+    }
+    out
+}
+
+fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
+    let _ = writeln!(out, "\nworkload  {} ({}) on {}", w.name, w.kind.keyword(), w.price.id);
+    let volume = match &w.kind {
+        WorkloadKind::Requests(r) => ("requests", &r.requests),
+        WorkloadKind::Agent(a) => ("sessions", &a.sessions),
+        WorkloadKind::Image(i) => ("requests", &i.requests),
+        WorkloadKind::Video(v) => ("jobs", &v.requests),
+        WorkloadKind::Realtime(r) => ("sessions", &r.sessions),
+    };
+    let _ = writeln!(out, "  volume  {} {}", describe_volume(volume.1), volume.0);
+    if let Some(i) = w.via {
+        if let Some(wallet) = s.wallets.get(i) {
+            let _ = writeln!(out, "  paid    from wallet {}", wallet.name);
+        }
+    }
+    match &w.kind {
+        WorkloadKind::Image(i) => {
+            let _ = writeln!(out, "  image   {} {}: ${} each", i.size, i.quality, i.usd_per_image);
+        }
+        WorkloadKind::Video(v) => {
+            let _ = writeln!(
+                out,
+                "  video   {}{}: ${} per second",
+                v.resolution,
+                if v.audio { " with audio" } else { "" },
+                v.usd_per_second
+            );
+        }
+        _ => {}
+    }
+    if let Some(retired) = w.price.retired_on {
+        let _ = writeln!(out, "  retired {retired}");
+    }
+    let _ = writeln!(out, "  prices");
+    for line in &w.price.lines {
+        let variant = if line.variant.is_empty() { String::new() } else { format!(" [{}]", line.variant) };
+        let from = line.valid_from.map_or_else(|| "undated".to_owned(), |d| format!("from {d}"));
+        let until = line.valid_until.map_or_else(String::new, |d| format!(" until {d}"));
+        let _ = writeln!(
+            out,
+            "    {:<24} ${:<10} per {:<10} {from}{until}{variant}\n      source: {}",
+            line.unit, line.usd, line.per, line.source
+        );
+    }
+}
+
+fn describe_volume(v: &Volume) -> String {
+    match v {
+        Volume::Fixed(n) => format!("exactly {}", trim(*n)),
+        Volume::PerPeriod(d) => format!("{} per period", d.keyword()),
+        Volume::PerUnit { per, units, dist } => {
+            format!("{} per {} over {} {}s", dist.keyword(), per.keyword(), trim(*units), per.keyword())
+        }
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

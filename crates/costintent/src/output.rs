@@ -1,0 +1,86 @@
+//! Writing results: stdout, atomic files, colour decisions.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use crate::error::CliError;
+
+/// Whether to colour stdout: only on a terminal, never with `NO_COLOR`.
+pub(crate) fn stdout_color() -> bool {
+    color_allowed() && std::io::stdout().is_terminal()
+}
+
+/// Whether to colour stderr: only on a terminal, never with `NO_COLOR`.
+pub(crate) fn stderr_color() -> bool {
+    color_allowed() && std::io::stderr().is_terminal()
+}
+
+fn color_allowed() -> bool {
+    // https://no-color.org: any non-empty value disables colour.
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints to stdout. A closed pipe (`costintent run … | head`) is not an error.
+pub(crate) fn print_stdout(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::runtime(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Prints a line to stderr (status messages, warnings).
+pub(crate) fn print_stderr(text: &str) {
+    let mut err = anstream::stderr();
+    // Nothing useful can be done if stderr itself is gone.
+    let _ = err.write_all(text.as_bytes());
+}
+
+/// A directory that receives output files, created up front so that a bad
+/// path fails before a long simulation rather than after it.
+#[derive(Debug)]
+pub(crate) struct OutDir {
+    path: PathBuf,
+}
+
+impl OutDir {
+    pub(crate) fn create(path: &Path) -> Result<Self, CliError> {
+        std::fs::create_dir_all(path).map_err(|e| {
+            CliError::runtime(format!("cannot create output directory {}: {e}", path.display()))
+        })?;
+        Ok(Self { path: path.to_owned() })
+    }
+
+    /// Writes `name` inside the directory atomically.
+    pub(crate) fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, CliError> {
+        let target = self.path.join(name);
+        write_atomically(&target, bytes)?;
+        Ok(target)
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Writes a file so that readers see either the old or the complete new
+/// content, never a half-written file: a temporary file in the same
+/// directory, synced, then renamed over the target.
+pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        CliError::runtime(format!("cannot write {}: {what}: {e}", target.display()))
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".costintent-")
+        .tempfile_in(dir)
+        .map_err(|e| fail("creating a temporary file", &e))?;
+    tmp.write_all(bytes).map_err(|e| fail("writing", &e))?;
+    tmp.as_file().sync_all().map_err(|e| fail("syncing", &e))?;
+    tmp.persist(target).map_err(|e| fail("renaming into place", &e.error))?;
+    Ok(())
+}
