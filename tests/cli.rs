@@ -63,7 +63,7 @@ fn bad_inputs_exit_2_with_a_located_message() {
         ("rate-out-of-range.toml", "rate", ":16:21"),
         ("p90-below-median.toml", "p90", ":14:"),
         ("negative-count.toml", "requests", ":13:12"),
-        ("malformed.toml", "malformed.toml:", ":9:"),
+        ("malformed.toml", "invalid TOML", ":10:1"),
         ("unknown-dist.toml", "lognormal", ":14:"),
     ];
     for (file, mention, location) in cases {
@@ -72,7 +72,10 @@ fn bad_inputs_exit_2_with_a_located_message() {
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{file}:\n{err}");
         assert!(err.contains(mention), "{file} should mention {mention}:\n{err}");
-        assert!(err.contains(&format!("{path}{location}")), "{file} should point at {location}:\n{err}");
+        assert!(
+            err.contains(&format!("{path}{location}")),
+            "{file} should point at {location}:\n{err}"
+        );
         assert!(!err.contains("panicked"), "{file}:\n{err}");
         // `run` validates the same way before simulating anything.
         let run = costintent(&["run", &path, "--trials", "10"]);
@@ -159,7 +162,7 @@ fn json_report_has_the_fixed_schema() {
     for key in ["mean", "mean_stderr", "sd", "min", "p50", "p90", "p95", "p99", "max"] {
         assert!(v["total"][key].is_number(), "total.{key}");
     }
-    assert_eq!(v["budget"]["amount"], 2500.0);
+    assert_eq!(v["budget"]["amount"], 6000.0);
     let ci = v["budget"]["p_exceed_ci"].as_array().expect("interval");
     assert_eq!(ci.len(), 2);
     let w = &v["workloads"][0];
@@ -172,7 +175,9 @@ fn json_report_has_the_fixed_schema() {
     for key in ["waste", "attempts", "lost_requests"] {
         assert!(w[key]["mean"].is_number(), "{key}.mean");
     }
-    for key in ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"] {
+    // With prompt caching every prompt token is a cache read or a cache write
+    // (scenario-format.md's rule), so no token is billed at the plain input price.
+    for key in ["output_tokens", "reasoning_tokens", "cache_read_tokens", "cache_write_tokens"] {
         assert!(w["units"][key].as_f64().is_some_and(|x| x > 0.0), "units.{key} in {}", w["units"]);
     }
     assert!(w["units"].get("images").is_none(), "only units the workload uses");
@@ -214,9 +219,21 @@ fn budget_flags_override_and_gate() {
     ]));
     assert_eq!(v["budget"]["amount"], 1.5);
     assert_eq!(v["budget"]["p_exceed"], 1.0);
-    let gate = costintent(&["run", "tests/fixtures/exact-a.toml", "--budget", "1.5", "--fail-over-budget"]);
+    let gate = costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--budget",
+        "1.5",
+        "--fail-over-budget",
+    ]);
     assert_eq!(gate.status.code(), Some(3), "{}", stderr(&gate));
-    let pass = costintent(&["run", "tests/fixtures/exact-a.toml", "--budget", "2.5", "--fail-over-budget"]);
+    let pass = costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--budget",
+        "2.5",
+        "--fail-over-budget",
+    ]);
     assert_eq!(pass.status.code(), Some(0), "{}", stderr(&pass));
 }
 
@@ -260,9 +277,11 @@ fn compare_of_a_scenario_with_itself_is_zero_in_every_trial() {
         "json",
     ]));
     let diff = &v["differences"][0];
-    for key in ["mean", "p50", "p90", "min", "max"] {
-        assert_eq!(diff["difference"][key], 0.0, "{key} in {diff}");
+    // min = max = 0 means the difference is zero in every single trial.
+    for key in ["mean", "p50", "p90", "min", "max", "sd"] {
+        assert_eq!(diff["per_trial"][key], 0.0, "{key} in {diff}");
     }
+    assert_eq!(diff["equal_share"], 1.0);
 }
 
 #[test]
@@ -279,7 +298,10 @@ fn compare_of_two_priced_models_gives_the_price_ratio() {
     assert_eq!(a, 2.0);
     assert_eq!(b, 6.0);
     assert_eq!(b / a, 3.0);
-    assert_eq!(v["differences"][0]["share_cheaper"], 0.0);
+    // B is dearer in every trial, by exactly $4.
+    assert_eq!(v["differences"][0]["cheaper_share"], 0.0);
+    assert_eq!(v["differences"][0]["per_trial"]["min"], 4.0);
+    assert_eq!(v["differences"][0]["per_trial"]["max"], 4.0);
 }
 
 #[test]
@@ -314,7 +336,9 @@ fn run_out_writes_every_report_file() {
     assert_eq!(csv.lines().count(), 301, "a header and one row per trial");
     let html = std::fs::read_to_string(out_dir.join("report.html")).expect("html");
     assert!(html.contains("<svg"), "charts are inline");
-    assert!(!html.contains("http://") && !html.contains("https://") || !html.contains("<script src"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://") || !html.contains("<script src")
+    );
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).expect("json"))
             .expect("valid json");

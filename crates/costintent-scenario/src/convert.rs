@@ -270,9 +270,8 @@ impl Sampler {
                 }
                 Poisson::new(*mean).map_or(f64::NAN, |d| d.inverse_cdf(p) as f64)
             }
-            Self::NegBin { r, mean } => {
-                NegativeBinomial::new(*r, r / (r + mean)).map_or(f64::NAN, |d| d.inverse_cdf(p) as f64)
-            }
+            Self::NegBin { r, mean } => NegativeBinomial::new(*r, r / (r + mean))
+                .map_or(f64::NAN, |d| d.inverse_cdf(p) as f64),
             Self::Geometric { p: q } => {
                 if *q >= 1.0 {
                     return 1.0;
@@ -460,9 +459,9 @@ pub fn normal_quantile(p: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::model::Choice;
-    use std::sync::Arc;
     use statrs::distribution::{Beta, Gamma, LogNormal, NegativeBinomial};
     use statrs::statistics::{DiscreteDistribution as _, Distribution as _};
+    use std::sync::Arc;
 
     fn close(a: f64, b: f64, rel: f64) -> bool {
         (a - b).abs() <= rel * b.abs().max(1e-12)
@@ -580,7 +579,10 @@ mod tests {
         let (a, b) = beta_from_mean_sd(0.02, 0.01).expect("valid");
         let beta = Sampler::Beta { a, b };
         assert!(beta.quantile(0.1) < 0.02 && 0.02 < beta.quantile(0.9));
-        let choice = Sampler::Choice(Arc::new(Choice { values: vec![4.0, 8.0], cumulative: vec![0.25, 1.0] }));
+        let choice = Sampler::Choice(Arc::new(Choice {
+            values: vec![4.0, 8.0],
+            cumulative: vec![0.25, 1.0],
+        }));
         assert_eq!(choice.quantile(0.2), 4.0);
         assert_eq!(choice.quantile(0.3), 8.0);
     }

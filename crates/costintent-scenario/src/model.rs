@@ -200,7 +200,8 @@ pub struct ImageSpec {
     pub n: Draw,
     /// Probability that the user asks again, each time (a new request).
     pub regenerate: Value,
-    /// The resolved price of one image at this size and quality.
+    /// The resolved price of one image at this size and quality, in USD (for
+    /// a credit-priced model: credits × the provider's list price of a credit).
     pub usd_per_image: f64,
 }
 
@@ -217,7 +218,8 @@ pub struct VideoSpec {
     pub audio: bool,
     /// Status polling while a job runs.
     pub poll: Option<Poll>,
-    /// The resolved price of one second of output.
+    /// The resolved price of one second of output, in USD (for a
+    /// credit-priced model: credits × the provider's list price of a credit).
     pub usd_per_second: f64,
 }
 

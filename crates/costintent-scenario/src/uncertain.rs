@@ -37,7 +37,11 @@ impl Scenario {
             let mut c = Collector { prefix: w.name.clone(), out: &mut out };
             c.value("failures.rate", &w.failures.rate);
             c.value("failures.retries", &w.failures.retries);
-            let timeout_key = if matches!(w.kind, WorkloadKind::Video(_)) { "duration" } else { "timeout.latency" };
+            let timeout_key = if matches!(w.kind, WorkloadKind::Video(_)) {
+                "duration"
+            } else {
+                "timeout.latency"
+            };
             if let Some(t) = &w.timeout {
                 c.draw(timeout_key, &t.latency);
             }

@@ -9,6 +9,9 @@
 //! and p99 of the total, to compare with the numpy peer
 //! (`peer_numpy.py TRIALS 1`).
 
+// Printing the measurements is this program's whole job.
+#![allow(clippy::print_stdout)]
+
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -83,8 +86,8 @@ fn main() {
     for &t in &threads {
         let options = SimOptions { threads: t, ..SimOptions::new(trials, 1) };
         let start = Instant::now();
-        let out = simulate(&scenario, &options, &|_| {}, &AtomicBool::new(false))
-            .expect("not cancelled");
+        let out =
+            simulate(&scenario, &options, &|_| {}, &AtomicBool::new(false)).expect("not cancelled");
         let secs = start.elapsed().as_secs_f64();
         let mut total = out.total.clone();
         total.sort_by(f64::total_cmp);

@@ -5,6 +5,9 @@
 //! cargo run --release -p costintent-sim --example samplers
 //! ```
 
+// Printing the measurements is this program's whole job.
+#![allow(clippy::print_stdout)]
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;

@@ -145,11 +145,8 @@ impl Attempts {
                     o.partial_share += uniform(&mut self.rng);
                 }
             } else {
-                let duration = if self.after.is_finite() {
-                    Some(latency.next(&mut self.rng))
-                } else {
-                    None
-                };
+                let duration =
+                    if self.after.is_finite() { Some(latency.next(&mut self.rng)) } else { None };
                 let polls = match (self.poll_every, duration) {
                     (Some(every), Some(d)) => (d.min(self.after) / every).ceil().max(1.0),
                     _ => 1.0,

@@ -120,7 +120,13 @@ impl Engine {
 
     /// Simulates one trial and returns its total spend (for benchmarks and
     /// spot checks; [`Engine::run`] gives every column).
-    pub fn trial_total(&self, scratch: &mut TrialScratch, seed: u64, trial: u64, scale: f64) -> f64 {
+    pub fn trial_total(
+        &self,
+        scratch: &mut TrialScratch,
+        seed: u64,
+        trial: u64,
+        scale: f64,
+    ) -> f64 {
         let TrialScratch { states, wallet_used, row } = scratch;
         self.trial_into(states, wallet_used, seed, trial, scale, row);
         row[TOTAL]
@@ -157,7 +163,9 @@ impl Engine {
             progress(done);
         };
         match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
-            Ok(pool) => pool.install(|| rows.par_chunks_mut(CHUNK * width).enumerate().for_each(work)),
+            Ok(pool) => {
+                pool.install(|| rows.par_chunks_mut(CHUNK * width).enumerate().for_each(work))
+            }
             // Without threads the same chunks run here, with the same results.
             Err(_) => rows.chunks_mut(CHUNK * width).enumerate().for_each(work),
         }
@@ -217,7 +225,8 @@ impl Engine {
     /// Transposes the row table into [`Outcomes`] columns.
     fn columns(&self, rows: &[f64], first_trial: u64) -> Outcomes {
         let width = self.width;
-        let column = |c: usize| -> Vec<f64> { rows.iter().skip(c).step_by(width).copied().collect() };
+        let column =
+            |c: usize| -> Vec<f64> { rows.iter().skip(c).step_by(width).copied().collect() };
         let clamped = rows.iter().skip(CLAMPED).step_by(width).map(|&x| x as u64).sum();
         let workloads = self
             .workloads

@@ -58,13 +58,13 @@ impl Clean {
     /// `LONG = false` promises the tier is 0.
     #[inline(always)]
     pub(crate) fn add<const LONG: bool>(&mut self, tier: usize, q: [f64; 4]) {
-        for i in 0..4 {
-            self.all[i] += q[i];
+        for (sum, q) in self.all.iter_mut().zip(q) {
+            *sum += q;
         }
         if LONG {
             let w = if tier == 0 { 0.0 } else { 1.0 };
-            for i in 0..4 {
-                self.long[i] += w * q[i];
+            for (sum, q) in self.long.iter_mut().zip(q) {
+                *sum += w * q;
             }
         }
         self.count += 1.0;
@@ -165,7 +165,12 @@ mod tests {
 
     fn parts() -> Parts {
         Parts {
-            input: [(idx(Unit::InputTokens), 1000.0), (idx(Unit::Requests), 1.0), (0, 0.0), (0, 0.0)],
+            input: [
+                (idx(Unit::InputTokens), 1000.0),
+                (idx(Unit::Requests), 1.0),
+                (0, 0.0),
+                (0, 0.0),
+            ],
             output: [(idx(Unit::OutputTokens), 100.0), (0, 0.0)],
         }
     }

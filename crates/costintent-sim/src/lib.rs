@@ -59,4 +59,3 @@ mod ziggurat_tables;
 pub use engine::{CHUNK, Cancelled, Engine, SimOptions, TrialScratch, simulate, simulate_trial};
 pub use outcome::{Outcomes, Unit, UnitSeries, WalletOutcome, WorkloadOutcome};
 pub use sampling::Draws;
-#[doc(hidden)] pub mod zz_bench;

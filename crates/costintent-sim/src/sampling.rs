@@ -140,7 +140,9 @@ impl Fast {
             Self::Poisson(d) => d.sample(rng),
             Self::PoissonHuge { mean } => mean + mean.sqrt() * standard_normal(rng),
             Self::NegBin { gamma } => poisson(gamma.sample(rng)).sample(rng),
-            Self::Geometric { inv_ln_q } => 1.0 + (uniform_open(rng).ln() * inv_ln_q).floor(),
+            Self::Geometric { inv_ln_q } => {
+                1.0 + floor_non_negative(uniform_open(rng).ln() * inv_ln_q)
+            }
             Self::LogNormal { mu, sigma } => crate::math::exp(mu + sigma * standard_normal(rng)),
             Self::Normal { mean, sd } => truncated_normal(rng, *mean, *sd),
             Self::Uniform { min, width } => min + width * uniform(rng),
@@ -153,6 +155,13 @@ impl Fast {
             }
         }
     }
+}
+
+/// `⌊x⌋` for `x ≥ 0`, without a library call on the baseline target: below
+/// 2^52 truncation is the floor, and from 2^52 on every `f64` is whole.
+#[inline]
+pub(crate) fn floor_non_negative(x: f64) -> f64 {
+    if x < 4_503_599_627_370_496.0 { (x as u64) as f64 } else { x }
 }
 
 /// A Poisson sampler for any mean, degenerate at 0 for a mean of 0 (or a

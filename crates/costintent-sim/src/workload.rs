@@ -6,9 +6,7 @@
 //! is drawn from the "volume" stream, and its requests run on the "usage"
 //! and "attempts" streams (see [`crate::rng`]).
 
-use costintent_scenario::{
-    Billed, CacheWritePrice, Mode, Scenario, Value, Workload, WorkloadKind,
-};
+use costintent_scenario::{Billed, CacheWritePrice, Mode, Scenario, Value, Workload, WorkloadKind};
 
 use crate::attempts::{AttemptParams, Attempts};
 use crate::kinds::{self, Ctx, fee_parts};
@@ -42,6 +40,7 @@ pub(crate) struct Compiled {
 }
 
 #[derive(Clone, Debug)]
+#[expect(clippy::large_enum_variant, reason = "one per workload; boxing would buy nothing")]
 enum KindSpec {
     Requests(kinds::requests::Spec),
     Agent(kinds::agent::Spec),
@@ -58,6 +57,7 @@ pub(crate) struct State {
 }
 
 #[derive(Clone, Debug)]
+#[expect(clippy::large_enum_variant, reason = "one per workload and chunk")]
 enum KindState {
     Requests(kinds::requests::State),
     Agent(kinds::agent::State),
@@ -104,7 +104,12 @@ impl Compiled {
             WorkloadKind::Image(i) => {
                 let mut prices = token_prices(five, false);
                 prices.set_flat(Unit::Images, i.usd_per_image * conv.listed_usd);
-                (&i.requests, prices, vec![Unit::Images], KindSpec::Image(kinds::image::Spec::new(i, fees)))
+                (
+                    &i.requests,
+                    prices,
+                    vec![Unit::Images],
+                    KindSpec::Image(kinds::image::Spec::new(i, fees)),
+                )
             }
             WorkloadKind::Video(v) => {
                 let mut prices = token_prices(five, false);

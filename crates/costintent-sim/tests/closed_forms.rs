@@ -3,6 +3,9 @@
 //! something is. The standard error of a mean of n trials is s / √n with s
 //! the sample standard deviation, unless a test says otherwise.
 
+// Test helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -96,7 +99,8 @@ fn per_unit_volumes_and_scale() {
     )]);
     let o = run(&s, 4000, 4);
     assert_mean(&o.workloads[0].requests, 300.0, "Poisson per day");
-    let options = costintent_sim::SimOptions { scale: 0.5, ..costintent_sim::SimOptions::new(4000, 4) };
+    let options =
+        costintent_sim::SimOptions { scale: 0.5, ..costintent_sim::SimOptions::new(4000, 4) };
     let half = costintent_sim::simulate(&s, &options, &|_| {}, &Default::default()).unwrap();
     assert_mean(&half.workloads[0].requests, 150.0, "scaled Poisson");
     // SE of a Poisson(λ) sample variance: √((λ + 2λ²) / n).
@@ -105,7 +109,8 @@ fn per_unit_volumes_and_scale() {
 
     // A constant count of 4 per unit over 2.5 units: 4 + 4 + Binomial(4, 0.5),
     // mean 10, variance 1.
-    let fractional = Volume::PerUnit { per: TimeUnit::Week, units: 2.5, dist: choice(&[4.0], &[1.0]) };
+    let fractional =
+        Volume::PerUnit { per: TimeUnit::Week, units: 2.5, dist: choice(&[4.0], &[1.0]) };
     let s = scenario(vec![workload(
         "api",
         price(1.0, 1.0),
@@ -126,7 +131,8 @@ fn per_unit_volumes_and_scale() {
         price(1.0, 1.0),
         WorkloadKind::Requests(requests(Volume::Fixed(10.0), c(1.0), c(0.0))),
     )]);
-    let options = costintent_sim::SimOptions { scale: 2.5, ..costintent_sim::SimOptions::new(10, 6) };
+    let options =
+        costintent_sim::SimOptions { scale: 2.5, ..costintent_sim::SimOptions::new(10, 6) };
     let o = costintent_sim::simulate(&fixed, &options, &|_| {}, &Default::default()).unwrap();
     assert_all(&o.workloads[0].requests, 25.0, "scaled fixed volume");
     let other = scenario(vec![workload(
@@ -134,7 +140,8 @@ fn per_unit_volumes_and_scale() {
         price(1.0, 1.0),
         WorkloadKind::Requests(requests(Volume::PerPeriod(choice(&[3.0], &[1.0])), c(1.0), c(0.0))),
     )]);
-    let options = costintent_sim::SimOptions { scale: 1.5, ..costintent_sim::SimOptions::new(20_000, 7) };
+    let options =
+        costintent_sim::SimOptions { scale: 1.5, ..costintent_sim::SimOptions::new(20_000, 7) };
     let o = costintent_sim::simulate(&other, &options, &|_| {}, &Default::default()).unwrap();
     let req = &o.workloads[0].requests;
     assert!(req.iter().all(|&r| r == 4.0 || r == 5.0));
@@ -167,7 +174,11 @@ fn failures_match_the_closed_forms_for_every_policy() {
         let mut w = workload(
             "api",
             price(1.0, 10.0),
-            WorkloadKind::Requests(requests(Volume::Fixed(requests_per_trial), c(1000.0), c(100.0))),
+            WorkloadKind::Requests(requests(
+                Volume::Fixed(requests_per_trial),
+                c(1000.0),
+                c(100.0),
+            )),
         );
         w.failures = failures(p, f64::from(k), billed);
         let s = scenario(vec![w]);
@@ -212,7 +223,10 @@ fn one_session(window: f64, compact_to: f64) -> costintent_scenario::AgentSpec {
     agent(Volume::Fixed(1.0), c(5.0), c(1000.0), c(100.0), context(500.0, window, compact_to))
 }
 
-fn agent_run(spec: costintent_scenario::AgentSpec, p: costintent_scenario::ModelPrice) -> costintent_sim::Outcomes {
+fn agent_run(
+    spec: costintent_scenario::AgentSpec,
+    p: costintent_scenario::ModelPrice,
+) -> costintent_sim::Outcomes {
     let s = scenario(vec![workload("agent", p, WorkloadKind::Agent(spec))]);
     let o = run(&s, 3, 10);
     assert_identities(&o);
@@ -289,7 +303,11 @@ fn agent_compaction_with_and_without_cost_and_cache() {
     let o = agent_run(cached, price(3.0, 15.0));
     let w = &o.workloads[0];
     assert_all(quantity(w, Unit::CacheReadTokens), 1500.0 + 2600.0 + 2000.0, "reads");
-    assert_all(quantity(w, Unit::CacheWriteTokens), 1500.0 + 1100.0 + 1100.0 + 2000.0 + 1100.0, "writes");
+    assert_all(
+        quantity(w, Unit::CacheWriteTokens),
+        1500.0 + 1100.0 + 1100.0 + 2000.0 + 1100.0,
+        "writes",
+    );
 }
 
 #[test]
@@ -320,7 +338,8 @@ fn long_context_tier_bills_whole_requests() {
     });
     // Start at 150k, 20k new tokens and 1k output a turn: prompts 170k and
     // 191k at base prices, 212k and 233k entirely at the tier prices.
-    let spec = agent(Volume::Fixed(1.0), c(4.0), c(20_000.0), c(1000.0), context(150_000.0, 1e6, 1.0));
+    let spec =
+        agent(Volume::Fixed(1.0), c(4.0), c(20_000.0), c(1000.0), context(150_000.0, 1e6, 1.0));
     let o = agent_run(spec, p);
     let w = &o.workloads[0];
     let want = (361_000.0 * 3.0 + 2000.0 * 15.0 + 445_000.0 * 6.0 + 2000.0 * 22.5) / 1e6;
@@ -362,7 +381,8 @@ fn images_regenerate_geometrically() {
     // 2 images at $0.04 per request; the user asks again with probability
     // 1/2, so 2 requests per initial request on average.
     let spec = image(Volume::Fixed(100.0), c(2.0), 0.5, 0.04);
-    let o = run(&scenario(vec![workload("img", price(0.0, 0.0), WorkloadKind::Image(spec))]), 4000, 13);
+    let o =
+        run(&scenario(vec![workload("img", price(0.0, 0.0), WorkloadKind::Image(spec))]), 4000, 13);
     let w = &o.workloads[0];
     assert_mean(&w.requests, 200.0, "requests with regenerations");
     assert_mean(&w.spend, 200.0 * 2.0 * 0.04, "image spend");

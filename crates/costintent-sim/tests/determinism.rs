@@ -2,6 +2,9 @@
 //! the scenario, seed and trial indices only — not on the thread count —
 //! and each workload's draws are keyed by its name.
 
+// Test helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

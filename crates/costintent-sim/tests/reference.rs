@@ -5,6 +5,9 @@
 //! spend, waste, attempts, requests and lost requests must agree within
 //! 5 combined standard errors, √(SE_engine² + SE_reference²).
 
+// Test helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -13,8 +16,8 @@ use costintent_scenario::{
     RequestsSpec, Sampler, Scenario, Timeout, Tools, Value, Volume, Workload, WorkloadKind,
 };
 use proptest::prelude::*;
-use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng as _;
+use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Beta, Distribution as _, Gamma, Geometric, LogNormal, Normal, Poisson};
 
 // ---------------------------------------------------------------------------
@@ -122,7 +125,8 @@ fn tiers(p: &ModelPrice, write_1h: bool, batch: bool) -> ([Tier; 2], f64) {
         None => ([base, base], f64::INFINITY),
         Some(lc) => {
             let in_ratio = lc.input_per_mtok / input;
-            let tier_write = if write_1h { lc.cache_write_1h_per_mtok } else { lc.cache_write_5m_per_mtok };
+            let tier_write =
+                if write_1h { lc.cache_write_1h_per_mtok } else { lc.cache_write_5m_per_mtok };
             let long = Tier {
                 input: lc.input_per_mtok * m,
                 output: lc.output_per_mtok * m,
@@ -161,12 +165,12 @@ fn attempts(
             t.waste += billed;
             continue;
         }
-        if let (Some(timeout), Some(latency)) = (&w.timeout, latency) {
-            if sample(latency, rng).max(0.0) > timeout.after_seconds {
-                t.spend += input + output;
-                t.waste += input + output;
-                continue;
-            }
+        if let (Some(timeout), Some(latency)) = (&w.timeout, latency)
+            && sample(latency, rng).max(0.0) > timeout.after_seconds
+        {
+            t.spend += input + output;
+            t.waste += input + output;
+            continue;
         }
         t.spend += input + output;
         return true;
@@ -242,11 +246,11 @@ fn reference_agent(w: &Workload, a: &AgentSpec, rng: &mut Xoshiro256PlusPlus) ->
             } + fees(&w.price);
             let charge_out = y * p.output + r * p.reasoning;
             let mut tool_tokens = 0.0;
-            if let Some((calls, each)) = &tools {
-                if turn + 1 < n {
-                    for _ in 0..count(sample(calls, rng)) as u64 {
-                        tool_tokens += count(sample(each, rng));
-                    }
+            if let Some((calls, each)) = &tools
+                && turn + 1 < n
+            {
+                for _ in 0..count(sample(calls, rng)) as u64 {
+                    tool_tokens += count(sample(each, rng));
                 }
             }
             if attempts(w, charge_in, charge_out, latency.as_ref(), rng, &mut t) {
@@ -281,7 +285,8 @@ fn compare(s: &Scenario, trials: u64, seed: u64) -> Result<(), TestCaseError> {
     let engine = run(s, trials, seed);
     let reference = reference(s, trials, seed ^ 0x5eed);
     let w = &engine.workloads[0];
-    let columns: [(&str, &[f64], fn(&Trial) -> f64); 5] = [
+    type Column<'a> = (&'a str, &'a [f64], fn(&Trial) -> f64);
+    let columns: [Column<'_>; 5] = [
         ("spend", &w.spend, |t| t.spend),
         ("waste", &w.waste, |t| t.waste),
         ("attempts", &w.attempts, |t| t.attempts),
@@ -331,7 +336,10 @@ fn failures_strategy() -> impl Strategy<Value = Failures> {
 }
 
 fn timeout_strategy() -> impl Strategy<Value = Option<Timeout>> {
-    prop_oneof![Just(None), (1.0..20.0f64).prop_map(|after| Some(timeout(after, uniform(0.0, 30.0))))]
+    prop_oneof![
+        Just(None),
+        (1.0..20.0f64).prop_map(|after| Some(timeout(after, uniform(0.0, 30.0))))
+    ]
 }
 
 fn price_strategy() -> impl Strategy<Value = ModelPrice> {
@@ -393,7 +401,10 @@ fn agent_strategy() -> impl Strategy<Value = WorkloadKind> {
         any::<bool>(),
     ));
     let tools = proptest::option::of((
-        prop_oneof![(0.0..3.0f64).prop_map(|n| Draw::Const(n.round())), Just(Draw::Dist(poisson(1.5)))],
+        prop_oneof![
+            (0.0..3.0f64).prop_map(|n| Draw::Const(n.round())),
+            Just(Draw::Dist(poisson(1.5)))
+        ],
         token_draw(10.0, 800.0),
     ));
     (
@@ -401,18 +412,29 @@ fn agent_strategy() -> impl Strategy<Value = WorkloadKind> {
         (0.0..5000.0f64, 8000.0..40_000.0f64, 0.05..0.5f64, any::<bool>()),
         (cache, tools, proptest::option::of(token_draw(1.0, 400.0))),
     )
-        .prop_map(|((sessions, turns, input, output), (start, window, shrink, cost), (cache, tools, reasoning))| {
-            let mut a = agent(sessions, turns, input, output, context(start, window, window * shrink));
-            a.compaction_cost = cost;
-            a.cache = cache.map(|(ttl, gap, one_hour)| Cache {
-                ttl_seconds: ttl,
-                write_price: if one_hour { CacheWritePrice::OneHour } else { CacheWritePrice::FiveMinutes },
-                gap,
-            });
-            a.tools = tools.map(|(calls, output)| Tools { calls, output });
-            a.reasoning = reasoning;
-            WorkloadKind::Agent(a)
-        })
+        .prop_map(
+            |(
+                (sessions, turns, input, output),
+                (start, window, shrink, cost),
+                (cache, tools, reasoning),
+            )| {
+                let mut a =
+                    agent(sessions, turns, input, output, context(start, window, window * shrink));
+                a.compaction_cost = cost;
+                a.cache = cache.map(|(ttl, gap, one_hour)| Cache {
+                    ttl_seconds: ttl,
+                    write_price: if one_hour {
+                        CacheWritePrice::OneHour
+                    } else {
+                        CacheWritePrice::FiveMinutes
+                    },
+                    gap,
+                });
+                a.tools = tools.map(|(calls, output)| Tools { calls, output });
+                a.reasoning = reasoning;
+                WorkloadKind::Agent(a)
+            },
+        )
 }
 
 fn scenario_strategy() -> impl Strategy<Value = Scenario> {
@@ -494,6 +516,10 @@ fn a_per_trial_distribution_is_resolved_each_trial() {
     // Rounding to whole tokens moves the mean by less than 1/2 token.
     let per_request: Vec<f64> = o.workloads[0].spend.iter().map(|s| s / 50.0 * 1e6).collect();
     let tol = 5.0 * se(&per_request) + 0.5;
-    assert!((mean(&per_request) - expected_input).abs() < tol, "{} vs {expected_input}", mean(&per_request));
+    assert!(
+        (mean(&per_request) - expected_input).abs() < tol,
+        "{} vs {expected_input}",
+        mean(&per_request)
+    );
     assert_eq!(o.clamped_draws, 0);
 }

@@ -3,6 +3,9 @@
 //! variance is √((μ4 − σ⁴) / n), with the fourth central moment μ4
 //! estimated from the sample itself.
 
+// Test helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -601,7 +601,7 @@ fn image(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
     let usd_per_image = match spec.price {
         None => None,
         Some(price) => match models::image_price(price, size, quality) {
-            Ok(amount) => Some(amount),
+            Ok(amount) => Some(at_list_usd(price, amount)),
             Err(ImageMiss::NoImagePrices) => {
                 ctx.error(
                     spec.model_span.clone(),
@@ -688,7 +688,7 @@ fn video(
     let usd_per_second = match spec.price {
         None => None,
         Some(price) => match models::video_price(price, resolution, audio) {
-            Ok(amount) => Some(amount),
+            Ok(amount) => Some(at_list_usd(price, amount)),
             Err(None) => {
                 ctx.error(
                     spec.model_span.clone(),
@@ -795,5 +795,15 @@ mod tests {
         assert_eq!(warnings[0].severity, Severity::Warning);
         assert_eq!(warnings[0].message, "model `a/b` was retired on 2026-10-23");
         assert_eq!(warnings[0].column(), Some(9));
+    }
+}
+
+/// An amount in the model's currency as USD at the provider's list price of
+/// a credit (the engine rescales it when a wallet buys credits at another
+/// price), so that `usd_per_image` and `usd_per_second` are always dollars.
+fn at_list_usd(price: &crate::prices::ModelPrice, amount: f64) -> f64 {
+    match price.currency {
+        crate::prices::Currency::Usd => amount,
+        crate::prices::Currency::Credits { usd_per_credit } => amount * usd_per_credit,
     }
 }

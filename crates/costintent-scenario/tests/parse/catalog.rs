@@ -35,11 +35,13 @@ fn a_models_table_overrides_only_the_keys_it_gives() {
     assert_ne!(output.source, "scenario file s.toml", "the catalog's source stays with its price");
 
     // A USD price given for a credit-priced model is stored in credits, and
-    // replaces the per-resolution prices.
+    // replaces the per-resolution prices; the workload's resolved price is
+    // dollars again, at the provider's list price of a credit.
     let clips = &checked.scenario.workloads[2];
     assert_eq!(clips.price.currency, Currency::Credits { usd_per_credit: 0.01 });
     let WorkloadKind::Video(video) = &clips.kind else { panic!("video") };
-    assert!((video.usd_per_second - 8.0).abs() < 1e-9, "8 credits, got {}", video.usd_per_second);
+    assert_eq!(clips.price.per_video_second, Some(8.0), "8 credits");
+    assert!((video.usd_per_second - 0.08).abs() < 1e-12, "$0.08, got {}", video.usd_per_second);
 }
 
 #[test]

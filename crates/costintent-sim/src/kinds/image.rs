@@ -66,7 +66,7 @@ impl State {
     pub(crate) fn run(&mut self, spec: &Spec, ctx: &mut Ctx<'_>, requests: f64) {
         for _ in 0..count(requests) {
             let asks = if self.inv_ln_g < 0.0 {
-                1 + count((uniform_open(ctx.usage).ln() * self.inv_ln_g).floor())
+                1 + count(uniform_open(ctx.usage).ln() * self.inv_ln_g)
             } else {
                 1
             };

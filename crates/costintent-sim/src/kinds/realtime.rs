@@ -37,7 +37,11 @@ pub(crate) struct Spec {
 
 impl Spec {
     /// Converts the scenario's realtime spec.
-    pub(crate) fn new(r: &RealtimeSpec, audio: Option<&AudioPrice>, fees: [(usize, f64); 2]) -> Self {
+    pub(crate) fn new(
+        r: &RealtimeSpec,
+        audio: Option<&AudioPrice>,
+        fees: [(usize, f64); 2],
+    ) -> Self {
         Self {
             minutes: DrawSpec::new(&r.minutes),
             turns_per_minute: r.turns_per_minute.clone(),

@@ -122,7 +122,13 @@ pub fn requests(volume: Volume, input: Draw, output: Draw) -> RequestsSpec {
 }
 
 /// An agent workload without cache, tools or reasoning.
-pub fn agent(sessions: Volume, turns: Draw, input: Draw, output: Draw, context: Context) -> AgentSpec {
+pub fn agent(
+    sessions: Volume,
+    turns: Draw,
+    input: Draw,
+    output: Draw,
+    context: Context,
+) -> AgentSpec {
     AgentSpec {
         sessions,
         turns,
@@ -171,7 +177,12 @@ pub fn video(volume: Volume, seconds: Draw, usd_per_second: f64) -> VideoSpec {
 }
 
 /// A realtime workload.
-pub fn realtime(volume: Volume, minutes: Draw, turns_per_minute: f64, user_share: f64) -> RealtimeSpec {
+pub fn realtime(
+    volume: Volume,
+    minutes: Draw,
+    turns_per_minute: f64,
+    user_share: f64,
+) -> RealtimeSpec {
     RealtimeSpec {
         sessions: volume,
         minutes,
@@ -238,12 +249,12 @@ pub fn assert_all(x: &[f64], want: f64, what: &str) {
 }
 
 /// The quantity column of a unit, panicking if the workload does not list it.
-pub fn quantity<'a>(w: &'a WorkloadOutcome, unit: Unit) -> &'a [f64] {
+pub fn quantity(w: &WorkloadOutcome, unit: Unit) -> &[f64] {
     &w.units.iter().find(|u| u.unit == unit).unwrap_or_else(|| panic!("no {unit:?}")).quantity
 }
 
 /// The USD column of a unit.
-pub fn usd<'a>(w: &'a WorkloadOutcome, unit: Unit) -> &'a [f64] {
+pub fn usd(w: &WorkloadOutcome, unit: Unit) -> &[f64] {
     &w.units.iter().find(|u| u.unit == unit).unwrap_or_else(|| panic!("no {unit:?}")).usd
 }
 

@@ -2,11 +2,14 @@
 
 use std::fmt::Write as _;
 
+use costintent_report::format::unit_price;
 use costintent_scenario::catalog::{ListFilter, LookupError, UnitFamily};
 use costintent_scenario::{Catalog, Date};
 use serde_json::Value;
 
-use crate::cli::{CatalogArgs, CatalogCommand, ImportArgs, ImportSource, ListArgs, ShowArgs, TextOrJson};
+use crate::cli::{
+    CatalogArgs, CatalogCommand, ImportArgs, ImportSource, ListArgs, ShowArgs, TextOrJson,
+};
 use crate::error::CliError;
 use crate::output::{print_stderr, print_stdout, write_atomically};
 
@@ -21,7 +24,9 @@ pub(crate) fn catalog(args: CatalogArgs) -> Result<(), CliError> {
 
 fn parse_date(text: Option<&str>) -> Result<Option<Date>, CliError> {
     text.map(|t| {
-        t.parse::<Date>().map_err(|e| CliError::input_with_help(format!("--date: {e}"), "for example --date 2026-11-01"))
+        t.parse::<Date>().map_err(|e| {
+            CliError::input_with_help(format!("--date: {e}"), "for example --date 2026-11-01")
+        })
     })
     .transpose()
 }
@@ -67,11 +72,25 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
                     current = &r.model;
                     let _ = writeln!(out, "\n{}  [{}]", r.model, r.status.name());
                 }
-                let variant =
-                    if r.line.variant.is_empty() { String::new() } else { format!("  {}", r.line.variant) };
-                let _ = writeln!(out, "  {:<26} {:>10}  per {}{variant}", r.line.unit, money(r.line.usd), r.line.per);
+                let variant = if r.line.variant.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", r.line.variant)
+                };
+                let credits =
+                    r.line.credits.map_or_else(String::new, |c| format!("  ({c} credits)"));
+                let _ = writeln!(
+                    out,
+                    "  {:<26} {:>10}  per {}{variant}{credits}",
+                    r.line.unit,
+                    unit_price(r.line.usd),
+                    r.line.per
+                );
             }
-            let _ = writeln!(out, "\n`costintent catalog show <model>` gives each price's source and dates.");
+            let _ = writeln!(
+                out,
+                "\n`costintent catalog show <model>` gives each price's source and dates."
+            );
             print_stdout(&out)
         }
     }
@@ -80,7 +99,9 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
 fn show(args: &ShowArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.catalog.as_deref())?;
     let date = parse_date(args.date.as_deref())?;
-    let json = catalog.model_json(&args.model, date).map_err(|e| lookup_error(&catalog, &args.model, &e))?;
+    let json = catalog
+        .model_json(&args.model, date)
+        .map_err(|e| lookup_error(&catalog, &args.model, &e))?;
     match args.format {
         TextOrJson::Json => print_stdout(&format!("{}\n", pretty(&json))),
         TextOrJson::Text => print_stdout(&show_text(&json, date)),
@@ -89,9 +110,10 @@ fn show(args: &ShowArgs) -> Result<(), CliError> {
 
 fn lookup_error(catalog: &Catalog, id: &str, err: &LookupError) -> CliError {
     match err {
-        LookupError::UnknownModel { suggestion: Some(s) } => {
-            CliError::input_with_help(format!("unknown model `{id}`"), format!("did you mean `{s}`?"))
-        }
+        LookupError::UnknownModel { suggestion: Some(s) } => CliError::input_with_help(
+            format!("unknown model `{id}`"),
+            format!("did you mean `{s}`?"),
+        ),
         LookupError::UnknownModel { suggestion: None } => CliError::input_with_help(
             format!("unknown model `{id}`"),
             format!(
@@ -119,20 +141,32 @@ fn show_text(json: &Value, date: Option<Date>) -> String {
     if let Some(prices) = json["prices"].as_array() {
         for p in prices {
             let unit = p["unit"].as_str().unwrap_or("?");
-            let variant = p.get("variant").and_then(Value::as_str).map(|v| format!(" [{v}]")).unwrap_or_default();
-            let usd = p["usd"].as_f64().map_or_else(|| "?".to_owned(), money);
-            let credits = p.get("credits").and_then(Value::as_f64).map(|c| format!(" ({c} credits)")).unwrap_or_default();
+            let variant = p
+                .get("variant")
+                .and_then(Value::as_str)
+                .map(|v| format!(" [{v}]"))
+                .unwrap_or_default();
+            let usd = p["usd"].as_f64().map_or_else(|| "?".to_owned(), unit_price);
+            let credits = p
+                .get("credits")
+                .and_then(Value::as_f64)
+                .map(|c| format!(" ({c} credits)"))
+                .unwrap_or_default();
             let per = p["per"].as_str().unwrap_or("?");
-            let from = p["valid_from"].as_str().unwrap_or("undated");
-            let until = p["valid_until"].as_str().map(|u| format!(" until {u}")).unwrap_or_default();
+            let from = p["valid_from"]
+                .as_str()
+                .map_or_else(|| "undated".to_owned(), |d| format!("from {d}"));
+            let until =
+                p["valid_until"].as_str().map(|u| format!(" until {u}")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {unit}{variant}: {usd}{credits} per {per}, from {from}{until}\n    source: {}",
+                "  {unit}{variant}: {usd}{credits} per {per}, {from}{until}\n    source: {}",
                 p["source"].as_str().unwrap_or("?")
             );
         }
     }
-    if let Some(rules) = json.get("rules").filter(|r| r.as_object().is_some_and(|m| !m.is_empty())) {
+    if let Some(rules) = json.get("rules").filter(|r| r.as_object().is_some_and(|m| !m.is_empty()))
+    {
         let _ = writeln!(out, "rules:\n{}", indent(&pretty(rules), "  "));
     }
     out
@@ -165,7 +199,8 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         }
     }
     if !report.dropped_fields.is_empty() {
-        let _ = writeln!(summary, "price fields not imported (costintent does not model them yet):");
+        let _ =
+            writeln!(summary, "price fields not imported (costintent does not model them yet):");
         for (field, count) in &report.dropped_fields {
             let _ = writeln!(summary, "  {count:>5}  {field}");
         }
@@ -187,12 +222,6 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
             print_stdout(&toml)
         }
     }
-}
-
-fn money(x: f64) -> String {
-    let s = format!("${x:.6}");
-    let s = s.trim_end_matches('0');
-    if s.ends_with('.') { format!("{s}00") } else { s.to_owned() }
 }
 
 fn pretty(v: &Value) -> String {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use costintent_report::format::unit_price;
 use costintent_scenario::{Checked, Scenario, Volume, Workload, WorkloadKind};
 
 use crate::cli::CheckArgs;
@@ -19,7 +20,12 @@ pub(crate) fn check(args: &CheckArgs) -> Result<(), CliError> {
 pub(crate) fn describe(file: &str, checked: &Checked) -> String {
     let s = &checked.scenario;
     let mut out = String::new();
-    let _ = writeln!(out, "{file}: ok ({} warning{})", checked.warnings.len(), plural(checked.warnings.len()));
+    let _ = writeln!(
+        out,
+        "{file}: ok ({} warning{})",
+        checked.warnings.len(),
+        plural(checked.warnings.len())
+    );
     let _ = writeln!(out, "scenario  {}", s.name);
     let _ = writeln!(out, "period    {} ({} days)", s.period.text, trim(s.period.days()));
     let _ = writeln!(out, "prices    as of {}", s.prices_date);
@@ -71,15 +77,21 @@ fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
     }
     match &w.kind {
         WorkloadKind::Image(i) => {
-            let _ = writeln!(out, "  image   {} {}: ${} each", i.size, i.quality, i.usd_per_image);
+            let _ = writeln!(
+                out,
+                "  image   {} {}: {} each",
+                i.size,
+                i.quality,
+                unit_price(i.usd_per_image)
+            );
         }
         WorkloadKind::Video(v) => {
             let _ = writeln!(
                 out,
-                "  video   {}{}: ${} per second",
+                "  video   {}{}: {} per second",
                 v.resolution,
                 if v.audio { " with audio" } else { "" },
-                v.usd_per_second
+                unit_price(v.usd_per_second)
             );
         }
         _ => {}
@@ -89,13 +101,18 @@ fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
     }
     let _ = writeln!(out, "  prices");
     for line in &w.price.lines {
-        let variant = if line.variant.is_empty() { String::new() } else { format!(" [{}]", line.variant) };
+        let variant =
+            if line.variant.is_empty() { String::new() } else { format!(" [{}]", line.variant) };
         let from = line.valid_from.map_or_else(|| "undated".to_owned(), |d| format!("from {d}"));
         let until = line.valid_until.map_or_else(String::new, |d| format!(" until {d}"));
+        let credits = line.credits.map_or_else(String::new, |c| format!(" ({c} credits)"));
         let _ = writeln!(
             out,
-            "    {:<24} ${:<10} per {:<10} {from}{until}{variant}\n      source: {}",
-            line.unit, line.usd, line.per, line.source
+            "    {:<24} {:>10} per {:<10} {from}{until}{variant}{credits}\n      source: {}",
+            line.unit,
+            unit_price(line.usd),
+            line.per,
+            line.source
         );
     }
 }
@@ -105,7 +122,13 @@ fn describe_volume(v: &Volume) -> String {
         Volume::Fixed(n) => format!("exactly {}", trim(*n)),
         Volume::PerPeriod(d) => format!("{} per period", d.keyword()),
         Volume::PerUnit { per, units, dist } => {
-            format!("{} per {} over {} {}s", dist.keyword(), per.keyword(), trim(*units), per.keyword())
+            format!(
+                "{} per {} over {} {}s",
+                dist.keyword(),
+                per.keyword(),
+                trim(*units),
+                per.keyword()
+            )
         }
     }
 }

@@ -32,8 +32,9 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), CliError> {
     }
     let borrowed: Vec<Run<'_>> =
         runs.iter().map(|(name, scenario, outcomes)| Run { name, scenario, outcomes }).collect();
-    let comparison = Comparison::build(&borrowed, &CompareInfo { seed: options.seed, budget: None })
-        .map_err(|e| CliError::runtime(e.to_string()))?;
+    let comparison =
+        Comparison::build(&borrowed, &CompareInfo { seed: options.seed, budget: None })
+            .map_err(|e| CliError::runtime(e.to_string()))?;
     emit(&comparison, &borrowed, args.format, out_dir.as_ref())
 }
 
@@ -77,7 +78,9 @@ pub(crate) fn emit(
 fn run_names(paths: &[std::path::PathBuf]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for path in paths {
-        let stem = path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
+        let stem = path
+            .file_stem()
+            .map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
         let mut name = stem.clone();
         let mut n = 2;
         while names.contains(&name) {

@@ -95,5 +95,8 @@ pub(crate) fn simulate(
     let progress = Progress::new(options.trials, label, quiet);
     let result = costintent_sim::simulate(scenario, options, &|n| progress.advance(n), cancel);
     progress.finish();
-    result.map_err(|_cancelled| CliError::Interrupted { done: progress.done(), total: options.trials })
+    result.map_err(|_cancelled| CliError::Interrupted {
+        done: progress.done(),
+        total: options.trials,
+    })
 }

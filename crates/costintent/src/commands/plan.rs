@@ -57,6 +57,10 @@ struct Step {
     percent: f64,
     scale: f64,
     spend: Summary,
+    /// Mean USD of usage (spend without wallet fees): what a dashboard shows.
+    usage: f64,
+    /// Mean logical requests (requests, turns, images, jobs) in the step.
+    requests: f64,
     /// Cash to have on the account: the p90 of purchases (credit plus fees)
     /// when the scenario has wallets, else the p90 spend.
     credit_to_buy: f64,
@@ -67,7 +71,13 @@ pub(crate) fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
     let options = super::sim_options(&args.sim, &checked.scenario)?;
     let base = super::simulate(&checked.scenario, &options, "100%", args.sim.quiet)?;
-    let plan = build_plan(&checked.scenario, &options, &base, &PlanSteps(args.steps.clone()), args.sim.quiet)?;
+    let plan = build_plan(
+        &checked.scenario,
+        &options,
+        &base,
+        &PlanSteps(args.steps.clone()),
+        args.sim.quiet,
+    )?;
     match args.format {
         TextOrJson::Json => print_stdout(&format!(
             "{}\n",
@@ -100,7 +110,8 @@ pub(crate) fn build_plan(
             base
         } else {
             let step_options = SimOptions { scale, ..*options };
-            step_outcomes = super::simulate(scenario, &step_options, &format!("{percent}%"), quiet)?;
+            step_outcomes =
+                super::simulate(scenario, &step_options, &format!("{percent}%"), quiet)?;
             &step_outcomes
         };
         out_steps.push(step(scenario, percent, scale, outcomes)?);
@@ -132,7 +143,12 @@ pub(crate) fn build_plan(
     })
 }
 
-fn step(scenario: &Scenario, percent: f64, scale: f64, outcomes: &Outcomes) -> Result<Step, CliError> {
+fn step(
+    scenario: &Scenario,
+    percent: f64,
+    scale: f64,
+    outcomes: &Outcomes,
+) -> Result<Step, CliError> {
     let spend = Summary::of(&outcomes.total)
         .ok_or_else(|| CliError::runtime("the simulation returned no trials"))?;
     let credit_to_buy = if scenario.wallets.is_empty() {
@@ -151,14 +167,19 @@ fn step(scenario: &Scenario, percent: f64, scale: f64, outcomes: &Outcomes) -> R
             .collect();
         Summary::of(&purchases).map_or(spend.p90.value, |s| s.p90.value)
     };
-    Ok(Step { percent, scale, spend, credit_to_buy })
+    let requests = outcomes.workloads.iter().map(|w| mean(&w.requests)).sum();
+    let usage = outcomes.workloads.iter().map(|w| mean(&w.spend)).sum();
+    Ok(Step { percent, scale, spend, usage, requests, credit_to_buy })
 }
 
 fn mean(x: &[f64]) -> f64 {
     if x.is_empty() { 0.0 } else { x.iter().sum::<f64>() / x.len() as f64 }
 }
 
-fn workload_plan(w: &costintent_scenario::Workload, o: &costintent_sim::WorkloadOutcome) -> WorkloadPlan {
+fn workload_plan(
+    w: &costintent_scenario::Workload,
+    o: &costintent_sim::WorkloadOutcome,
+) -> WorkloadPlan {
     let requests = mean(&o.requests);
     let per = |x: f64| if requests > 0.0 { x / requests } else { 0.0 };
     let spend = mean(&o.spend);
@@ -167,9 +188,16 @@ fn workload_plan(w: &costintent_scenario::Workload, o: &costintent_sim::Workload
         .lines
         .iter()
         .map(|l| {
-            let variant = if l.variant.is_empty() { String::new() } else { format!(" [{}]", l.variant) };
+            let variant =
+                if l.variant.is_empty() { String::new() } else { format!(" [{}]", l.variant) };
             let date = l.valid_from.map_or_else(|| "undated".to_owned(), |d| format!("from {d}"));
-            format!("{}{variant}: {} per {} ({date}; {})", l.unit, format::unit_price(l.usd), l.per, l.source)
+            format!(
+                "{}{variant}: {} per {} ({date}; {})",
+                l.unit,
+                format::unit_price(l.usd),
+                l.per,
+                l.source
+            )
         })
         .collect();
     let used = |unit: Unit| o.units.iter().any(|u| u.unit == unit);
@@ -241,8 +269,10 @@ fn unit_qty(o: &costintent_sim::WorkloadOutcome, unit: Unit) -> f64 {
 }
 
 impl Plan {
+    /// The smallest step that sends at least one request on average: the
+    /// one to compare with the dashboard.
     fn first_step(&self) -> Option<&Step> {
-        self.steps.first()
+        self.steps.iter().find(|s| s.requests >= 1.0).or(self.steps.last())
     }
 
     /// The plan as the `plan` section of the reports.
@@ -254,7 +284,11 @@ impl Plan {
                 w.name,
                 w.model,
                 w.kind,
-                w.prices.iter().map(|p| p.split(':').next().unwrap_or("")).collect::<Vec<_>>().join(", ")
+                w.prices
+                    .iter()
+                    .map(|p| p.split(':').next().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         for w in &self.workloads {
@@ -269,8 +303,10 @@ impl Plan {
         }
         if let Some(first) = self.first_step() {
             steps.push(format!(
-                "Run the {}% step and compare the provider dashboard: expect about {} (p90 {}).",
+                "Run the {}% step (about {} requests) and compare the provider's usage dashboard: expect about {} of usage and {} of spend in total including fees (p90 {}).",
                 first.percent,
+                format::quantity(first.requests),
+                format::usd(first.usage),
                 format::usd(first.spend.mean),
                 format::usd(first.spend.p90.value)
             ));
@@ -279,14 +315,24 @@ impl Plan {
             "Scale slowly: {}.",
             self.steps
                 .iter()
-                .map(|s| format!("{}% → {} expected, {} at p90", s.percent, format::usd(s.spend.mean), format::usd(s.spend.p90.value)))
+                .map(|s| format!(
+                    "{}% → {} expected, {} at p90",
+                    s.percent,
+                    format::usd(s.spend.mean),
+                    format::usd(s.spend.p90.value)
+                ))
                 .collect::<Vec<_>>()
                 .join("; ")
         ));
         let mut facts: Vec<(String, String)> = self
             .steps
             .iter()
-            .map(|s| (format!("credit to buy for the {}% step (p90, with fees)", s.percent), format::usd(s.credit_to_buy)))
+            .map(|s| {
+                (
+                    format!("credit to buy for the {}% step (p90, with fees)", s.percent),
+                    format::usd(s.credit_to_buy),
+                )
+            })
             .collect();
         facts.extend(self.wallets.iter().map(|w| ("wallet".to_owned(), w.clone())));
         TestPlan {
@@ -319,6 +365,8 @@ impl Plan {
             "steps": self.steps.iter().map(|s| json!({
                 "percent": s.percent,
                 "scale": s.scale,
+                "requests": s.requests,
+                "usage": json_money(s.usage),
                 "expected_spend": json_money(s.spend.mean),
                 "p90_spend": json_money(s.spend.p90.value),
                 "p99_spend": json_money(s.spend.p99.value),
@@ -359,29 +407,48 @@ impl Plan {
             let _ = writeln!(out, "\n4. Compare the provider dashboard");
             let _ = writeln!(
                 out,
-                "   after the {}% step the dashboard should show about {} (90% of the time at most {}); a larger gap means an assumption is off",
+                "   after the {}% step (about {} requests) the usage dashboard should show about {}{}; total spend is about {} (90% of the time at most {}); a larger gap means an assumption is off",
                 first.percent,
+                format::quantity(first.requests),
+                format::usd(first.usage),
+                if first.spend.mean > first.usage + 1e-9 {
+                    format!(
+                        ", and the card statement {} of purchase fees",
+                        format::usd(first.spend.mean - first.usage)
+                    )
+                } else {
+                    String::new()
+                },
                 format::usd(first.spend.mean),
                 format::usd(first.spend.p90.value)
             );
         }
         let _ = writeln!(out, "\n5. Scale slowly");
-        let _ = writeln!(out, "   {:>8}  {:>12}  {:>12}  {:>12}  {:>14}", "volume", "expected", "p90", "p99", "credit to buy");
+        let _ = writeln!(
+            out,
+            "   {:>8}  {:>10}  {:>12}  {:>12}  {:>12}  {:>14}",
+            "volume", "requests", "expected", "p90", "p99", "credit to buy"
+        );
         for s in &self.steps {
             let _ = writeln!(
                 out,
-                "   {:>7}%  {:>12}  {:>12}  {:>12}  {:>14}",
+                "   {:>7}%  {:>10}  {:>12}  {:>12}  {:>12}  {:>14}{}",
                 s.percent,
+                format::quantity(s.requests),
                 format::usd(s.spend.mean),
                 format::usd(s.spend.p90.value),
                 format::usd(s.spend.p99.value),
-                format::usd(s.credit_to_buy)
+                format::usd(s.credit_to_buy),
+                if s.requests < 1.0 { "  (under one request: too small to test)" } else { "" }
             );
         }
         for w in &self.wallets {
             let _ = writeln!(out, "   wallet {w}");
         }
-        let _ = writeln!(out, "   (credit to buy: the p90 of purchases including fees, so 9 tests in 10 need no second top-up)");
+        let _ = writeln!(
+            out,
+            "   (credit to buy: the p90 of purchases including fees, so 9 tests in 10 need no second top-up)"
+        );
         out
     }
 }

@@ -17,7 +17,9 @@ use crate::output::{OutDir, print_stderr, print_stdout, stdout_color};
 pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(b) = args.budget {
         if !(b.is_finite() && b >= 0.0) {
-            return Err(CliError::input(format!("--budget must be a non-negative number of USD, not {b}")));
+            return Err(CliError::input(format!(
+                "--budget must be a non-negative number of USD, not {b}"
+            )));
         }
     }
     let catalog = super::load_catalog(args.sim.catalog.as_deref())?;
@@ -31,8 +33,14 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     let scenario = &checked.scenario;
     let options = super::sim_options(&args.sim, scenario)?;
     let outcomes = super::simulate(scenario, &options, "simulating", args.sim.quiet)?;
-    let info = RunInfo { trials: options.trials, seed: options.seed, scale: options.scale, budget: args.budget };
-    let mut report = Report::build(scenario, &outcomes, &info).map_err(|e| CliError::runtime(e.to_string()))?;
+    let info = RunInfo {
+        trials: options.trials,
+        seed: options.seed,
+        scale: options.scale,
+        budget: args.budget,
+    };
+    let mut report =
+        Report::build(scenario, &outcomes, &info).map_err(|e| CliError::runtime(e.to_string()))?;
     report.warnings.extend(checked.warnings.iter().map(|w| w.message.clone()));
 
     let sensitivity = if args.sensitivity {
@@ -44,7 +52,8 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(dir) = &out_dir {
         // The 100% step of the plan is this run; the smaller steps are
         // simulated with the same seed (common random numbers).
-        let plan = build_plan(scenario, &options, &outcomes, &PlanSteps::default_steps(), args.sim.quiet)?;
+        let plan =
+            build_plan(scenario, &options, &outcomes, &PlanSteps::default_steps(), args.sim.quiet)?;
         report.test_plan = Some(plan.to_test_plan());
         write_report_dir(dir, &report, &outcomes, sensitivity.as_ref())?;
     }
@@ -68,7 +77,10 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
         }
     }
     if let Some(dir) = &out_dir {
-        print_stderr(&format!("wrote the report to {}/ (open report.html)\n", dir.path().display()));
+        print_stderr(&format!(
+            "wrote the report to {}/ (open report.html)\n",
+            dir.path().display()
+        ));
     }
     fail_over_budget(args, &report)
 }
@@ -84,7 +96,10 @@ fn fail_over_budget(args: &RunArgs, report: &Report) -> Result<(), CliError> {
         ));
     };
     if budget.exceed.estimate > args.max_risk {
-        return Err(CliError::OverBudget { p_exceed: budget.exceed.estimate, max_risk: args.max_risk });
+        return Err(CliError::OverBudget {
+            p_exceed: budget.exceed.estimate,
+            max_risk: args.max_risk,
+        });
     }
     Ok(())
 }
@@ -96,7 +111,8 @@ fn write_report_dir(
     outcomes: &Outcomes,
     sensitivity: Option<&Sensitivity>,
 ) -> Result<(), CliError> {
-    let charts = report.charts(outcomes).map_err(|e| CliError::runtime(format!("drawing charts: {e}")))?;
+    let charts =
+        report.charts(outcomes).map_err(|e| CliError::runtime(format!("drawing charts: {e}")))?;
     for format in [ChartFormat::Svg, ChartFormat::Png] {
         for (name, bytes) in charts.files(format) {
             dir.write(&name, bytes)?;
@@ -105,7 +121,9 @@ fn write_report_dir(
     let mut links = ReportCharts::links(ChartFormat::Svg);
     let mut svgs: ChartSvgs = charts.svgs();
     if let Some(s) = sensitivity {
-        if let Some(chart) = s.chart().map_err(|e| CliError::runtime(format!("drawing charts: {e}")))? {
+        if let Some(chart) =
+            s.chart().map_err(|e| CliError::runtime(format!("drawing charts: {e}")))?
+        {
             dir.write("tornado.svg", chart.svg.as_bytes())?;
             dir.write("tornado.png", &chart.png)?;
             links.tornado = Some("tornado.svg".into());
@@ -141,7 +159,12 @@ fn write_parquet(_dir: &OutDir, _outcomes: &Outcomes) -> Result<(), CliError> {
 
 /// `--vary workload.key=v1,v2,...`: one run per value with common random
 /// numbers, reported as a comparison against the first value.
-fn run_vary(args: &RunArgs, catalog: &Catalog, vary: &str, out_dir: Option<&OutDir>) -> Result<(), CliError> {
+fn run_vary(
+    args: &RunArgs,
+    catalog: &Catalog,
+    vary: &str,
+    out_dir: Option<&OutDir>,
+) -> Result<(), CliError> {
     let (path, values) = parse_vary(vary)?;
     let mut runs: Vec<(String, Scenario, Outcomes)> = Vec::new();
     let mut options = None;
@@ -161,8 +184,9 @@ fn run_vary(args: &RunArgs, catalog: &Catalog, vary: &str, out_dir: Option<&OutD
         .iter()
         .map(|(name, scenario, outcomes)| costintent_report::Run { name, scenario, outcomes })
         .collect();
-    let comparison = Comparison::build(&borrowed, &CompareInfo { seed: options.seed, budget: args.budget })
-        .map_err(|e| CliError::runtime(e.to_string()))?;
+    let comparison =
+        Comparison::build(&borrowed, &CompareInfo { seed: options.seed, budget: args.budget })
+            .map_err(|e| CliError::runtime(e.to_string()))?;
     super::compare::emit(&comparison, &borrowed, args.format, out_dir)
 }
 

@@ -68,7 +68,8 @@ pub(crate) fn sensitivity(
                 };
                 params.push((p, q));
             }
-            _ => skipped.push(format!("{}: its distribution has uncertain parameters itself", p.path)),
+            _ => skipped
+                .push(format!("{}: its distribution has uncertain parameters itself", p.path)),
         }
     }
     let at = |i: Option<(usize, usize)>| -> Vec<Override> {
@@ -96,7 +97,13 @@ pub(crate) fn sensitivity(
     for (i, (p, q)) in params.iter().enumerate() {
         let p90_at_low = p90_of(&at(Some((i, 0))), &format!("{} at p10", p.path))?;
         let p90_at_high = p90_of(&at(Some((i, 2))), &format!("{} at p90", p.path))?;
-        rows.push(Row { path: p.path.clone(), low_value: q[0], high_value: q[2], p90_at_low, p90_at_high });
+        rows.push(Row {
+            path: p.path.clone(),
+            low_value: q[0],
+            high_value: q[2],
+            p90_at_low,
+            p90_at_high,
+        });
     }
     rows.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then_with(|| a.path.cmp(&b.path)));
     Ok(Sensitivity { base_p90, rows, skipped })
@@ -130,14 +137,20 @@ impl Sensitivity {
     }
 
     pub(crate) fn render_table(&self) -> String {
-        let mut out = String::from("Sensitivity of p90 spend (one assumption at a time, others at their medians)\n");
+        let mut out = String::from(
+            "Sensitivity of p90 spend (one assumption at a time, others at their medians)\n",
+        );
         if self.rows.is_empty() {
             out.push_str(
                 "  no uncertain assumptions to rank: write a parameter as a distribution, for example\n  rate = { dist = \"beta\", mean = 0.03, sd = 0.01 }\n",
             );
         } else {
             let _ = writeln!(out, "  base p90 (all at medians): {}", format::usd(self.base_p90));
-            let _ = writeln!(out, "  {:<32} {:>12} {:>12} {:>14} {:>14} {:>10}", "assumption", "p10", "p90", "p90 $ at p10", "p90 $ at p90", "swing");
+            let _ = writeln!(
+                out,
+                "  {:<32} {:>12} {:>12} {:>14} {:>14} {:>10}",
+                "assumption", "p10", "p90", "p90 $ at p10", "p90 $ at p90", "swing"
+            );
             for r in &self.rows {
                 let _ = writeln!(
                     out,
@@ -158,12 +171,18 @@ impl Sensitivity {
     }
 
     pub(crate) fn render_markdown(&self) -> String {
-        let mut out = String::from("# Sensitivity of p90 spend\n\nOne assumption at a time at its p10 and p90, the others at their medians; every run uses the same random numbers.\n\n");
+        let mut out = String::from(
+            "# Sensitivity of p90 spend\n\nOne assumption at a time at its p10 and p90, the others at their medians; every run uses the same random numbers.\n\n",
+        );
         if self.rows.is_empty() {
             out.push_str("No uncertain assumptions to rank.\n");
             return out;
         }
-        let _ = writeln!(out, "Base p90 (all assumptions at their medians): {}\n", md_usd(self.base_p90));
+        let _ = writeln!(
+            out,
+            "Base p90 (all assumptions at their medians): {}\n",
+            md_usd(self.base_p90)
+        );
         out.push_str("| assumption | p10 | p90 | p90 spend at p10 | p90 spend at p90 | swing |\n|---|---:|---:|---:|---:|---:|\n");
         for r in &self.rows {
             let _ = writeln!(

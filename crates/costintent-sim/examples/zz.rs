@@ -1,1 +1,0 @@
-fn main() { costintent_sim::zz_bench::run(); }
