@@ -4,7 +4,8 @@
 //! at most `1 + retries` attempts. Instead of a uniform per attempt, the
 //! engine keeps a countdown of the attempts left before the next failure,
 //! drawn from the geometric distribution of successes before a failure
-//! (`⌊ln U / ln(1 − rate)⌋`, exact by inversion). The geometric is
+//! (`⌊E / λ⌋` with E ~ Exp(1) and λ = −ln(1 − rate), exact: see
+//! [`crate::sampling`]). The geometric is
 //! memoryless, so the sequence of attempt outcomes is exactly i.i.d.
 //! Bernoulli(rate) — across requests, turns and sessions alike — and an
 //! attempt that succeeds costs one decrement. The expected number of
@@ -22,8 +23,8 @@
 
 use costintent_scenario::Billed;
 
-use crate::rng::{SimRng, uniform, uniform_open};
-use crate::sampling::Source;
+use crate::rng::{SimRng, uniform};
+use crate::sampling::{Source, exponential, geometric_inv_rate};
 
 /// What happened to one request's attempts.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -66,8 +67,8 @@ pub(crate) struct Attempts {
     rng: SimRng,
     /// Successful attempts left before the next failure.
     countdown: u64,
-    /// 1 / ln(1 − rate) (negative), or 0 when every attempt fails.
-    inv_ln_q: f64,
+    /// 1 / −ln(1 − rate), or 0 when every attempt fails.
+    inv_rate: f64,
     never_fails: bool,
     retries: u32,
     billed: Billed,
@@ -99,13 +100,13 @@ impl Attempts {
     pub(crate) fn new(mut rng: SimRng, p: AttemptParams) -> Self {
         let rate = if p.rate.is_nan() { 0.0 } else { p.rate.clamp(0.0, 1.0) };
         let never_fails = rate == 0.0;
-        // ln(0) = −∞ gives 1/−∞ = −0: every countdown is then 0.
-        let inv_ln_q = if never_fails { 0.0 } else { 1.0 / (-rate).ln_1p() };
-        let countdown = if never_fails { u64::MAX } else { draw_countdown(&mut rng, inv_ln_q) };
+        // A rate of 1 gives 1/∞ = 0: every countdown is then 0.
+        let inv_rate = if never_fails { 0.0 } else { geometric_inv_rate(rate) };
+        let countdown = if never_fails { u64::MAX } else { draw_countdown(&mut rng, inv_rate) };
         Self {
             rng,
             countdown,
-            inv_ln_q,
+            inv_rate,
             never_fails,
             retries: p.retries,
             billed: p.billed,
@@ -184,15 +185,15 @@ impl Attempts {
             self.countdown = u64::MAX;
             return false;
         }
-        self.countdown = draw_countdown(&mut self.rng, self.inv_ln_q);
+        self.countdown = draw_countdown(&mut self.rng, self.inv_rate);
         true
     }
 }
 
-/// Successes before the next failure: Geometric on 0, 1, 2, … by inversion.
-fn draw_countdown(rng: &mut SimRng, inv_ln_q: f64) -> u64 {
-    // ln U ≤ 0 and inv_ln_q < 0, so the product is ≥ 0; `as` saturates.
-    (uniform_open(rng).ln() * inv_ln_q) as u64
+/// Successes before the next failure: Geometric on 0, 1, 2, ….
+fn draw_countdown(rng: &mut SimRng, inv_rate: f64) -> u64 {
+    // The product is ≥ 0; `as` truncates (the floor) and saturates.
+    (exponential(rng) * inv_rate) as u64
 }
 
 #[cfg(test)]

@@ -21,14 +21,17 @@
 //!
 //! # What a trial simulates
 //!
-//! - Streams and seeding: [`rng`](crate::rng) — four streams per workload
+//! Each rule is stated in the documentation of the module that implements
+//! it (read the source, or `cargo doc --document-private-items`):
+//!
+//! - Streams and seeding: `rng` — four streams per workload
 //!   (parameters, volume, usage, attempts) so that prices, failure settings
 //!   and `--scale` change as few draws as possible.
 //! - Uncertain parameters, drawn once per trial and clamped to their domain:
 //!   `params`.
 //! - Volumes and `--scale`: `volume`.
 //! - Sampling conventions (rounding, truncated normals, geometric counts):
-//!   [`sampling`].
+//!   `sampling`; the ziggurat and the vectorised `exp`: `ziggurat`, `math`.
 //! - Attempts, failures, retries, timeouts and polls: `attempts`.
 //! - Billing by unit and long-context tier, waste: `ledger`, `prices`.
 //! - The kinds: `kinds::requests`, `kinds::agent`, `kinds::image`,
@@ -48,8 +51,8 @@ mod math;
 mod outcome;
 mod params;
 mod prices;
-pub mod rng;
-pub mod sampling;
+mod rng;
+mod sampling;
 mod volume;
 mod wallet;
 mod workload;

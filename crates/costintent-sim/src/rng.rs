@@ -20,7 +20,7 @@ use rand::SeedableRng as _;
 use rand::rngs::Xoshiro256PlusPlus;
 
 /// The generator every draw in the engine comes from.
-pub type SimRng = Xoshiro256PlusPlus;
+pub(crate) type SimRng = Xoshiro256PlusPlus;
 
 /// What a stream's draws are used for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! [`Fast`] is a sampler with its constants precomputed. [`Source`] is one
 //! draw site of a workload (input tokens per turn, gaps, tool calls, …): it
 //! rounds counts to whole numbers and, for the lognormal that dominates token
-//! draws, produces values in batches (ziggurat normals into a buffer, then a
-//! vectorised `exp` and rounding over the buffer). A buffer refill draws
+//! draws, produces values in batches (ziggurat normals, a vectorised `exp`
+//! and the rounding, fused in one pass: see [`fill_lognormal`]). A refill draws
 //! 16 values, then 32, doubling up to 256, so a site that needs few draws
 //! per trial wastes little. The sequence a site yields is an i.i.d. sample
 //! whatever the batch sizes, and it is a fixed function of the stream.
@@ -15,8 +15,12 @@
 //! become 0. A normal is redrawn while negative (a normal truncated at 0;
 //! every quantity a scenario draws is non-negative), with Robert's (1995)
 //! exponential proposal when 0 lies far above the mean so that it never
-//! loops for long. A geometric count (1, 2, …) is `1 + ⌊ln U / ln(1 − p)⌋`,
-//! the exact inverse CDF. A negative binomial is a gamma–Poisson mixture.
+//! loops for long. A geometric count (1, 2, …) is `1 + ⌊E / λ⌋` with `E` a
+//! standard exponential (ziggurat) and `λ = −ln(1 − p)`: the floor of an
+//! exponential of rate λ is geometric, P(⌊E / λ⌋ ≥ k) = e^(−λk) = (1 − p)^k,
+//! so this is exact, and it needs no logarithm per draw (it is the inverse
+//! CDF `⌊ln U / ln(1 − p)⌋` with `−ln U` replaced by an exponential drawn
+//! faster). A negative binomial is a gamma–Poisson mixture.
 
 use std::sync::Arc;
 
@@ -45,10 +49,10 @@ pub(crate) enum Fast {
         /// Distribution of the Poisson rate.
         gamma: Gamma<f64>,
     },
-    /// Geometric on 1, 2, …: `1 + ⌊ln U · inv_ln_q⌋`.
+    /// Geometric on 1, 2, …: `1 + ⌊E · inv_rate⌋`, E ~ Exp(1).
     Geometric {
-        /// 1 / ln(1 − p), negative.
-        inv_ln_q: f64,
+        /// 1 / −ln(1 − p), positive.
+        inv_rate: f64,
     },
     /// exp(mu + sigma · Z).
     LogNormal {
@@ -97,7 +101,7 @@ impl Fast {
                 } else if p <= 0.0 {
                     Self::Const(f64::INFINITY)
                 } else {
-                    Self::Geometric { inv_ln_q: 1.0 / (-p).ln_1p() }
+                    Self::Geometric { inv_rate: geometric_inv_rate(p) }
                 }
             }
             Sampler::LogNormal { mu, sigma } => {
@@ -140,9 +144,7 @@ impl Fast {
             Self::Poisson(d) => d.sample(rng),
             Self::PoissonHuge { mean } => mean + mean.sqrt() * standard_normal(rng),
             Self::NegBin { gamma } => poisson(gamma.sample(rng)).sample(rng),
-            Self::Geometric { inv_ln_q } => {
-                1.0 + floor_non_negative(uniform_open(rng).ln() * inv_ln_q)
-            }
+            Self::Geometric { inv_rate } => 1.0 + floor_non_negative(exponential(rng) * inv_rate),
             Self::LogNormal { mu, sigma } => crate::math::exp(mu + sigma * standard_normal(rng)),
             Self::Normal { mean, sd } => truncated_normal(rng, *mean, *sd),
             Self::Uniform { min, width } => min + width * uniform(rng),
@@ -155,6 +157,18 @@ impl Fast {
             }
         }
     }
+}
+
+/// A standard exponential draw (rand_distr's ziggurat).
+#[inline]
+pub(crate) fn exponential(rng: &mut SimRng) -> f64 {
+    rand_distr::Exp1.sample(rng)
+}
+
+/// `1 / λ` with `λ = −ln(1 − p)`, so that `⌊E / λ⌋` (E ~ Exp(1)) counts the
+/// failures before the first success of Bernoulli(p) trials; 0 for p = 1.
+pub(crate) fn geometric_inv_rate(p: f64) -> f64 {
+    1.0 / -(-p).ln_1p()
 }
 
 /// `⌊x⌋` for `x ≥ 0`, without a library call on the baseline target: below

@@ -1,4 +1,5 @@
-//! Standard normal draws by the ziggurat method, one at a time or in batches.
+//! Standard normal draws by the ziggurat method, one at a time, or in
+//! batches turned straight into lognormal draws.
 //!
 //! The algorithm is Marsaglia and Tsang's (2000) with 256 layers, in the
 //! layout of Doornik's ZIGNOR (2005): one 64-bit word gives the layer (low 8
@@ -6,12 +7,12 @@
 //! accepted on that word alone. The rest take the exact slow path: the wedge
 //! test against the density, or Marsaglia's exponential method in the tail.
 //!
-//! The batch form runs the fast path over a whole buffer without branching,
-//! notes the slots it could not accept, and finishes those with the slow path
-//! afterwards. Each slot's value is a function of its own uniforms only, and
-//! different slots use disjoint uniforms, so the batch is an i.i.d. sample of
-//! the exact normal — the same distribution as the scalar form, in a different
-//! order of consuming the stream.
+//! The batch form runs the fast path over a whole buffer, notes the slots it
+//! could not accept, and finishes those with the slow path afterwards. Each
+//! slot's value is a function of its own uniforms only, and different slots
+//! use disjoint uniforms, so the batch is an i.i.d. sample of the exact
+//! normal — the same distribution as the scalar form, in a different order
+//! of consuming the stream.
 
 use rand::Rng as _;
 

@@ -168,3 +168,17 @@ fn zero_trials_and_empty_scenarios_are_fine() {
     let o = run(&empty, 10, 1);
     assert_eq!(o.total, vec![0.0; 10]);
 }
+
+#[test]
+fn one_trial_at_a_time_gives_the_runs_totals() {
+    // The bench hook runs the same code as a whole run.
+    let s = mixed();
+    let whole = run(&s, 40, 9);
+    let engine = costintent_sim::Engine::new(&s);
+    let mut scratch = engine.scratch();
+    for trial in [0u64, 1, 17, 39] {
+        let total = engine.trial_total(&mut scratch, 9, trial, 1.0);
+        assert_eq!(total, whole.total[trial as usize]);
+    }
+    assert_eq!(costintent_sim::simulate_trial(&s, 9, 17, 1.0), whole.total[17]);
+}

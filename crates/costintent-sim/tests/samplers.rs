@@ -49,6 +49,21 @@ fn discrete_samplers() {
 }
 
 #[test]
+fn geometric_point_probabilities() {
+    // P(X = k) = (1 − p)^(k − 1) p; binomial SE √(q (1 − q) / n).
+    let p: f64 = 0.3;
+    let n = 400_000;
+    let x = sample(&Sampler::Geometric { p }, true, n, 21);
+    for k in 1..=6 {
+        let q = (1.0 - p).powi(k - 1) * p;
+        let seen = x.iter().filter(|&&v| v == f64::from(k)).count() as f64 / n as f64;
+        let se = (q * (1.0 - q) / n as f64).sqrt();
+        assert!((seen - q).abs() < 5.0 * se, "P(X = {k}) = {seen}, want {q}");
+    }
+    assert!(x.iter().all(|&v| v >= 1.0 && v.fract() == 0.0));
+}
+
+#[test]
 fn continuous_samplers() {
     let (mu, sigma): (f64, f64) = (3.0, 0.5);
     let ln_mean = (mu + sigma * sigma / 2.0).exp();

@@ -56,10 +56,11 @@ impl Progress {
         if !self.enabled {
             return;
         }
-        if !self.shown.load(Ordering::Relaxed) && self.started.elapsed() > Duration::from_secs(1) {
-            if !self.shown.swap(true, Ordering::Relaxed) {
-                self.bar.set_draw_target(ProgressDrawTarget::stderr());
-            }
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
         self.bar.inc(trials);
     }

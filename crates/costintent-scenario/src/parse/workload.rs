@@ -766,6 +766,16 @@ fn realtime(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option
     }))
 }
 
+/// An amount in the model's currency as USD at the provider's list price of
+/// a credit (the engine rescales it when a wallet buys credits at another
+/// price), so that `usd_per_image` and `usd_per_second` are always dollars.
+fn at_list_usd(price: &crate::prices::ModelPrice, amount: f64) -> f64 {
+    match price.currency {
+        crate::prices::Currency::Usd => amount,
+        crate::prices::Currency::Credits { usd_per_credit } => amount * usd_per_credit,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -795,15 +805,5 @@ mod tests {
         assert_eq!(warnings[0].severity, Severity::Warning);
         assert_eq!(warnings[0].message, "model `a/b` was retired on 2026-10-23");
         assert_eq!(warnings[0].column(), Some(9));
-    }
-}
-
-/// An amount in the model's currency as USD at the provider's list price of
-/// a credit (the engine rescales it when a wallet buys credits at another
-/// price), so that `usd_per_image` and `usd_per_second` are always dollars.
-fn at_list_usd(price: &crate::prices::ModelPrice, amount: f64) -> f64 {
-    match price.currency {
-        crate::prices::Currency::Usd => amount,
-        crate::prices::Currency::Credits { usd_per_credit } => amount * usd_per_credit,
     }
 }

@@ -174,13 +174,11 @@ fn show_text(json: &Value, date: Option<Date>) -> String {
 
 fn import(args: &ImportArgs) -> Result<(), CliError> {
     let ImportSource::Litellm = args.source;
-    if let Some(out) = &args.out {
-        if out.exists() && !args.force {
-            return Err(CliError::input_with_help(
-                format!("{} already exists", out.display()),
-                "pass --force to overwrite it",
-            ));
-        }
+    if let Some(out) = args.out.as_ref().filter(|out| out.exists() && !args.force) {
+        return Err(CliError::input_with_help(
+            format!("{} already exists", out.display()),
+            "pass --force to overwrite it",
+        ));
     }
     let name = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file)

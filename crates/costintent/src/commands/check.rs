@@ -70,10 +70,8 @@ fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
         WorkloadKind::Realtime(r) => ("sessions", &r.sessions),
     };
     let _ = writeln!(out, "  volume  {} {}", describe_volume(volume.1), volume.0);
-    if let Some(i) = w.via {
-        if let Some(wallet) = s.wallets.get(i) {
-            let _ = writeln!(out, "  paid    from wallet {}", wallet.name);
-        }
+    if let Some(wallet) = w.via.and_then(|i| s.wallets.get(i)) {
+        let _ = writeln!(out, "  paid    from wallet {}", wallet.name);
     }
     match &w.kind {
         WorkloadKind::Image(i) => {

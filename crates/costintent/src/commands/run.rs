@@ -15,12 +15,10 @@ use crate::error::CliError;
 use crate::output::{OutDir, print_stderr, print_stdout, stdout_color};
 
 pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
-    if let Some(b) = args.budget {
-        if !(b.is_finite() && b >= 0.0) {
-            return Err(CliError::input(format!(
-                "--budget must be a non-negative number of USD, not {b}"
-            )));
-        }
+    if let Some(b) = args.budget.filter(|b| !(b.is_finite() && *b >= 0.0)) {
+        return Err(CliError::input(format!(
+            "--budget must be a non-negative number of USD, not {b}"
+        )));
     }
     let catalog = super::load_catalog(args.sim.catalog.as_deref())?;
     // Create the output folder before simulating, so a bad path fails in a
