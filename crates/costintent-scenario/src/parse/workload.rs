@@ -586,7 +586,10 @@ fn image(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
         Some(node) => values::value(ctx, node, "regenerate", Unit::Plain, Domain::Probability).and_then(|v| {
             let reaches_one = match &v {
                 Value::Fixed(x) => *x >= 1.0,
-                Value::PerTrial { dist, .. } => dist.support().1 >= 1.0,
+                // A per-trial draw (a beta, say) can only come arbitrarily
+                // close to 1; the engine caps a draw at 0.999 and counts it as
+                // clamped, which the report shows.
+                Value::PerTrial { .. } => false,
             };
             if reaches_one {
                 ctx.error(node.span(), "`regenerate` must stay below 1")

@@ -50,6 +50,8 @@ struct WorkloadPlan {
     waste_share: f64,
     /// What to look for in the logs, kind by kind.
     log_checks: Vec<String>,
+    /// The billing units the workload actually pays for.
+    billed_units: Vec<&'static str>,
 }
 
 #[derive(Clone, Debug)]
@@ -261,6 +263,7 @@ fn workload_plan(
         lost_share: per(mean(&o.lost)),
         waste_share: if spend > 0.0 { mean(&o.waste) / spend } else { 0.0 },
         log_checks,
+        billed_units: o.units.iter().map(|u| u.unit.label()).collect(),
     }
 }
 
@@ -293,21 +296,26 @@ impl Plan {
         }
         for w in &self.workloads {
             steps.push(format!(
-                "Run one small request on `{}` and check its cost: about {} per request on average.",
+                "Run one small request on \"{}\" and check its cost: about {} per request on average.",
                 w.name,
                 format::usd(w.cost_per_request)
             ));
         }
         for w in &self.workloads {
-            steps.push(format!("Check the logs of `{}`: {}.", w.name, w.log_checks.join("; ")));
+            steps.push(format!("Check the logs of \"{}\": {}.", w.name, w.log_checks.join("; ")));
         }
         if let Some(first) = self.first_step() {
+            let fees = first.spend.mean - first.usage;
             steps.push(format!(
-                "Run the {}% step (about {} requests) and compare the provider's usage dashboard: expect about {} of usage and {} of spend in total including fees (p90 {}).",
+                "Run the {}% step (about {} requests) and compare the provider's usage dashboard: expect about {} of usage{} (90% of the time at most {} in total).",
                 first.percent,
                 format::quantity(first.requests),
                 format::usd(first.usage),
-                format::usd(first.spend.mean),
+                if fees > 1e-9 {
+                    format!(" and {} of purchase fees on the card statement", format::usd(fees))
+                } else {
+                    String::new()
+                },
                 format::usd(first.spend.p90.value)
             ));
         }

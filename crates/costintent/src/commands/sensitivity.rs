@@ -156,8 +156,8 @@ impl Sensitivity {
                     out,
                     "  {:<32} {:>12} {:>12} {:>14} {:>14} {:>10}",
                     r.path,
-                    format::plain_number(r.low_value),
-                    format::plain_number(r.high_value),
+                    short(r.low_value),
+                    short(r.high_value),
                     format::usd(r.p90_at_low),
                     format::usd(r.p90_at_high),
                     format::usd(r.swing())
@@ -189,8 +189,8 @@ impl Sensitivity {
                 out,
                 "| `{}` | {} | {} | {} | {} | {} |",
                 r.path,
-                format::plain_number(r.low_value),
-                format::plain_number(r.high_value),
+                short(r.low_value),
+                short(r.high_value),
                 md_usd(r.p90_at_low),
                 md_usd(r.p90_at_high),
                 md_usd(r.swing())
@@ -198,6 +198,18 @@ impl Sensitivity {
         }
         out.push_str("\n![tornado](tornado.svg)\n");
         out
+    }
+}
+
+/// A parameter value with four significant digits (`3,200`, `0.1032`).
+fn short(x: f64) -> String {
+    if x.abs() >= 1000.0 {
+        format::quantity(x.round())
+    } else {
+        let digits =
+            if x == 0.0 { 0 } else { (3 - x.abs().log10().floor() as i32).max(0) as usize };
+        let s = format!("{x:.digits$}");
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
     }
 }
 
