@@ -199,9 +199,11 @@ fn wallet_json(w: &WalletStats) -> Value {
         "topups": {"mean": w.topups_mean},
         "purchase_fees": {"mean": money(w.purchase_fees_mean)},
         "usage_fees": {"mean": money(w.usage_fees_mean)},
-        "credits_bought": {"mean": w.credits_bought_mean},
-        "credits_used": {"mean": w.credits_used_mean},
-        "unused_credits": {"mean": w.unused_credits_mean, "usd": money(w.unused_usd_mean)},
+        // Credits are rounded like money: a difference of two sums would
+        // otherwise print its floating-point noise (14840.699999999997).
+        "credits_bought": {"mean": money(w.credits_bought_mean)},
+        "credits_used": {"mean": money(w.credits_used_mean)},
+        "unused_credits": {"mean": money(w.unused_credits_mean), "usd": money(w.unused_usd_mean)},
     })
 }
 

@@ -36,7 +36,7 @@ impl Progress {
     pub(crate) fn new(total: u64, label: &str, quiet: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template(
-            "{prefix} {bar:40.cyan/blue} {pos}/{len} trials  {per_sec}  eta {eta}",
+            "{prefix} {bar:30.cyan/blue} {human_pos}/{human_len} trials, eta {eta}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
