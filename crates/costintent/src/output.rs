@@ -80,7 +80,24 @@ pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), CliErr
         .tempfile_in(dir)
         .map_err(|e| fail("creating a temporary file", &e))?;
     tmp.write_all(bytes).map_err(|e| fail("writing", &e))?;
+    keep_or_default_permissions(tmp.as_file(), target)
+        .map_err(|e| fail("setting permissions", &e))?;
     tmp.as_file().sync_all().map_err(|e| fail("syncing", &e))?;
     tmp.persist(target).map_err(|e| fail("renaming into place", &e.error))?;
+    Ok(())
+}
+
+/// Temporary files are created readable by their owner only; a report is an
+/// ordinary file, so give it the permissions of the file it replaces, or
+/// rw-r--r-- for a new one.
+#[cfg(unix)]
+fn keep_or_default_permissions(file: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn keep_or_default_permissions(_file: &std::fs::File, _target: &Path) -> std::io::Result<()> {
     Ok(())
 }

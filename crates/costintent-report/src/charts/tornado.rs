@@ -138,7 +138,10 @@ impl Figure for TornadoFigure {
         self.legend.draw(canvas)?;
         let frame = &self.frame;
         let x_ticks = UsdTicks::new(frame.x.max_abs(), frame.x.step);
-        let x_text = AxisText { labels: &|value| x_ticks.format(value), title: "result (USD)" };
+        let x_text = AxisText {
+            labels: &|value| x_ticks.format(value),
+            title: "p90 spend over the period (USD)",
+        };
         draw_axes(canvas, frame, &x_text, None)?;
         let name_style =
             TextStyle::new(LABEL_SIZE, palette::TEXT).anchor(HPos::Right, VPos::Center);

@@ -283,15 +283,11 @@ impl Plan {
         let mut steps = Vec::new();
         for w in &self.workloads {
             steps.push(format!(
-                "Confirm the model and pricing unit of `{}`: `{}` ({}), billed per {}.",
+                "Confirm the model and pricing unit of \"{}\": {} ({}), billed per {}.",
                 w.name,
                 w.model,
                 w.kind,
-                w.prices
-                    .iter()
-                    .map(|p| p.split(':').next().unwrap_or(""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                w.billed_units.join(", ")
             ));
         }
         for w in &self.workloads {
