@@ -383,3 +383,11 @@ fn vary_runs_one_scenario_per_value() {
     assert_eq!(runs[0]["total"]["p50"], 2.0);
     assert_eq!(runs[1]["total"]["p50"], 4.0);
 }
+
+#[test]
+fn a_wallet_without_a_credit_price_buys_credits_at_the_list_price() {
+    let v = json(&costintent(&["run", "tests/fixtures/runway-wallet.toml", "--format", "json"]));
+    assert_eq!(v["workloads"][0]["spend"]["p50"], 50.0, "{}", v["workloads"][0]);
+    assert_eq!(v["workloads"][1]["spend"]["p50"], 50.0, "{}", v["workloads"][1]);
+    assert_eq!(v["wallets"][0]["credits_used"]["mean"], 5000.0, "{}", v["wallets"][0]);
+}

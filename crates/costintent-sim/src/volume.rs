@@ -1,6 +1,6 @@
 //! How many requests or sessions a trial has, and what `--scale K` does.
 //!
-//! - A plain number `n` gives `round(K · n)` every trial.
+//! - A plain number `n` gives `⌊K · n + U⌋` every trial (exactly `n` when K is 1), so the mean is K · n.
 //! - A distribution for the whole period gives one draw `X`. A Poisson count
 //!   is drawn with mean `K · mean` (scaling a rate); any other count is drawn
 //!   unscaled, rounded to a whole number, and then scaled with stochastic
@@ -27,7 +27,7 @@ use crate::sampling::{Fast, binomial_count, poisson_count};
 /// A volume, converted once per run.
 #[derive(Clone, Debug)]
 pub(crate) enum VolumeSpec {
-    /// `round(K · n)`.
+    /// `⌊K · n + U⌋` (stochastic rounding keeps the mean at K · n).
     Fixed(f64),
     /// One draw per period.
     PerPeriod(CountSpec),
@@ -73,7 +73,7 @@ impl VolumeSpec {
     /// This trial's volume: parameters from `params`, the draw from `rng`.
     pub(crate) fn draw(&self, params: &mut ParamDraws<'_>, rng: &mut SimRng, scale: f64) -> f64 {
         match self {
-            Self::Fixed(n) => round_count(scale * n),
+            Self::Fixed(n) => scaled(rng, *n, scale),
             Self::PerPeriod(count) => match count.resolve(params) {
                 Resolved::Poisson(mean) => poisson_count(rng, scale * mean),
                 Resolved::Other(fast) => {

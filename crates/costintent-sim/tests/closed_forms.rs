@@ -124,8 +124,9 @@ fn per_unit_volumes_and_scale() {
     // σ⁴ = 1, so SE = √(0.75 / n).
     assert!((var(req) - 1.0).abs() < 5.0 * (0.75f64 / 20_000.0).sqrt(), "variance {}", var(req));
 
-    // Scale on a fixed count: round(2.5 × 10) = 25 exactly; on another
-    // count: ⌊1.5 × 3 + U⌋ is 4 or 5 with mean 4.5.
+    // Scale on a fixed count: ⌊2.5 × 10 + U⌋ = 25 exactly, and ⌊0.25 × 10 + U⌋
+    // is 2 or 3 with mean 2.5; on another count: ⌊1.5 × 3 + U⌋ is 4 or 5
+    // with mean 4.5.
     let fixed = scenario(vec![workload(
         "api",
         price(1.0, 1.0),
@@ -135,6 +136,12 @@ fn per_unit_volumes_and_scale() {
         costintent_sim::SimOptions { scale: 2.5, ..costintent_sim::SimOptions::new(10, 6) };
     let o = costintent_sim::simulate(&fixed, &options, &|_| {}, &Default::default()).unwrap();
     assert_all(&o.workloads[0].requests, 25.0, "scaled fixed volume");
+    let options =
+        costintent_sim::SimOptions { scale: 0.25, ..costintent_sim::SimOptions::new(20_000, 6) };
+    let o = costintent_sim::simulate(&fixed, &options, &|_| {}, &Default::default()).unwrap();
+    let req = &o.workloads[0].requests;
+    assert!(req.iter().all(|&r| r == 2.0 || r == 3.0));
+    assert_mean(req, 2.5, "stochastically rounded fixed volume");
     let other = scenario(vec![workload(
         "api",
         price(1.0, 1.0),

@@ -75,6 +75,16 @@ pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), CliErr
     let fail = |what: &str, e: &dyn std::fmt::Display| {
         CliError::runtime(format!("cannot write {}: {what}: {e}", target.display()))
     };
+    if !dir.is_dir() {
+        return Err(CliError::input_with_help(
+            format!(
+                "cannot write {}: the folder {} does not exist",
+                target.display(),
+                dir.display()
+            ),
+            "create it first, or give a path in an existing folder",
+        ));
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".costintent-")
         .tempfile_in(dir)

@@ -12,11 +12,11 @@ use super::annotate::{LineLabels, Placement, VLine, draw_hidden_notes};
 use super::canvas::{Canvas, Figure, render};
 use super::data::{self, Window};
 use super::error::ChartError;
-use super::frame::{AxisText, Frame, draw_axes};
+use super::frame::{Frame, draw_usd_percent_axes};
 use super::histogram::hidden_note;
 use super::layout::{self, LABEL_SIZE, Layout, Rect};
 use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{PercentTicks, UsdTicks, format_percent, format_usd_axis};
+use super::money::{format_percent, format_usd_axis};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
@@ -136,19 +136,11 @@ impl Figure for ExceedanceFigure {
         draw_title(canvas, &self.title, self.layout.width)?;
         self.legend.draw(canvas)?;
         let frame = &self.frame;
-        let x_ticks = UsdTicks::new(frame.x.max_abs(), frame.x.step);
-        let y_ticks = PercentTicks::new(frame.y.step);
-        draw_axes(
+        draw_usd_percent_axes(
             canvas,
             frame,
-            &AxisText {
-                labels: &|value| x_ticks.format(value),
-                title: "spend over the period, x (USD)",
-            },
-            Some(&AxisText {
-                labels: &|value| y_ticks.format(value),
-                title: "chance of spending more than x",
-            }),
+            "spend over the period, x (USD)",
+            "chance of spending more than x",
         )?;
 
         let curve: Vec<(i32, i32)> = self.curve.iter().map(|point| frame.px(*point)).collect();

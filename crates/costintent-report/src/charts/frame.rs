@@ -13,6 +13,7 @@ use super::canvas::Canvas;
 use super::error::ChartError;
 use super::font::text_width;
 use super::layout::{LABEL_SIZE, LEFT_MARGIN, Rect, TICK_SIZE};
+use super::money::{PercentTicks, UsdTicks};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
@@ -51,6 +52,23 @@ pub(crate) struct AxisText<'a> {
     pub(crate) labels: &'a dyn Fn(f64) -> String,
     /// The axis title.
     pub(crate) title: &'a str,
+}
+
+/// The axes of a distribution chart: dollars across, a share of trials up.
+pub(crate) fn draw_usd_percent_axes<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    frame: &Frame,
+    x_title: &str,
+    y_title: &str,
+) -> Result<(), ChartError> {
+    let x_ticks = UsdTicks::new(frame.x.max_abs(), frame.x.step);
+    let y_ticks = PercentTicks::new(frame.y.step);
+    draw_axes(
+        canvas,
+        frame,
+        &AxisText { labels: &|value| x_ticks.format(value), title: x_title },
+        Some(&AxisText { labels: &|value| y_ticks.format(value), title: y_title }),
+    )
 }
 
 /// The length of tick marks in pixels.

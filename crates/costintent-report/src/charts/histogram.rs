@@ -8,10 +8,10 @@ use super::annotate::{LineLabels, VLine, draw_hidden_notes};
 use super::canvas::{Canvas, Figure, render};
 use super::data::{self, Bins, Window};
 use super::error::ChartError;
-use super::frame::{AxisText, Frame, draw_axes};
+use super::frame::{Frame, draw_usd_percent_axes};
 use super::layout::{self, Layout, Rect};
 use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{PercentTicks, UsdTicks, format_count, format_percent, format_usd_axis};
+use super::money::{format_count, format_percent, format_usd_axis};
 use super::palette;
 use super::ticks::Axis;
 use super::{Chart, Mark};
@@ -141,16 +141,11 @@ impl Figure for HistogramFigure {
         draw_title(canvas, &self.title, self.layout.width)?;
         self.legend.draw(canvas)?;
         let frame = &self.frame;
-        let x_ticks = UsdTicks::new(frame.x.max_abs(), frame.x.step);
-        let y_ticks = PercentTicks::new(frame.y.step);
-        draw_axes(
+        draw_usd_percent_axes(
             canvas,
             frame,
-            &AxisText {
-                labels: &|value| x_ticks.format(value),
-                title: "total spend over the period (USD)",
-            },
-            Some(&AxisText { labels: &|value| y_ticks.format(value), title: "share of trials" }),
+            "total spend over the period (USD)",
+            "share of trials",
         )?;
         for &(lo, hi, share, color) in &self.bars {
             let (left, top) = frame.px((lo, share));

@@ -171,8 +171,38 @@ fn rest_of_file(
                 .help(format!("set `via = \"{name}\"` in the workloads that pay from it"));
         }
     }
-    let wallets: Option<Vec<_>> = wallets.wallets.into_iter().collect();
-    Some((workloads?, wallets?))
+    let mut wallets: Vec<_> = wallets
+        .wallets
+        .into_iter()
+        .zip(wallets.credit_usd_given)
+        .map(|(w, given)| w.map(|w| (w, given)))
+        .collect::<Option<_>>()?;
+    let workloads = workloads?;
+    credit_price_from_models(&mut wallets, &workloads);
+    Some((workloads, wallets.into_iter().map(|(w, _)| w).collect()))
+}
+
+/// A wallet that does not state `credit_usd` buys credits at the list price
+/// of the credit-priced models that pay through it (Runway: $0.01), not at
+/// the default of $1, which would bill such a model 100 times over.
+fn credit_price_from_models(
+    wallets: &mut [(crate::model::Wallet, bool)],
+    workloads: &[crate::model::Workload],
+) {
+    for (index, (wallet, given)) in wallets.iter_mut().enumerate() {
+        if *given {
+            continue;
+        }
+        let listed = workloads.iter().filter(|w| w.via == Some(index)).find_map(|w| {
+            match w.price.currency {
+                crate::prices::Currency::Credits { usd_per_credit } => Some(usd_per_credit),
+                crate::prices::Currency::Usd => None,
+            }
+        });
+        if let Some(usd_per_credit) = listed {
+            wallet.credit_usd = usd_per_credit;
+        }
+    }
 }
 
 #[cfg(test)]

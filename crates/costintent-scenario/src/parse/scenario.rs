@@ -152,6 +152,9 @@ fn date(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<Date> {
 pub(super) struct Wallets {
     pub(super) wallets: Vec<Option<Wallet>>,
     pub(super) names: Vec<(String, Range<usize>)>,
+    /// Whether each wallet states its `credit_usd` (by key or preset); when
+    /// it does not, credit-priced models paying through it set it.
+    pub(super) credit_usd_given: Vec<bool>,
 }
 
 /// Parses the top-level `wallet` array.
@@ -167,8 +170,10 @@ pub(super) fn wallets(ctx: &mut Ctx, node: &Node<'_>, catalog: &Catalog) -> Wall
     for (index, item) in items.iter().enumerate() {
         let Some(t) = table::table(ctx, item, "wallet", "a table") else {
             out.wallets.push(None);
+            out.credit_usd_given.push(true);
             continue;
         };
+        out.credit_usd_given.push(t.get("credit_usd").is_some() || t.get("preset").is_some());
         let untitled = format!("wallet #{}", index + 1);
         let named =
             t.get("name").and_then(|n| n.get_ref().as_str()).map(|n| format!("wallet \"{n}\""));

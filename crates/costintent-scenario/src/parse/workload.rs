@@ -188,14 +188,23 @@ fn workload(
         }
         (a, b) => a.or(b),
     };
-    Some(Workload {
-        name: name?,
-        price: price?,
-        failures: failures?,
-        timeout,
-        via: via?,
-        kind: kind_spec,
-    })
+    let failures = failures?;
+    if let Some(t_out) = &timeout
+        && t_out.after_seconds.is_finite()
+        && failures.retries.fixed() == Some(0.0)
+    {
+        let span = t
+            .key_span("timeout")
+            .or_else(|| t.key_span("client_timeout"))
+            .unwrap_or_else(|| t.span());
+        ctx.warning(
+            span,
+            "an attempt the client abandons uses a retry, and `failures.retries` is 0: every abandoned request is lost, though the provider still bills it",
+        )
+        .label("no resubmission")
+        .help("let the client resubmit: `failures = { rate = 0, retries = 2, billed = \"none\" }`");
+    }
+    Some(Workload { name: name?, price: price?, failures, timeout, via: via?, kind: kind_spec })
 }
 
 /// What each kind's parser reads besides the environment.
@@ -299,15 +308,16 @@ fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failur
     if let (Some(Billed::Partial), Some(kind @ ("image" | "video")), Some(n)) =
         (billed, kind, billed_node)
     {
+        let unit = if kind == "image" { "images" } else { "seconds" };
         ctx.warning(
             n.span(),
             format!(
-                "`billed = \"partial\"` bills part of the output tokens, but {} has none",
+                "`billed = \"partial\"` has no output tokens to split in {}: a failed attempt is billed a uniform random share of its {unit}",
                 kind_phrase(kind)
             ),
         )
         .label("no output tokens")
-        .help("a failed attempt is then billed like `input`; say `input` or `full` to be explicit");
+        .help("say `none`, `input` or `full` if that is not what the provider bills");
     }
     Some(Failures { rate: rate?, retries: retries?, billed: billed? })
 }
@@ -485,6 +495,23 @@ fn agent(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
     let cache = optional(t.get("cache"), |n| {
         let cache = cache(ctx, n)?;
         warn_no_cache_price(ctx, spec.price, n.span());
+        if let Some(price) = spec.price
+            && cache.write_price == CacheWritePrice::OneHour
+            && price.cache_write_1h_per_mtok.is_none()
+        {
+            ctx.warning(
+                n.span(),
+                format!(
+                    "model `{}` has no 1-hour cache-write price: cache writes will be billed at the input price",
+                    price.id
+                ),
+            )
+            .label("no 1-hour cache-write price")
+            .help(format!(
+                "add `cache_write_1h_per_mtok` to a `[models.\"{}\"]` table (Anthropic charges 2× input)",
+                price.id
+            ));
+        }
         Some(cache)
     });
     let tools = optional(t.get("tools"), |n| tools(ctx, n));

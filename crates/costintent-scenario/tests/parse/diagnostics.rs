@@ -181,7 +181,7 @@ fn warnings_are_located_and_rendered() {
             "price date 2027-01-15 is after today (2026-11-25)",
             "wallet \"spare\" is not used by any workload",
             "model `acme/no-cache` has no cache-read price: cache reads will be billed at the input price",
-            "`billed = \"partial\"` bills part of the output tokens, but an image workload has none",
+            "`billed = \"partial\"` has no output tokens to split in an image workload: a failed attempt is billed a uniform random share of its images",
             "`[models.\"acme/unused\"]` is not used by any workload",
         ]
     );

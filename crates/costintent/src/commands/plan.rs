@@ -104,8 +104,12 @@ pub(crate) fn build_plan(
             "for example --steps 1,10,100",
         ));
     }
+    // Smallest first: the plan grows the volume step by step.
+    let mut percents = steps.0.clone();
+    percents.sort_by(f64::total_cmp);
+    percents.dedup();
     let mut out_steps = Vec::new();
-    for &percent in &steps.0 {
+    for &percent in &percents {
         let scale = options.scale * percent / 100.0;
         let step_outcomes;
         let outcomes = if percent == 100.0 {
@@ -308,7 +312,7 @@ impl Plan {
                 format::quantity(first.requests),
                 format::usd(first.usage),
                 if fees > 1e-9 {
-                    format!(" and {} of purchase fees on the card statement", format::usd(fees))
+                    format!(" plus {} of wallet fees (credit purchases and usage fees)", format::usd(fees))
                 } else {
                     String::new()
                 },
@@ -417,7 +421,7 @@ impl Plan {
                 format::usd(first.usage),
                 if first.spend.mean > first.usage + 1e-9 {
                     format!(
-                        ", and the card statement {} of purchase fees",
+                        ", plus {} of wallet fees (credit purchases and usage fees)",
                         format::usd(first.spend.mean - first.usage)
                     )
                 } else {
