@@ -11,7 +11,7 @@ use crate::cli::{
     CatalogArgs, CatalogCommand, ImportArgs, ImportSource, ListArgs, ShowArgs, TextOrJson,
 };
 use crate::error::CliError;
-use crate::output::{print_stderr, print_stdout, write_atomically};
+use crate::output::{pretty_json, print_stderr, print_stdout, write_atomically};
 
 pub(crate) fn catalog(args: CatalogArgs) -> Result<(), CliError> {
     match args.command {
@@ -62,7 +62,7 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
                     line
                 })
                 .collect();
-            print_stdout(&format!("{}\n", pretty(&Value::Array(json))))
+            print_stdout(&pretty_json(&Value::Array(json)))
         }
         TextOrJson::Text => {
             let mut out = format!("prices in effect on {date} (USD; tokens per 1M)\n");
@@ -103,7 +103,7 @@ fn show(args: &ShowArgs) -> Result<(), CliError> {
         .model_json(&args.model, date)
         .map_err(|e| lookup_error(&catalog, &args.model, &e))?;
     match args.format {
-        TextOrJson::Json => print_stdout(&format!("{}\n", pretty(&json))),
+        TextOrJson::Json => print_stdout(&pretty_json(&json)),
         TextOrJson::Text => print_stdout(&show_text(&json, date)),
     }
 }
@@ -167,7 +167,7 @@ fn show_text(json: &Value, date: Option<Date>) -> String {
     }
     if let Some(rules) = json.get("rules").filter(|r| r.as_object().is_some_and(|m| !m.is_empty()))
     {
-        let _ = writeln!(out, "rules:\n{}", indent(&pretty(rules), "  "));
+        let _ = writeln!(out, "rules:\n{}", indent(&pretty_json(rules), "  "));
     }
     out
 }
@@ -220,10 +220,6 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
             print_stdout(&toml)
         }
     }
-}
-
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
 fn indent(text: &str, prefix: &str) -> String {

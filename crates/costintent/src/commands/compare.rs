@@ -7,7 +7,7 @@ use costintent_sim::Outcomes;
 
 use crate::cli::{CompareArgs, RunFormat};
 use crate::error::CliError;
-use crate::output::{OutDir, print_stderr, print_stdout, stdout_color};
+use crate::output::{OutDir, pretty_json, print_stderr, print_stdout, stdout_color};
 
 pub(crate) fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.sim.catalog.as_deref())?;
@@ -59,11 +59,11 @@ pub(crate) fn emit(
         let svgs = ChartSvgs { distributions: Some(chart.svg), ..ChartSvgs::default() };
         dir.write("comparison.md", comparison.render_markdown(&file_links).as_bytes())?;
         dir.write("comparison.html", comparison.render_html(&svgs).as_bytes())?;
-        dir.write("comparison.json", format!("{}\n", pretty(&comparison.to_json())).as_bytes())?;
+        dir.write("comparison.json", pretty_json(&comparison.to_json()).as_bytes())?;
         links = file_links;
     }
     match format {
-        RunFormat::Json => print_stdout(&format!("{}\n", pretty(&comparison.to_json())))?,
+        RunFormat::Json => print_stdout(&pretty_json(&comparison.to_json()))?,
         RunFormat::Markdown => print_stdout(&comparison.render_markdown(&links))?,
         RunFormat::Table => print_stdout(&comparison.render_table(stdout_color()))?,
     }
@@ -90,8 +90,4 @@ fn run_names(paths: &[std::path::PathBuf]) -> Vec<String> {
         names.push(name);
     }
     names
-}
-
-fn pretty(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::cli::{PlanArgs, TextOrJson};
 use crate::error::CliError;
-use crate::output::print_stdout;
+use crate::output::{pretty_json, print_stdout};
 
 /// Scale-up steps in percent of the scenario's volume.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,10 +81,7 @@ pub(crate) fn plan(args: &PlanArgs) -> Result<(), CliError> {
         args.sim.quiet,
     )?;
     match args.format {
-        TextOrJson::Json => print_stdout(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
-        )),
+        TextOrJson::Json => print_stdout(&pretty_json(&plan.to_json())),
         TextOrJson::Text => print_stdout(&plan.render_text()),
     }
 }

@@ -12,7 +12,7 @@ use super::plan::{PlanSteps, build_plan};
 use super::sensitivity::{Sensitivity, sensitivity};
 use crate::cli::{RunArgs, RunFormat};
 use crate::error::CliError;
-use crate::output::{OutDir, print_stderr, print_stdout, stdout_color};
+use crate::output::{OutDir, pretty_json, print_stderr, print_stdout, stdout_color};
 
 pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(b) = args.budget.filter(|b| !(b.is_finite() && *b >= 0.0)) {
@@ -57,13 +57,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     }
 
     match args.format {
-        RunFormat::Json => {
-            let mut json = report.to_json();
-            if let (Some(s), serde_json::Value::Object(map)) = (&sensitivity, &mut json) {
-                map.insert("sensitivity".into(), s.to_json());
-            }
-            print_stdout(&format!("{}\n", pretty(&json)))?;
-        }
+        RunFormat::Json => print_stdout(&pretty_json(&report_json(&report, sensitivity.as_ref())))?,
         RunFormat::Markdown => print_stdout(&report.render_markdown(&ChartLinks::standard()))?,
         RunFormat::Table => {
             let mut text = report.render_table(stdout_color());
@@ -102,6 +96,15 @@ fn fail_over_budget(args: &RunArgs, report: &Report) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The JSON report, with the sensitivity ranking when there is one.
+fn report_json(report: &Report, sensitivity: Option<&Sensitivity>) -> serde_json::Value {
+    let mut json = report.to_json();
+    if let (Some(s), serde_json::Value::Object(map)) = (sensitivity, &mut json) {
+        map.insert("sensitivity".into(), s.to_json());
+    }
+    json
+}
+
 /// Writes every report file; each one atomically.
 fn write_report_dir(
     dir: &OutDir,
@@ -131,11 +134,7 @@ fn write_report_dir(
     }
     dir.write("report.md", report.render_markdown(&links).as_bytes())?;
     dir.write("report.html", report.render_html(&svgs).as_bytes())?;
-    let mut json = report.to_json();
-    if let (Some(s), serde_json::Value::Object(map)) = (sensitivity, &mut json) {
-        map.insert("sensitivity".into(), s.to_json());
-    }
-    dir.write("summary.json", format!("{}\n", pretty(&json)).as_bytes())?;
+    dir.write("summary.json", pretty_json(&report_json(report, sensitivity)).as_bytes())?;
     dir.write("trials.csv", trials_csv(outcomes).as_bytes())?;
     write_parquet(dir, outcomes)?;
     Ok(())
@@ -223,10 +222,6 @@ pub(crate) fn parse_vary(text: &str) -> Result<(String, Vec<String>), CliError> 
         return Err(CliError::input_with_help(format!("--vary `{text}` has an empty value"), help));
     }
     Ok((path.to_owned(), values))
-}
-
-fn pretty(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
 #[cfg(test)]
