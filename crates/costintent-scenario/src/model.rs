@@ -187,6 +187,10 @@ pub struct Tools {
     pub output: Draw,
 }
 
+/// The largest `regenerate` probability a scenario may give (and the cap on
+/// a per-trial draw): a request then leads to 10,000 requests on average.
+pub const MAX_REGENERATE: f64 = 0.9999;
+
 /// `kind = "image"`.
 #[derive(Clone, Debug)]
 pub struct ImageSpec {

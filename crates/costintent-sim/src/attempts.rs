@@ -18,8 +18,21 @@
 //! full. A request whose every attempt failed or was abandoned is lost.
 //!
 //! Video jobs also count status polls: an attempt that runs for `d` seconds
-//! is polled `⌈min(d, after) / every⌉` times; a failed attempt, or one whose
-//! duration is unknown (no `duration` given), is polled once.
+//! is polled `⌈min(d, after) / every⌉` times (with or without a client
+//! timeout: without one, `after` is infinite and the client waits for the
+//! whole job); a failed attempt is polled once.
+//!
+//! **Retries and the prompt cache.** With a prompt cache (`cache_ttl`), an
+//! attempt the provider billed — a failure billed `input`, `full` or
+//! `partial`, or an attempt abandoned by the client — also wrote the prompt
+//! to the cache, so a later attempt of the same request reads the whole
+//! prompt from the cache instead of writing it again, while that write is
+//! still alive: a failure returns at once, an abandoned attempt is retried
+//! `after` seconds later, so its write is still readable only when `after` is
+//! shorter than the TTL. A failure billed `none` wrote nothing. Such *warm*
+//! attempts are counted apart ([`Outcome::failed_warm`],
+//! [`Outcome::abandoned_warm`], [`Outcome::kept_warm`]) so that the ledger can
+//! bill their input side as cache reads.
 
 use costintent_scenario::Billed;
 
@@ -42,6 +55,12 @@ pub(crate) struct Outcome {
     pub(crate) polls_kept: f64,
     /// Status polls of failed and abandoned attempts (video only).
     pub(crate) polls_wasted: f64,
+    /// Of `failed`, the billed failures sent while the cache held the prompt.
+    pub(crate) failed_warm: u32,
+    /// Of `abandoned`, those sent while the cache held the prompt.
+    pub(crate) abandoned_warm: u32,
+    /// Whether the kept attempt was sent while the cache held the prompt.
+    pub(crate) kept_warm: bool,
 }
 
 impl Outcome {
@@ -53,6 +72,9 @@ impl Outcome {
         partial_share: 0.0,
         polls_kept: 0.0,
         polls_wasted: 0.0,
+        failed_warm: 0,
+        abandoned_warm: 0,
+        kept_warm: false,
     };
 
     /// Attempts sent.
@@ -74,6 +96,14 @@ pub(crate) struct Attempts {
     billed: Billed,
     /// The client gives up after this many seconds (∞ without a timeout).
     after: f64,
+    /// Whether attempts that did not fail draw a duration (a timeout or a
+    /// job duration is given).
+    timed: bool,
+    /// Whether an abandoned attempt's cache write is still alive when its
+    /// retry is sent (`after` shorter than the cache TTL).
+    abandoned_write_alive: bool,
+    /// Whether attempts write the prompt to a cache (agent with `cache`).
+    cached: bool,
     /// Seconds between status polls (video), if polls are counted.
     poll_every: Option<f64>,
     /// Whether every attempt can take the one-decrement path when it succeeds.
@@ -93,6 +123,8 @@ pub(crate) struct AttemptParams {
     pub(crate) after: Option<f64>,
     /// Status poll interval in seconds (video), if polls are counted.
     pub(crate) poll_every: Option<f64>,
+    /// The prompt cache's TTL in seconds, when attempts write a cache.
+    pub(crate) cache_ttl: Option<f64>,
 }
 
 impl Attempts {
@@ -111,6 +143,12 @@ impl Attempts {
             retries: p.retries,
             billed: p.billed,
             after: p.after.unwrap_or(f64::INFINITY),
+            timed: p.after.is_some(),
+            abandoned_write_alive: match (p.after, p.cache_ttl) {
+                (Some(after), Some(ttl)) => after < ttl,
+                _ => false,
+            },
+            cached: p.cache_ttl.is_some(),
             poll_every: p.poll_every,
             simple: p.after.is_none() && p.poll_every.is_none(),
         }
@@ -137,6 +175,9 @@ impl Attempts {
     #[cold]
     pub(crate) fn next_slow(&mut self, latency: &mut Source) -> Outcome {
         let mut o = Outcome { ok: false, ..Outcome::default() };
+        let billed_failure = self.billed != Billed::None;
+        // Whether the cache holds the prompt, written by an earlier attempt.
+        let mut warm = false;
         let mut attempt = 0u32;
         loop {
             if self.fails() {
@@ -145,9 +186,12 @@ impl Attempts {
                 if self.billed == Billed::Partial {
                     o.partial_share += uniform(&mut self.rng);
                 }
+                if billed_failure {
+                    o.failed_warm += u32::from(warm);
+                    warm = self.cached;
+                }
             } else {
-                let duration =
-                    if self.after.is_finite() { Some(latency.next(&mut self.rng)) } else { None };
+                let duration = if self.timed { Some(latency.next(&mut self.rng)) } else { None };
                 let polls = match (self.poll_every, duration) {
                     (Some(every), Some(d)) => (d.min(self.after) / every).ceil().max(1.0),
                     _ => 1.0,
@@ -155,9 +199,12 @@ impl Attempts {
                 if duration.is_some_and(|d| d > self.after) {
                     o.abandoned += 1;
                     o.polls_wasted += polls;
+                    o.abandoned_warm += u32::from(warm);
+                    warm = self.cached && self.abandoned_write_alive;
                 } else {
                     o.ok = true;
                     o.polls_kept = polls;
+                    o.kept_warm = warm;
                     break;
                 }
             }
@@ -203,7 +250,14 @@ mod tests {
     use crate::sampling::{Fast, Rounding};
 
     fn params(rate: f64, retries: u32) -> AttemptParams {
-        AttemptParams { rate, retries, billed: Billed::Input, after: None, poll_every: None }
+        AttemptParams {
+            rate,
+            retries,
+            billed: Billed::Input,
+            after: None,
+            poll_every: None,
+            cache_ttl: None,
+        }
     }
 
     #[test]

@@ -78,6 +78,14 @@ pub struct TrialScratch {
     row: Vec<f64>,
 }
 
+/// Which trial to simulate, and how.
+#[derive(Clone, Copy, Debug)]
+struct TrialKey {
+    seed: u64,
+    trial: u64,
+    scale: f64,
+}
+
 /// Columns of a row: total, clamped draws, then the blocks.
 const TOTAL: usize = 0;
 const CLAMPED: usize = 1;
@@ -128,7 +136,8 @@ impl Engine {
         scale: f64,
     ) -> f64 {
         let TrialScratch { states, wallet_used, row } = scratch;
-        self.trial_into(states, wallet_used, seed, trial, scale, row);
+        let key = TrialKey { seed, trial, scale };
+        self.trial_into(states, wallet_used, key, row, &AtomicBool::new(false));
         row[TOTAL]
     }
 
@@ -157,7 +166,8 @@ impl Engine {
                 }
                 let trial = first.wrapping_add(k as u64);
                 let TrialScratch { states, wallet_used, .. } = &mut scratch;
-                self.trial_into(states, wallet_used, options.seed, trial, options.scale, row);
+                let key = TrialKey { seed: options.seed, trial, scale: options.scale };
+                self.trial_into(states, wallet_used, key, row, cancel);
                 done += 1;
             }
             progress(done);
@@ -180,16 +190,16 @@ impl Engine {
         &self,
         states: &mut [State],
         wallet_used: &mut [f64],
-        seed: u64,
-        trial: u64,
-        scale: f64,
+        key: TrialKey,
         row: &mut [f64],
+        cancel: &AtomicBool,
     ) {
+        let TrialKey { seed, trial, scale } = key;
         wallet_used.fill(0.0);
         let mut total = 0.0;
         let mut clamped = 0u64;
         for ((w, state), &at) in self.workloads.iter().zip(states.iter_mut()).zip(&self.offsets) {
-            let r = w.run(state, seed, trial, scale);
+            let r = w.run(state, seed, trial, scale, cancel);
             let block = &mut row[at..at + WORKLOAD_COLUMNS + 2 * w.units.len()];
             block[0] = r.totals.spend;
             block[1] = r.totals.waste;

@@ -35,6 +35,17 @@ pub(crate) struct Parts {
     pub(crate) input: [(usize, f64); 4],
     /// `(unit index, quantity)`; unused slots have quantity 0.
     pub(crate) output: [(usize, f64); 2],
+    /// The input side of an attempt sent while an earlier attempt's cache
+    /// write is alive (the whole prompt read from the cache). Only kinds
+    /// that write a cache produce such attempts; others leave it unused.
+    pub(crate) warm_input: [(usize, f64); 4],
+}
+
+impl Parts {
+    /// Parts whose input side is the same for every attempt.
+    pub(crate) fn new(input: [(usize, f64); 4], output: [(usize, f64); 2]) -> Self {
+        Self { input, output, warm_input: input }
+    }
 }
 
 /// Quantities of requests that succeeded on their first attempt, summed in
@@ -86,8 +97,10 @@ impl Ledger {
     /// The successful attempt and every abandoned attempt bill `parts` in
     /// full; each failed attempt bills per `billed`: nothing, its input side,
     /// everything, or its input side plus a uniform share of its output side
-    /// (the sum of those shares is `outcome.partial_share`). Everything but
-    /// the successful attempt is waste.
+    /// (the sum of those shares is `outcome.partial_share`). An attempt sent
+    /// while an earlier attempt's cache write is alive (the outcome's `*_warm`
+    /// counts) bills `parts.warm_input` instead of `parts.input`. Everything
+    /// but the successful attempt is waste.
     #[inline]
     pub(crate) fn settle(&mut self, tier: usize, parts: &Parts, o: &Outcome, billed: Billed) {
         self.requests += 1.0;
@@ -105,9 +118,19 @@ impl Ledger {
         let kept = f64::from(u8::from(o.ok));
         let abandoned = f64::from(o.abandoned);
         let (waste_in, waste_out) = (abandoned + fail_in, abandoned + fail_out);
+        // Input sides: cold attempts bill `input`, warm ones `warm_input`.
+        let kept_warm = f64::from(u8::from(o.ok && o.kept_warm));
+        let waste_warm = f64::from(o.failed_warm) + f64::from(o.abandoned_warm);
+        let (kept_cold, waste_cold) = (kept - kept_warm, waste_in - waste_warm);
         for &(u, q) in &parts.input {
-            self.billed[tier][u] += q * (kept + waste_in);
-            self.wasted[tier][u] += q * waste_in;
+            self.billed[tier][u] += q * (kept_cold + waste_cold);
+            self.wasted[tier][u] += q * waste_cold;
+        }
+        if kept_warm + waste_warm > 0.0 {
+            for &(u, q) in &parts.warm_input {
+                self.billed[tier][u] += q * (kept_warm + waste_warm);
+                self.wasted[tier][u] += q * waste_warm;
+            }
         }
         for &(u, q) in &parts.output {
             self.billed[tier][u] += q * (kept + waste_out);
@@ -164,15 +187,10 @@ mod tests {
     use super::*;
 
     fn parts() -> Parts {
-        Parts {
-            input: [
-                (idx(Unit::InputTokens), 1000.0),
-                (idx(Unit::Requests), 1.0),
-                (0, 0.0),
-                (0, 0.0),
-            ],
-            output: [(idx(Unit::OutputTokens), 100.0), (0, 0.0)],
-        }
+        Parts::new(
+            [(idx(Unit::InputTokens), 1000.0), (idx(Unit::Requests), 1.0), (0, 0.0), (0, 0.0)],
+            [(idx(Unit::OutputTokens), 100.0), (0, 0.0)],
+        )
     }
 
     #[test]

@@ -15,7 +15,10 @@
 //! the sum of all charges, which does not depend on their order. ∎
 //!
 //! So the engine never replays charges: it sums each trial's credit use and
-//! applies the formula. The quotient is taken with a relative tolerance of
+//! applies the formula. Usage fees (`usage_fee_percent`, such as OpenRouter's
+//! BYOK fee) are charged to the same balance, so `U` counts them too: a
+//! charge of `c` draws `c · (1 + fee)` from the balance, and the argument
+//! above holds for those amounts. The quotient is taken with a relative tolerance of
 //! 1e-12 so that rounding in a floating-point sum (say $100.00000000000001
 //! of use on $25 top-ups) does not buy an extra top-up. Purchase fees are
 //! `top-ups × Wallet::fee_per_topup()`; usage fees are `usage_fee_percent`
@@ -35,8 +38,10 @@ pub(crate) struct WalletTrial {
 
 /// Settles a wallet from which `used_usd` of credit was used.
 pub(crate) fn settle(wallet: &Wallet, used_usd: f64) -> WalletTrial {
-    let topups = if used_usd > 0.0 && wallet.topup > 0.0 {
-        (used_usd / wallet.topup * (1.0 - 1e-12)).ceil()
+    let usage_fees = used_usd * wallet.usage_fee_percent / 100.0;
+    let drawn = used_usd + usage_fees;
+    let topups = if drawn > 0.0 && wallet.topup > 0.0 {
+        (drawn / wallet.topup * (1.0 - 1e-12)).ceil()
     } else {
         0.0
     };
@@ -44,7 +49,7 @@ pub(crate) fn settle(wallet: &Wallet, used_usd: f64) -> WalletTrial {
     WalletTrial {
         topups,
         purchase_fees: topups * wallet.fee_per_topup(),
-        usage_fees: used_usd * wallet.usage_fee_percent / 100.0,
+        usage_fees,
         credits_bought: topups * wallet.topup / per_credit,
         credits_used: used_usd / per_credit,
     }
@@ -83,6 +88,28 @@ mod tests {
         let w = Wallet { topup: 10.0, ..openrouter() };
         // 5.5 % of $10 is $0.55, below the $0.80 minimum.
         assert!((settle(&w, 15.0).purchase_fees - 2.0 * 0.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn usage_fees_draw_on_the_balance() {
+        // BYOK-style 5% fee: $100 of use draws $105, so $25 top-ups buy 5,
+        // not 4 (the fee alone needs the fifth).
+        let w = Wallet { usage_fee_percent: 5.0, ..openrouter() };
+        let t = settle(&w, 100.0);
+        assert_eq!(t.topups, 5.0);
+        assert!((t.usage_fees - 5.0).abs() < 1e-12);
+        assert_eq!(t.credits_used, 100.0);
+        // Replaying the charges (each with its fee) agrees.
+        let (mut balance, mut topups) = (0.0, 0.0);
+        for c in [30.0, 45.0, 25.0] {
+            let a = c * 1.05;
+            while balance < a {
+                balance += w.topup;
+                topups += 1.0;
+            }
+            balance -= a;
+        }
+        assert_eq!(topups, t.topups);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! is drawn from the "volume" stream, and its requests run on the "usage"
 //! and "attempts" streams (see [`crate::rng`]).
 
+use std::sync::atomic::AtomicBool;
+
 use costintent_scenario::{Billed, CacheWritePrice, Mode, Scenario, Value, Workload, WorkloadKind};
 
 use crate::attempts::{AttemptParams, Attempts};
@@ -167,7 +169,14 @@ impl Compiled {
     }
 
     /// Simulates trial `trial` of this workload.
-    pub(crate) fn run(&self, state: &mut State, seed: u64, trial: u64, scale: f64) -> TrialResult {
+    pub(crate) fn run(
+        &self,
+        state: &mut State,
+        seed: u64,
+        trial: u64,
+        scale: f64,
+        cancel: &AtomicBool,
+    ) -> TrialResult {
         let mut params_rng = stream(seed, trial, self.name_hash, Stream::Params);
         let mut params = ParamDraws::new(&mut params_rng);
 
@@ -199,6 +208,10 @@ impl Compiled {
             billed: self.billed,
             after,
             poll_every: self.poll_every,
+            cache_ttl: match &self.kind {
+                KindSpec::Agent(spec) => spec.cache_ttl(),
+                _ => None,
+            },
         };
         let mut attempts =
             Attempts::new(stream(seed, trial, self.name_hash, Stream::Attempts), attempt_params);
@@ -211,6 +224,7 @@ impl Compiled {
             ledger: &mut ledger,
             billed: self.billed,
             prices: &self.prices,
+            cancel,
         };
         match (&self.kind, &mut state.kind) {
             (KindSpec::Requests(spec), KindState::Requests(st)) => st.run(spec, &mut ctx, volume),

@@ -449,6 +449,8 @@ fn wallet_fees_are_exact_for_a_fixed_spend() {
     assert_identities(&o);
 
     // A 5 % usage fee on top, and credits at $0.01 for a credit-priced model.
+    // The fee is charged to the balance: $100 of use draws $105, which needs
+    // a fifth $25 top-up (5 × $1.375 of purchase fees).
     s.wallets[0].usage_fee_percent = 5.0;
     s.wallets[0].credit_usd = 0.01;
     s.workloads[0].price.currency = Currency::Credits { usd_per_credit: 0.01 };
@@ -456,7 +458,8 @@ fn wallet_fees_are_exact_for_a_fixed_spend() {
     let o = run(&s, 5, 16);
     assert_all(&o.workloads[0].spend, 100.0, "100 credits × $0.01 × 100 requests");
     assert_all(&o.wallets[0].credits_used, 10_000.0, "credits used");
-    assert_all(&o.total, 105.5 + 5.0, "total with usage fee");
+    assert_all(&o.wallets[0].topups, 5.0, "top-ups with the usage fee");
+    assert_all(&o.total, 100.0 + 5.0 * 1.375 + 5.0, "total with usage fee");
 }
 
 #[test]
@@ -483,4 +486,158 @@ fn per_trial_parameters_are_drawn_and_clamped() {
     assert!((clamped - 0.5).abs() < 5.0 * (0.25 / n as f64).sqrt(), "{clamped}");
     let lost: Vec<f64> = o.workloads[0].lost.iter().map(|l| l / 200.0).collect();
     assert_mean(&lost, 0.125, "lost share");
+}
+
+/// Prices with a 5-minute cache: $3 input, $0.30 read, $3.75 write, $15 output.
+fn cached_price() -> costintent_scenario::ModelPrice {
+    let mut p = price(3.0, 15.0);
+    p.cache_read_per_mtok = Some(0.3);
+    p.cache_write_5m_per_mtok = Some(3.75);
+    p
+}
+
+#[test]
+fn retries_read_the_prompt_a_billed_attempt_cached() {
+    // Every attempt fails (rate 1, one retry), billed "input": each of the 5
+    // turns is lost and the context stays at 500, so every prompt is 1,500.
+    // The first attempt writes the prompt; the retry, sent at once, reads
+    // it from the cache instead of writing it again.
+    let mut spec = one_session(1e6, 1000.0);
+    spec.cache = Some(cache(300.0, c(10.0)));
+    let mut w = workload("agent", cached_price(), WorkloadKind::Agent(spec.clone()));
+    w.failures = failures(1.0, 1.0, Billed::Input);
+    let o = run(&scenario(vec![w.clone()]), 3, 20);
+    let a = &o.workloads[0];
+    assert_all(quantity(a, Unit::CacheWriteTokens), 5.0 * 1500.0, "one write per turn");
+    assert_all(quantity(a, Unit::CacheReadTokens), 5.0 * 1500.0, "the retry reads");
+    assert_all(&a.lost, 5.0, "lost turns");
+    let want = 5.0 * 1500.0 * (3.75 + 0.3) / 1e6;
+    assert_all(&a.spend, want, "spend");
+    assert_all(&a.waste, want, "all of it wasted");
+    assert_identities(&o);
+
+    // Billed "none": the failed attempts wrote nothing and cost nothing.
+    w.failures = failures(1.0, 1.0, Billed::None);
+    let o = run(&scenario(vec![w]), 3, 21);
+    assert_all(&o.workloads[0].spend, 0.0, "unbilled failures");
+
+    // One-turn sessions failing with p = 0.3, 2 retries, billed "input":
+    // whatever the outcome, the first attempt writes the 1,500-token prompt
+    // and every later attempt reads it.
+    let one_turn =
+        agent(Volume::Fixed(200.0), c(1.0), c(1000.0), c(100.0), context(500.0, 1e6, 1000.0));
+    let mut spec = one_turn;
+    spec.cache = Some(cache(300.0, c(10.0)));
+    let mut w = workload("agent", cached_price(), WorkloadKind::Agent(spec));
+    w.failures = failures(0.3, 2.0, Billed::Input);
+    let o = run(&scenario(vec![w]), 2000, 22);
+    let a = &o.workloads[0];
+    assert_all(quantity(a, Unit::CacheWriteTokens), 200.0 * 1500.0, "first attempts write");
+    let extra: Vec<f64> = a.attempts.iter().map(|n| 1500.0 * (n - 200.0)).collect();
+    for (reads, want) in quantity(a, Unit::CacheReadTokens).iter().zip(&extra) {
+        assert_eq!(reads, want, "every later attempt reads the prompt");
+    }
+    let [attempts, ..] = failure_closed_form(0.3, 2, 0.0, 0.0, Billed::Input);
+    let per_session: Vec<f64> = a.attempts.iter().map(|n| n / 200.0).collect();
+    assert_mean(&per_session, attempts, "attempts per turn");
+}
+
+#[test]
+fn abandoned_attempts_feed_the_cache_only_within_the_ttl() {
+    // No failures; every attempt takes 12 s and the client gives up after
+    // 10 s, with one retry: both attempts of each turn are abandoned, billed
+    // in full, and the turn is lost (prompt 1,500 every turn).
+    let mut spec = one_session(1e6, 1000.0);
+    spec.cache = Some(cache(300.0, c(10.0)));
+    let mut w = workload("agent", cached_price(), WorkloadKind::Agent(spec.clone()));
+    w.failures = failures(0.0, 1.0, Billed::None);
+    w.timeout = Some(timeout(10.0, c(12.0)));
+    let o = run(&scenario(vec![w.clone()]), 3, 23);
+    let a = &o.workloads[0];
+    // Retried 10 s later, within the 300 s TTL: the retry reads.
+    assert_all(quantity(a, Unit::CacheWriteTokens), 5.0 * 1500.0, "writes within the TTL");
+    assert_all(quantity(a, Unit::CacheReadTokens), 5.0 * 1500.0, "reads within the TTL");
+    assert_all(quantity(a, Unit::OutputTokens), 5.0 * 2.0 * 100.0, "both attempts bill output");
+
+    // A 5 s TTL has expired by the time of the retry: it writes again.
+    spec.cache = Some(cache(5.0, c(1.0)));
+    w.kind = WorkloadKind::Agent(spec);
+    let o = run(&scenario(vec![w]), 3, 24);
+    let a = &o.workloads[0];
+    assert_all(quantity(a, Unit::CacheWriteTokens), 5.0 * 2.0 * 1500.0, "writes after expiry");
+    assert_all(quantity(a, Unit::CacheReadTokens), 0.0, "nothing to read");
+}
+
+#[test]
+fn compaction_reads_the_cached_context() {
+    // Window 4000, compact to 1000, gaps of 10 s under a 300 s TTL. Prompts
+    // 1500, 2600, 3700; before turn 4 the 3,800-token context is compacted by
+    // a call that reads the cached 3,700-token prompt, writes the 100 tokens
+    // after it and returns 1,000; then prompts 2000 (written whole) and 3100.
+    let mut spec = one_session(4000.0, 1000.0);
+    spec.cache = Some(cache(300.0, c(10.0)));
+    spec.compaction_cost = true;
+    let o = agent_run(spec.clone(), cached_price());
+    let w = &o.workloads[0];
+    let reads = 1500.0 + 2600.0 + 3700.0 + 2000.0;
+    let writes = 1500.0 + 1100.0 + 1100.0 + 100.0 + 2000.0 + 1100.0;
+    assert_all(quantity(w, Unit::CacheReadTokens), reads, "reads");
+    assert_all(quantity(w, Unit::CacheWriteTokens), writes, "writes");
+    assert_all(quantity(w, Unit::OutputTokens), 500.0 + 1000.0, "turns and compaction output");
+    let want = (reads * 0.3 + writes * 3.75 + 1500.0 * 15.0) / 1e6;
+    assert_all(&w.spend, want, "spend");
+
+    // Gaps of 400 s: the cache has expired, so the compaction call writes
+    // the whole old context, and every turn writes its whole prompt.
+    spec.cache = Some(cache(300.0, c(400.0)));
+    let o = agent_run(spec, cached_price());
+    let w = &o.workloads[0];
+    assert_all(quantity(w, Unit::CacheReadTokens), 0.0, "expired reads");
+    let writes = 1500.0 + 2600.0 + 3700.0 + 3800.0 + 2000.0 + 3100.0;
+    assert_all(quantity(w, Unit::CacheWriteTokens), writes, "expired writes");
+}
+
+#[test]
+fn realtime_sessions_without_turns_bill_nothing() {
+    // 0.4 minutes at 1 turn a minute rounds to 0 turns: nobody spoke.
+    let mut p = price(0.0, 0.0);
+    p.audio = Some(costintent_scenario::AudioPrice {
+        input_per_mtok: 32.0,
+        output_per_mtok: 64.0,
+        cached_input_per_mtok: Some(0.4),
+        input_tokens_per_minute: 600.0,
+        output_tokens_per_minute: 1200.0,
+    });
+    let spec = realtime(Volume::Fixed(10.0), c(0.4), 1.0, 0.5);
+    let o = run(&scenario(vec![workload("voice", p, WorkloadKind::Realtime(spec))]), 3, 25);
+    let w = &o.workloads[0];
+    assert_all(&w.spend, 0.0, "spend");
+    assert_all(&w.requests, 0.0, "turns");
+}
+
+#[test]
+fn video_polls_follow_the_job_duration_without_a_client_timeout() {
+    // Jobs take 12 s and the client waits for as long as they take (no
+    // client timeout): ⌈12 / 5⌉ = 3 polls each.
+    let mut spec = video(Volume::Fixed(10.0), c(8.0), 0.1);
+    spec.poll = Some(Poll { every_seconds: 5.0, usd_per_poll: 0.001 });
+    let mut w = workload("clips", price(0.0, 0.0), WorkloadKind::Video(spec));
+    w.timeout = Some(timeout(f64::INFINITY, c(12.0)));
+    let o = run(&scenario(vec![w]), 5, 26);
+    let w = &o.workloads[0];
+    assert_all(quantity(w, Unit::Polls), 30.0, "polls");
+    assert_all(&w.spend, 8.0 + 0.03, "spend");
+    assert_all(&w.lost, 0.0, "nothing abandoned");
+}
+
+#[test]
+fn regeneration_above_the_old_cap_is_simulated_exactly() {
+    // regenerate = 0.9995: 1 / (1 − 0.9995) = 2,000 requests per initial
+    // request on average (the engine used to cap it at 0.999, i.e. 1,000).
+    let spec = image(Volume::Fixed(5.0), c(1.0), 0.9995, 0.01);
+    let o =
+        run(&scenario(vec![workload("img", price(0.0, 0.0), WorkloadKind::Image(spec))]), 2000, 27);
+    let w = &o.workloads[0];
+    assert_mean(&w.requests, 5.0 * 2000.0, "requests with regenerations");
+    assert_eq!(o.clamped_draws, 0, "a fixed value is not clamped");
 }

@@ -140,10 +140,18 @@ fn tiers(p: &ModelPrice, write_1h: bool, batch: bool) -> ([Tier; 2], f64) {
 }
 
 /// Sends one request attempt by attempt; returns whether it succeeded.
+///
+/// `warm_input` is what the input side costs once an earlier billed attempt
+/// has written the prompt to the cache (`ttl` is `Some` for an agent that
+/// caches): a billed failure's write is read by the next attempt at once, an
+/// abandoned attempt's only if the retry comes within the TTL.
+#[allow(clippy::too_many_arguments)]
 fn attempts(
     w: &Workload,
     input: f64,
+    warm_input: f64,
     output: f64,
+    ttl: Option<f64>,
     latency: Option<&Sampler>,
     rng: &mut Xoshiro256PlusPlus,
     t: &mut Trial,
@@ -151,16 +159,21 @@ fn attempts(
     let rate = w.failures.rate.fixed().unwrap();
     let retries = w.failures.retries.fixed().unwrap() as u32;
     t.requests += 1.0;
+    let mut warm = false;
     for _ in 0..=retries {
         t.attempts += 1.0;
+        let charge_in = if warm { warm_input } else { input };
         let u: f64 = rng.random();
         if u < rate {
             let billed = match w.failures.billed {
                 Billed::None => 0.0,
-                Billed::Input => input,
-                Billed::Full => input + output,
-                Billed::Partial => input + rng.random::<f64>() * output,
+                Billed::Input => charge_in,
+                Billed::Full => charge_in + output,
+                Billed::Partial => charge_in + rng.random::<f64>() * output,
             };
+            if w.failures.billed != Billed::None {
+                warm = ttl.is_some();
+            }
             t.spend += billed;
             t.waste += billed;
             continue;
@@ -168,11 +181,12 @@ fn attempts(
         if let (Some(timeout), Some(latency)) = (&w.timeout, latency)
             && sample(latency, rng).max(0.0) > timeout.after_seconds
         {
-            t.spend += input + output;
-            t.waste += input + output;
+            t.spend += charge_in + output;
+            t.waste += charge_in + output;
+            warm = ttl.is_some_and(|ttl| timeout.after_seconds < ttl);
             continue;
         }
-        t.spend += input + output;
+        t.spend += charge_in + output;
         return true;
     }
     t.lost += 1.0;
@@ -197,7 +211,7 @@ fn reference_requests(w: &Workload, r: &RequestsSpec, rng: &mut Xoshiro256PlusPl
         let p = tiers[usize::from(i > above)];
         let charge_in = (1.0 - c) * i * p.input + c * i * p.read + fees(&w.price);
         let charge_out = o * p.output + re * p.reasoning;
-        attempts(w, charge_in, charge_out, latency.as_ref(), rng, &mut t);
+        attempts(w, charge_in, charge_in, charge_out, None, latency.as_ref(), rng, &mut t);
     }
     t
 }
@@ -221,29 +235,37 @@ fn reference_agent(w: &Workload, a: &AgentSpec, rng: &mut Xoshiro256PlusPlus) ->
         for turn in 0..n {
             let x = count(sample(&input, rng)) + pending_tools;
             pending_tools = 0.0;
+            let y = count(sample(&output, rng));
+            let r = reasoning.as_ref().map_or(0.0, |s| count(sample(s, rng)));
+            // Whether the cache still holds the last prompt sent.
+            let alive = match &gap {
+                None => false,
+                Some((ttl, g)) => turn > 0 && sample(g, rng).max(0.0) < *ttl && cached.is_some(),
+            };
             if context + x > ctx.window {
                 if a.compaction_cost {
                     let p = tiers[usize::from(context > above)];
-                    let price_in = if gap.is_some() { p.write } else { p.input };
-                    t.spend += context * price_in + ctx.compact_to * p.output + fees(&w.price);
+                    let charge = match (&gap, cached) {
+                        (None, _) => context * p.input,
+                        (Some(_), Some(prev)) if alive => prev * p.read + (context - prev) * p.write,
+                        (Some(_), _) => context * p.write,
+                    };
+                    t.spend += charge + ctx.compact_to * p.output + fees(&w.price);
                 }
                 context = ctx.compact_to;
                 cached = None;
             }
             let prompt = context + x;
-            let y = count(sample(&output, rng));
-            let r = reasoning.as_ref().map_or(0.0, |s| count(sample(s, rng)));
             let p = tiers[usize::from(prompt > above)];
-            let charge_in = match &gap {
-                None => prompt * p.input,
-                Some((ttl, g)) => {
-                    let expired = turn == 0 || sample(g, rng).max(0.0) >= *ttl;
-                    match cached {
-                        Some(prev) if !expired => prev * p.read + (prompt - prev) * p.write,
-                        _ => prompt * p.write,
-                    }
-                }
+            let charge_in = match (&gap, cached) {
+                (None, _) => prompt * p.input,
+                (Some(_), Some(prev)) if alive => prev * p.read + (prompt - prev) * p.write,
+                (Some(_), _) => prompt * p.write,
             } + fees(&w.price);
+            let warm_in = match &gap {
+                None => charge_in,
+                Some(_) => prompt * p.read + fees(&w.price),
+            };
             let charge_out = y * p.output + r * p.reasoning;
             let mut tool_tokens = 0.0;
             if let Some((calls, each)) = &tools
@@ -253,7 +275,8 @@ fn reference_agent(w: &Workload, a: &AgentSpec, rng: &mut Xoshiro256PlusPlus) ->
                     tool_tokens += count(sample(each, rng));
                 }
             }
-            if attempts(w, charge_in, charge_out, latency.as_ref(), rng, &mut t) {
+            let ttl = gap.as_ref().map(|(ttl, _)| *ttl);
+            if attempts(w, charge_in, warm_in, charge_out, ttl, latency.as_ref(), rng, &mut t) {
                 context = prompt + y;
                 if gap.is_some() {
                     cached = Some(prompt);

@@ -10,8 +10,9 @@ use super::models::{self, ImageMiss, Pricing, ScenarioModels};
 use super::table::{self, Node, Table};
 use super::values::{self, DrawRule, Unit, check_domain};
 use crate::model::{
-    AgentSpec, Billed, Cache, CacheWritePrice, Context, Domain, Draw, Failures, ImageSpec, Mode,
-    Poll, RealtimeSpec, RequestsSpec, Timeout, Tools, Value, VideoSpec, Workload, WorkloadKind,
+    AgentSpec, Billed, Cache, CacheWritePrice, Context, Domain, Draw, Failures, ImageSpec,
+    MAX_REGENERATE, Mode, Poll, RealtimeSpec, RequestsSpec, Timeout, Tools, Value, VideoSpec,
+    Workload, WorkloadKind,
 };
 use crate::prices::ModelPrice;
 
@@ -611,17 +612,21 @@ fn image(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
     let regenerate = match t.get("regenerate") {
         None => Some(Value::Fixed(0.0)),
         Some(node) => values::value(ctx, node, "regenerate", Unit::Plain, Domain::Probability).and_then(|v| {
-            let reaches_one = match &v {
-                Value::Fixed(x) => *x >= 1.0,
-                // A per-trial draw (a beta, say) can only come arbitrarily
-                // close to 1; the engine caps a draw at 0.999 and counts it as
-                // clamped, which the report shows.
+            let too_high = match &v {
+                Value::Fixed(x) => *x > MAX_REGENERATE,
+                // A per-trial draw (a beta, say) can come arbitrarily close
+                // to 1; the engine caps a draw at MAX_REGENERATE and counts
+                // it as clamped, which the report shows.
                 Value::PerTrial { .. } => false,
             };
-            if reaches_one {
-                ctx.error(node.span(), "`regenerate` must stay below 1")
-                    .label("users would ask again forever")
-                    .help("`regenerate` is the chance that a user asks again after each result, such as 0.15");
+            if too_high {
+                ctx.error(node.span(), format!("`regenerate` must be at most {MAX_REGENERATE}"))
+                    .label(if matches!(v, Value::Fixed(x) if x >= 1.0) {
+                        "users would ask again forever"
+                    } else {
+                        "more than 10,000 requests per initial request on average"
+                    })
+                    .help("`regenerate` is the chance that a user asks again after each result, such as 0.15; a request leads to 1 / (1 − regenerate) requests on average");
                 return None;
             }
             Some(v)

@@ -8,10 +8,13 @@
 //!    `tools.calls` draw of calls).
 //! 2. If `c + x_t > window`, the context is compacted: `c = compact_to`, and
 //!    the turn reads nothing from the cache and writes its whole prompt. With
-//!    `compaction_cost = true` the compaction is one extra model call, billed
-//!    input = the old context (at the input price, or the cache-write price
-//!    when caching) and output = `compact_to` tokens; it is not subject to
-//!    failures and not counted as a turn or an attempt.
+//!    `compaction_cost = true` the compaction is one extra model call that
+//!    sends the old context and returns `compact_to` tokens; it is not
+//!    subject to failures and not counted as a turn or an attempt. Its input
+//!    is billed like a turn's: without a cache at the input price; with one,
+//!    the prefix the cache still holds (the last prompt sent, when this
+//!    turn's gap is shorter than the TTL) as cache reads and the rest as a
+//!    cache write.
 //! 3. The prompt is `P_t = c + x_t`; output `y_t` and reasoning `r_t` drawn.
 //! 4. Without a cache every prompt token is billed at the input price. With
 //!    one, the turn writes `P_t` when it is the session's first, compacted,
@@ -19,13 +22,18 @@
 //!    `P_prev` (the last prompt sent successfully) and writes `P_t − P_prev`.
 //! 5. Long context: if `P_t > above`, every token of the turn (input, cache
 //!    reads and writes, output, reasoning) is billed at the tier prices.
-//! 6. Every attempt bills the same input side (the same read/write split);
-//!    failed attempts are billed per `failures.billed`.
+//! 6. Failed attempts are billed per `failures.billed`. With a cache, an
+//!    attempt that the provider billed (a failure billed `input`, `full` or
+//!    `partial`, or an attempt abandoned by the client timeout while the
+//!    write is still alive) wrote the whole prompt to the cache, so every
+//!    later attempt of the turn reads all `P_t` tokens from the cache and
+//!    writes none (see [`crate::attempts`]).
 //! 7. After a successful turn `c = P_t + y_t` (reasoning is not kept). A lost
-//!    turn leaves `c` as it was before the turn — after compaction, if it
-//!    happened, as the numpy peer does — keeps the cache's prompt, and
-//!    returns no tool tokens. A compaction invalidates the cached prefix even
-//!    when its turn is lost, so the next turn writes its whole prompt.
+//!    turn leaves `c` as it was before the turn, except that a compaction
+//!    made before it stands (its call was made, and billed when it costs),
+//!    as the numpy peer does; it keeps the cache's prompt and returns no tool
+//!    tokens. A compaction invalidates the cached prefix even when its turn
+//!    is lost, so the next turn writes its whole prompt.
 //!
 //! Usage draws do not depend on attempt outcomes: a turn draws its input,
 //! output, reasoning, gap (turns 2 onwards) and tool calls (all but the last
@@ -77,6 +85,11 @@ impl Spec {
             tools: a.tools.as_ref().map(|t| (DrawSpec::new(&t.calls), DrawSpec::new(&t.output))),
             fees,
         }
+    }
+
+    /// The prompt cache's TTL in seconds, when the agent caches.
+    pub(crate) fn cache_ttl(&self) -> Option<f64> {
+        self.cache.as_ref().map(|(ttl, _)| *ttl)
     }
 
     /// Which cache-write price the turns pay.
@@ -174,7 +187,10 @@ impl State {
         prompt_unit: usize,
     ) -> Clean {
         let mut clean = Clean::default();
-        for _ in 0..n {
+        for k in 0..n {
+            if ctx.stop(k) {
+                break;
+            }
             self.session::<PLAIN, LONG>(spec, ctx, &mut clean, prompt_unit);
         }
         clean
@@ -200,28 +216,37 @@ impl State {
         // of the current context; negative when it does not.
         let mut cached_prompt = -1.0;
         for t in 0..turns {
+            if ctx.stop(t + 1) {
+                return;
+            }
             let x = self.input.next(ctx.usage) + tool_tokens;
             let y = self.output.next(ctx.usage);
             // A branch, not a select: the context is the loop's only
             // carried dependency, and a predicted branch keeps the
             // comparison off it.
-            if context + x > window {
-                context = self.compact(spec, ctx, context, prompt_unit);
-                cached_prompt = -1.0;
+            let compacted = context + x > window;
+            let old_context = context;
+            if compacted {
+                context = spec.context.compact_to;
             }
             let prompt = context + x;
             let r = if has_reasoning { self.reasoning.next(ctx.usage) } else { 0.0 };
+            // Whether the cache still holds the last prompt (a gap is drawn
+            // from turn 2 on, compacted or not).
+            let alive = match ttl {
+                None => false,
+                Some(ttl) => t > 0 && self.gap.next(ctx.usage) < ttl && cached_prompt >= 0.0,
+            };
+            if compacted {
+                let cached = if alive { cached_prompt } else { 0.0 };
+                self.bill_compaction(spec, ctx, old_context, cached, prompt_unit);
+                cached_prompt = -1.0;
+            }
             // Cache reads and prompt-side tokens (writes, or plain input).
-            let (read, written) = match ttl {
-                None => (0.0, prompt),
-                Some(ttl) => {
-                    let expired = t == 0 || self.gap.next(ctx.usage) >= ttl;
-                    if expired || cached_prompt < 0.0 {
-                        (0.0, prompt)
-                    } else {
-                        (cached_prompt, prompt - cached_prompt)
-                    }
-                }
+            let (read, written) = if compacted || !alive {
+                (0.0, prompt)
+            } else {
+                (cached_prompt, prompt - cached_prompt)
             };
             let next_tools = if has_tools && t + 1 < turns {
                 let calls = self.tool_calls.next(ctx.usage);
@@ -238,6 +263,8 @@ impl State {
                 let parts = Parts {
                     input: [(READ, read), (prompt_unit, written), spec.fees[0], spec.fees[1]],
                     output: [(OUTPUT, y), (REASONING, r)],
+                    // A retry after a billed attempt reads the whole prompt.
+                    warm_input: [(READ, prompt), (prompt_unit, 0.0), spec.fees[0], spec.fees[1]],
                 };
                 ctx.request_slow(tier, &parts).ok
             };
@@ -255,21 +282,29 @@ impl State {
         }
     }
 
-    /// Compacts the context: bills the compaction call if it costs (the old
-    /// context in, `compact_to` tokens out) and returns the new context.
+    /// Bills the compaction call, if it costs: the `old` context in (of
+    /// which the cache still holds `cached` tokens, read rather than
+    /// written), `compact_to` tokens out.
     #[cold]
     #[inline(never)]
-    fn compact(&self, spec: &Spec, ctx: &mut Ctx<'_>, old: f64, prompt_unit: usize) -> f64 {
+    fn bill_compaction(
+        &self,
+        spec: &Spec,
+        ctx: &mut Ctx<'_>,
+        old: f64,
+        cached: f64,
+        prompt_unit: usize,
+    ) {
         if !spec.compaction_cost {
-            return spec.context.compact_to;
+            return;
         }
         let tier = ctx.prices.tier(old);
         let ledger = &mut *ctx.ledger;
-        ledger.billed[tier][prompt_unit] += old;
+        ledger.billed[tier][READ] += cached;
+        ledger.billed[tier][prompt_unit] += old - cached;
         ledger.billed[tier][OUTPUT] += spec.context.compact_to;
         for (u, q) in spec.fees {
             ledger.billed[tier][u] += q;
         }
-        spec.context.compact_to
     }
 }

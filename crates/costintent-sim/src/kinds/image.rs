@@ -5,11 +5,13 @@
 //! `regenerate`, so an initial request leads to a geometric number of
 //! requests (1, 2, …; mean `1 / (1 − regenerate)`), each a new request with
 //! its own `n` draw and its own attempts; the requests column counts them
-//! all. A `regenerate` of 1 would never end and is capped at 0.999 (counted
-//! as a clamped draw). A failed attempt billed `"input"` pays the request and
+//! all. The number of asks is drawn exactly (inverse CDF of the geometric),
+//! whatever `regenerate` is; a per-trial draw above
+//! [`MAX_REGENERATE`] (validation rejects such fixed values) is capped there
+//! and counted as a clamped draw. A failed attempt billed `"input"` pays the request and
 //! task fees only; `"partial"` pays those plus a uniform share of the images.
 
-use costintent_scenario::{ImageSpec, Value};
+use costintent_scenario::{ImageSpec, MAX_REGENERATE, Value};
 
 use crate::kinds::{Ctx, count};
 use crate::ledger::Parts;
@@ -18,9 +20,6 @@ use crate::params::{DrawSpec, ParamDraws};
 use crate::prices::idx;
 use crate::rng::uniform_open;
 use crate::sampling::{Rounding, Source};
-
-/// The largest `regenerate` probability the engine simulates.
-const MAX_REGENERATE: f64 = 0.999;
 
 /// An image workload, converted once per run.
 #[derive(Clone, Debug)]
@@ -64,18 +63,24 @@ impl State {
 
     /// Sends `requests` initial requests and their regenerations.
     pub(crate) fn run(&mut self, spec: &Spec, ctx: &mut Ctx<'_>, requests: f64) {
-        for _ in 0..count(requests) {
+        for k in 0..count(requests) {
+            if ctx.stop(k) {
+                break;
+            }
             let asks = if self.inv_ln_g < 0.0 {
                 1 + count(uniform_open(ctx.usage).ln() * self.inv_ln_g)
             } else {
                 1
             };
-            for _ in 0..asks {
+            for a in 0..asks {
+                if ctx.stop(a + 1) {
+                    return;
+                }
                 let n = self.n.next(ctx.usage);
-                let parts = Parts {
-                    input: [spec.fees[0], spec.fees[1], (0, 0.0), (0, 0.0)],
-                    output: [(idx(Unit::Images), n), (0, 0.0)],
-                };
+                let parts = Parts::new(
+                    [spec.fees[0], spec.fees[1], (0, 0.0), (0, 0.0)],
+                    [(idx(Unit::Images), n), (0, 0.0)],
+                );
                 ctx.request(0, &parts);
             }
         }

@@ -10,6 +10,8 @@ pub(crate) mod realtime;
 pub(crate) mod requests;
 pub(crate) mod video;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use costintent_scenario::{Billed, ModelPrice};
 
 use crate::attempts::{Attempts, Outcome};
@@ -34,9 +36,20 @@ pub(crate) struct Ctx<'a> {
     pub(crate) billed: Billed,
     /// The workload's prices (for the long-context threshold).
     pub(crate) prices: &'a PriceTable,
+    /// Set when the run is cancelled.
+    pub(crate) cancel: &'a AtomicBool,
 }
 
 impl Ctx<'_> {
+    /// Whether to stop: the run was cancelled. Loops call it with their
+    /// counter and it looks at the flag every 4,096 iterations, so that a
+    /// trial of billions of requests (or a session of millions of turns)
+    /// still stops within milliseconds of Ctrl-C.
+    #[inline(always)]
+    pub(crate) fn stop(&self, i: u64) -> bool {
+        i & 0xFFF == 0 && self.cancel.load(Ordering::Relaxed)
+    }
+
     /// Sends one request with these parts in this price tier and bills its
     /// attempts; returns what happened.
     #[inline]

@@ -1,7 +1,9 @@
 //! `kind = "realtime"`: voice sessions billed by audio tokens.
 //!
 //! A session of `m` minutes (a draw, not rounded) has
-//! `N = max(1, round(m × turns_per_minute))` turns. Each turn carries
+//! `N = round(m × turns_per_minute)` turns; a session of no turns (nobody
+//! spoke) bills nothing, as providers bill audio, not connection time. Each
+//! turn carries
 //! `m / N × user_share` minutes of user audio and `m / N × (1 − user_share)`
 //! minutes of assistant audio, converted to tokens at the model's
 //! `input_tokens_per_minute` and `output_tokens_per_minute` (not rounded:
@@ -93,23 +95,32 @@ impl State {
 
     /// Runs `sessions` sessions.
     pub(crate) fn run(&mut self, spec: &Spec, ctx: &mut Ctx<'_>, sessions: f64) {
-        for _ in 0..count(sessions) {
+        for k in 0..count(sessions) {
+            if ctx.stop(k) {
+                break;
+            }
             let m = self.minutes.next(ctx.usage);
-            let turns = round_count(m * self.turns_per_minute).max(1.0);
+            let turns = round_count(m * self.turns_per_minute);
+            if turns < 1.0 {
+                continue;
+            }
             let per_turn = m / turns;
             let user = per_turn * self.user_share * spec.input_tokens_per_minute;
             let assistant = per_turn * (1.0 - self.user_share) * spec.output_tokens_per_minute;
             let mut history = 0.0;
-            for _ in 0..count(turns) {
-                let parts = Parts {
-                    input: [
+            for t in 0..count(turns) {
+                if ctx.stop(t + 1) {
+                    return;
+                }
+                let parts = Parts::new(
+                    [
                         (idx(spec.history_unit), history),
                         (idx(Unit::AudioInputTokens), user),
                         spec.fees[0],
                         spec.fees[1],
                     ],
-                    output: [(idx(Unit::AudioOutputTokens), assistant), (0, 0.0)],
-                };
+                    [(idx(Unit::AudioOutputTokens), assistant), (0, 0.0)],
+                );
                 if ctx.request(0, &parts).ok {
                     history += user + assistant;
                 }

@@ -93,7 +93,10 @@ impl State {
         let has_reasoning = spec.reasoning.is_some();
         let c = self.cached;
         let mut clean = Clean::default();
-        for _ in 0..count(requests) {
+        for k in 0..count(requests) {
+            if ctx.stop(k) {
+                break;
+            }
             let i = self.input.next(ctx.usage);
             let o = self.output.next(ctx.usage);
             let r = if has_reasoning { self.reasoning.next(ctx.usage) } else { 0.0 };
@@ -102,10 +105,10 @@ impl State {
             if ctx.attempts.try_clean() {
                 clean.add::<true>(tier, [uncached, cached, o, r]);
             } else {
-                let parts = Parts {
-                    input: [(INPUT, uncached), (READ, cached), spec.fees[0], spec.fees[1]],
-                    output: [(OUTPUT, o), (REASONING, r)],
-                };
+                let parts = Parts::new(
+                    [(INPUT, uncached), (READ, cached), spec.fees[0], spec.fees[1]],
+                    [(OUTPUT, o), (REASONING, r)],
+                );
                 ctx.request_slow(tier, &parts);
             }
         }

@@ -60,12 +60,15 @@ impl State {
 
     /// Submits `jobs` jobs.
     pub(crate) fn run(&mut self, spec: &Spec, ctx: &mut Ctx<'_>, jobs: f64) {
-        for _ in 0..count(jobs) {
+        for k in 0..count(jobs) {
+            if ctx.stop(k) {
+                break;
+            }
             let s = self.seconds.next(ctx.usage);
-            let parts = Parts {
-                input: [spec.fees[0], spec.fees[1], (0, 0.0), (0, 0.0)],
-                output: [(idx(Unit::VideoSeconds), s), (0, 0.0)],
-            };
+            let parts = Parts::new(
+                [spec.fees[0], spec.fees[1], (0, 0.0), (0, 0.0)],
+                [(idx(Unit::VideoSeconds), s), (0, 0.0)],
+            );
             let o = ctx.request(0, &parts);
             if spec.polls {
                 ctx.ledger.add(Unit::Polls, o.polls_kept, o.polls_wasted);
