@@ -14,9 +14,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use costintent_scenario::{Scenario, Wallet};
 use rayon::prelude::*;
 
+use crate::fast::{FastPlan, Plan};
 use crate::outcome::{Outcomes, UnitSeries, WalletOutcome, WorkloadOutcome};
 use crate::wallet::settle;
-use crate::workload::{Compiled, State};
+use crate::workload::{Compiled, State, TrialKey};
 
 /// Trials per chunk: the unit of work handed to a thread and of progress.
 pub const CHUNK: usize = 256;
@@ -35,12 +36,18 @@ pub struct SimOptions {
     /// Index of the first trial, so a shard of a larger run draws exactly
     /// what that run draws for the same trials (0 for a whole run).
     pub first_trial: u64,
+    /// Simulate every unit of every trial (`--exact`): no compound sums.
+    pub exact: bool,
+    /// Trials of the whole run when this is a shard of it (0: `trials`).
+    /// The fast path plans from the whole run, so that every shard makes
+    /// the same choices and draws as the single run.
+    pub run_trials: u64,
 }
 
 impl SimOptions {
     /// A whole run of `trials` trials with `seed`, on every core, unscaled.
     pub fn new(trials: u64, seed: u64) -> Self {
-        Self { trials, seed, threads: 0, scale: 1.0, first_trial: 0 }
+        Self { trials, seed, threads: 0, scale: 1.0, first_trial: 0, exact: false, run_trials: 0 }
     }
 }
 
@@ -76,14 +83,8 @@ pub struct TrialScratch {
     states: Vec<State>,
     wallet_used: Vec<f64>,
     row: Vec<f64>,
-}
-
-/// Which trial to simulate, and how.
-#[derive(Clone, Copy, Debug)]
-struct TrialKey {
-    seed: u64,
-    trial: u64,
-    scale: f64,
+    /// Per workload, trials drawn as compound sums.
+    summed: Vec<u64>,
 }
 
 /// Columns of a row: total, clamped draws, then the blocks.
@@ -123,6 +124,7 @@ impl Engine {
             states: self.workloads.iter().map(Compiled::state).collect(),
             wallet_used: vec![0.0; self.wallets.len()],
             row: vec![0.0; self.width],
+            summed: vec![0; self.workloads.len()],
         }
     }
 
@@ -135,10 +137,13 @@ impl Engine {
         trial: u64,
         scale: f64,
     ) -> f64 {
-        let TrialScratch { states, wallet_used, row } = scratch;
         let key = TrialKey { seed, trial, scale };
-        self.trial_into(states, wallet_used, key, row, &AtomicBool::new(false));
-        row[TOTAL]
+        let plans = vec![None; self.workloads.len()];
+        let mut row = std::mem::take(&mut scratch.row);
+        self.trial_into(scratch, key, &mut row, &AtomicBool::new(false), &plans);
+        let total = row[TOTAL];
+        scratch.row = row;
+        total
     }
 
     /// Runs `options.trials` trials. `progress` is called from worker
@@ -153,53 +158,97 @@ impl Engine {
         let trials = usize::try_from(options.trials).unwrap_or(usize::MAX);
         let width = self.width;
         let mut rows = vec![0.0; trials.saturating_mul(width)];
-        let work = |(chunk, slab): (usize, &mut [f64])| {
+        let plan = |pool_trials: u64| -> Vec<Plan> {
+            self.workloads
+                .iter()
+                .map(|w| {
+                    if options.exact {
+                        Plan::Exact(String::new())
+                    } else {
+                        FastPlan::build(w, options.seed, options.scale, pool_trials, cancel)
+                    }
+                })
+                .collect()
+        };
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        let n_workloads = self.workloads.len();
+        let work = |plans: &[Option<&FastPlan>], (chunk, slab): (usize, &mut [f64])| -> Vec<u64> {
             if cancel.load(Ordering::Relaxed) {
-                return;
+                return vec![0u64; n_workloads];
             }
             let mut scratch = self.scratch();
             let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
             let mut done = 0;
             for (k, row) in slab.chunks_mut(width).enumerate() {
                 if cancel.load(Ordering::Relaxed) {
-                    return;
+                    return scratch.summed;
                 }
                 let trial = first.wrapping_add(k as u64);
-                let TrialScratch { states, wallet_used, .. } = &mut scratch;
                 let key = TrialKey { seed: options.seed, trial, scale: options.scale };
-                self.trial_into(states, wallet_used, key, row, cancel);
+                self.trial_into(&mut scratch, key, row, cancel, plans);
                 done += 1;
             }
             progress(done);
+            scratch.summed
         };
-        match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
-            Ok(pool) => {
-                pool.install(|| rows.par_chunks_mut(CHUNK * width).enumerate().for_each(work))
-            }
+        let (plans, counts): (Vec<Plan>, Vec<Vec<u64>>) = match rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(|| {
+                let plans = plan(run_trials);
+                let fast: Vec<Option<&FastPlan>> = plans.iter().map(Plan::fast).collect();
+                let counts = rows
+                    .par_chunks_mut(CHUNK * width)
+                    .enumerate()
+                    .map(|c| work(&fast, c))
+                    .collect();
+                (plans, counts)
+            }),
             // Without threads the same chunks run here, with the same results.
-            Err(_) => rows.chunks_mut(CHUNK * width).enumerate().for_each(work),
-        }
+            Err(_) => {
+                let plans = plan(run_trials);
+                let fast: Vec<Option<&FastPlan>> = plans.iter().map(Plan::fast).collect();
+                let counts =
+                    rows.chunks_mut(CHUNK * width).enumerate().map(|c| work(&fast, c)).collect();
+                (plans, counts)
+            }
+        };
         if cancel.load(Ordering::Relaxed) {
             return Err(Cancelled);
         }
-        Ok(self.columns(&rows, options.first_trial))
+        let mut outcomes = self.columns(&rows, options.first_trial);
+        outcomes.methods = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let summed = counts.iter().map(|c| c[i]).sum();
+                p.method(summed)
+            })
+            .collect();
+        Ok(outcomes)
     }
 
     /// Fills one row.
     fn trial_into(
         &self,
-        states: &mut [State],
-        wallet_used: &mut [f64],
+        scratch: &mut TrialScratch,
         key: TrialKey,
         row: &mut [f64],
         cancel: &AtomicBool,
+        plans: &[Option<&FastPlan>],
     ) {
-        let TrialKey { seed, trial, scale } = key;
+        let TrialScratch { states, wallet_used, summed, .. } = scratch;
         wallet_used.fill(0.0);
         let mut total = 0.0;
         let mut clamped = 0u64;
-        for ((w, state), &at) in self.workloads.iter().zip(states.iter_mut()).zip(&self.offsets) {
-            let r = w.run(state, seed, trial, scale, cancel);
+        let workloads = self.workloads.iter().zip(states.iter_mut()).zip(&self.offsets);
+        for (i, ((w, state), &at)) in workloads.enumerate() {
+            let plan = plans.get(i).copied().flatten();
+            let r = w.run(state, key, cancel, plan);
+            if r.summed {
+                summed[i] += 1;
+            }
             let block = &mut row[at..at + WORKLOAD_COLUMNS + 2 * w.units.len()];
             block[0] = r.totals.spend;
             block[1] = r.totals.waste;
@@ -278,7 +327,14 @@ impl Engine {
                 }
             })
             .collect();
-        Outcomes { first_trial, total: column(TOTAL), workloads, wallets, clamped_draws: clamped }
+        Outcomes {
+            first_trial,
+            total: column(TOTAL),
+            workloads,
+            wallets,
+            clamped_draws: clamped,
+            methods: Vec::new(),
+        }
     }
 }
 

@@ -99,8 +99,14 @@ impl Ledger {
     /// everything, or its input side plus a uniform share of its output side
     /// (the sum of those shares is `outcome.partial_share`). An attempt sent
     /// while an earlier attempt's cache write is alive (the outcome's `*_warm`
-    /// counts) bills `parts.warm_input` instead of `parts.input`. Everything
-    /// but the successful attempt is waste.
+    /// counts) bills `parts.warm_input` instead of `parts.input`.
+    ///
+    /// Waste is what the failures added: everything billed beyond what the
+    /// request would have cost had its first attempt succeeded (`parts`
+    /// with the cold input side), or everything when the request was lost.
+    /// Without a cache that is exactly the failed and abandoned attempts;
+    /// with one, a retry that reads the prompt a failed attempt wrote makes
+    /// the read the waste, not the write the request needed anyway.
     #[inline]
     pub(crate) fn settle(&mut self, tier: usize, parts: &Parts, o: &Outcome, billed: Billed) {
         self.requests += 1.0;
@@ -117,21 +123,22 @@ impl Ledger {
         };
         let kept = f64::from(u8::from(o.ok));
         let abandoned = f64::from(o.abandoned);
-        let (waste_in, waste_out) = (abandoned + fail_in, abandoned + fail_out);
         // Input sides: cold attempts bill `input`, warm ones `warm_input`.
-        let kept_warm = f64::from(u8::from(o.ok && o.kept_warm));
-        let waste_warm = f64::from(o.failed_warm) + f64::from(o.abandoned_warm);
-        let (kept_cold, waste_cold) = (kept - kept_warm, waste_in - waste_warm);
+        let warm = f64::from(u8::from(o.ok && o.kept_warm))
+            + f64::from(o.failed_warm)
+            + f64::from(o.abandoned_warm);
+        let cold = kept + abandoned + fail_in - warm;
         for &(u, q) in &parts.input {
-            self.billed[tier][u] += q * (kept_cold + waste_cold);
-            self.wasted[tier][u] += q * waste_cold;
+            self.billed[tier][u] += q * cold;
+            self.wasted[tier][u] += q * (cold - kept);
         }
-        if kept_warm + waste_warm > 0.0 {
+        if warm > 0.0 {
             for &(u, q) in &parts.warm_input {
-                self.billed[tier][u] += q * (kept_warm + waste_warm);
-                self.wasted[tier][u] += q * waste_warm;
+                self.billed[tier][u] += q * warm;
+                self.wasted[tier][u] += q * warm;
             }
         }
+        let waste_out = abandoned + fail_out;
         for &(u, q) in &parts.output {
             self.billed[tier][u] += q * (kept + waste_out);
             self.wasted[tier][u] += q * waste_out;

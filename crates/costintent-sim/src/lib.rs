@@ -44,7 +44,9 @@
 //! spend in scenario order plus every wallet's purchase and usage fees.
 
 mod attempts;
+mod compound;
 mod engine;
+mod fast;
 mod kinds;
 mod ledger;
 mod math;
@@ -60,5 +62,6 @@ mod ziggurat;
 mod ziggurat_tables;
 
 pub use engine::{CHUNK, Cancelled, Engine, SimOptions, TrialScratch, simulate, simulate_trial};
+pub use fast::Method;
 pub use outcome::{Outcomes, Unit, UnitSeries, WalletOutcome, WorkloadOutcome};
 pub use sampling::Draws;

@@ -18,6 +18,8 @@ pub struct Outcomes {
     /// formed an invalid combination) and were moved to the nearest valid
     /// value. Reports warn when this is not zero.
     pub clamped_draws: u64,
+    /// How each workload's trials were simulated, in scenario order.
+    pub methods: Vec<crate::fast::Method>,
 }
 
 impl Outcomes {

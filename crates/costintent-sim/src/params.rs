@@ -52,12 +52,15 @@ pub(crate) struct ParamDraws<'a> {
     rng: &'a mut SimRng,
     /// Draws moved into their domain, and replaced combinations.
     pub(crate) clamped: u64,
+    /// Per-trial values drawn so far (the fast path checks whether a
+    /// workload's unit distribution depends on any).
+    pub(crate) drawn: u64,
 }
 
 impl<'a> ParamDraws<'a> {
     /// Draws from `rng`.
     pub(crate) fn new(rng: &'a mut SimRng) -> Self {
-        Self { rng, clamped: 0 }
+        Self { rng, clamped: 0, drawn: 0 }
     }
 
     /// This trial's value of a parameter.
@@ -65,6 +68,7 @@ impl<'a> ParamDraws<'a> {
         match value {
             Value::Fixed(x) => *x,
             Value::PerTrial { dist, domain } => {
+                self.drawn += 1;
                 let fast = self.dist(dist);
                 let (x, moved) = domain.clamp(fast.sample(self.rng));
                 self.clamped += u64::from(moved);

@@ -33,6 +33,13 @@ pub(crate) enum Stream {
     Usage = 3,
     /// Attempt outcomes: failures, latencies, partial-billing shares.
     Attempts = 4,
+    /// Usage draws of the pool of units the fast path learns moments from
+    /// (the "trial" index is then the pool chunk's index).
+    PoolUsage = 5,
+    /// Attempt outcomes of the pool of units.
+    PoolAttempts = 6,
+    /// The normals a trial's compound sums are drawn from (fast path).
+    Sum = 7,
 }
 
 /// A stable 64-bit hash of a workload name (FNV-1a over its UTF-8 bytes).

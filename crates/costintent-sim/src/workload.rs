@@ -11,6 +11,7 @@ use std::sync::atomic::AtomicBool;
 use costintent_scenario::{Billed, CacheWritePrice, Mode, Scenario, Value, Workload, WorkloadKind};
 
 use crate::attempts::{AttemptParams, Attempts};
+use crate::fast::FastPlan;
 use crate::kinds::{self, Ctx, fee_parts};
 use crate::ledger::{Ledger, Totals};
 use crate::outcome::Unit;
@@ -54,13 +55,13 @@ enum KindSpec {
 /// Reusable per-chunk state of one workload (draw-site buffers).
 #[derive(Clone, Debug)]
 pub(crate) struct State {
-    latency: Source,
-    kind: KindState,
+    pub(crate) latency: Source,
+    pub(crate) kind: KindState,
 }
 
 #[derive(Clone, Debug)]
 #[expect(clippy::large_enum_variant, reason = "one per workload and chunk")]
-enum KindState {
+pub(crate) enum KindState {
     Requests(kinds::requests::State),
     Agent(kinds::agent::State),
     Image(kinds::image::State),
@@ -71,6 +72,8 @@ enum KindState {
 /// What one workload did in one trial.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TrialResult {
+    /// Whether the trial was drawn as a compound sum (fast path).
+    pub(crate) summed: bool,
     /// Quantities billed.
     pub(crate) ledger: Ledger,
     /// USD billed and wasted.
@@ -168,18 +171,10 @@ impl Compiled {
         State { latency: Source::new(Rounding::Continuous), kind }
     }
 
-    /// Simulates trial `trial` of this workload.
-    pub(crate) fn run(
-        &self,
-        state: &mut State,
-        seed: u64,
-        trial: u64,
-        scale: f64,
-        cancel: &AtomicBool,
-    ) -> TrialResult {
-        let mut params_rng = stream(seed, trial, self.name_hash, Stream::Params);
-        let mut params = ParamDraws::new(&mut params_rng);
-
+    /// Resolves this trial's unit parameters into `state` (failure rate,
+    /// retries, latency and the kind's draw sites, in that order) and
+    /// returns the attempt settings.
+    pub(crate) fn prepare(&self, state: &mut State, params: &mut ParamDraws<'_>) -> AttemptParams {
         let rate = params.value(&self.rate);
         let retries = params.value(&self.retries);
         let after = match &self.timeout {
@@ -190,19 +185,15 @@ impl Compiled {
             None => None,
         };
         match (&self.kind, &mut state.kind) {
-            (KindSpec::Requests(spec), KindState::Requests(st)) => st.reset(spec, &mut params),
-            (KindSpec::Agent(spec), KindState::Agent(st)) => st.reset(spec, &mut params),
-            (KindSpec::Image(spec), KindState::Image(st)) => st.reset(spec, &mut params),
-            (KindSpec::Video(spec), KindState::Video(st)) => st.reset(spec, &mut params),
-            (KindSpec::Realtime(spec), KindState::Realtime(st)) => st.reset(spec, &mut params),
+            (KindSpec::Requests(spec), KindState::Requests(st)) => st.reset(spec, params),
+            (KindSpec::Agent(spec), KindState::Agent(st)) => st.reset(spec, params),
+            (KindSpec::Image(spec), KindState::Image(st)) => st.reset(spec, params),
+            (KindSpec::Video(spec), KindState::Video(st)) => st.reset(spec, params),
+            (KindSpec::Realtime(spec), KindState::Realtime(st)) => st.reset(spec, params),
             // `state()` builds the state from the same spec, so kinds match.
             _ => {}
         }
-        let mut volume_rng = stream(seed, trial, self.name_hash, Stream::Volume);
-        let volume = self.volume.draw(&mut params, &mut volume_rng, scale);
-        let clamped = params.clamped;
-
-        let attempt_params = AttemptParams {
+        AttemptParams {
             rate,
             retries: retries_count(retries),
             billed: self.billed,
@@ -212,31 +203,104 @@ impl Compiled {
                 KindSpec::Agent(spec) => spec.cache_ttl(),
                 _ => None,
             },
-        };
-        let mut attempts =
-            Attempts::new(stream(seed, trial, self.name_hash, Stream::Attempts), attempt_params);
-        let mut usage: SimRng = stream(seed, trial, self.name_hash, Stream::Usage);
-        let mut ledger = Ledger::default();
-        let mut ctx = Ctx {
-            usage: &mut usage,
-            attempts: &mut attempts,
-            latency: &mut state.latency,
-            ledger: &mut ledger,
-            billed: self.billed,
-            prices: &self.prices,
-            cancel,
-        };
-        match (&self.kind, &mut state.kind) {
-            (KindSpec::Requests(spec), KindState::Requests(st)) => st.run(spec, &mut ctx, volume),
-            (KindSpec::Agent(spec), KindState::Agent(st)) => st.run(spec, &mut ctx, volume),
-            (KindSpec::Image(spec), KindState::Image(st)) => st.run(spec, &mut ctx, volume),
-            (KindSpec::Video(spec), KindState::Video(st)) => st.run(spec, &mut ctx, volume),
-            (KindSpec::Realtime(spec), KindState::Realtime(st)) => st.run(spec, &mut ctx, volume),
+        }
+    }
+
+    /// Simulates `volume` units one by one into `ctx`.
+    pub(crate) fn simulate_units(&self, kind: &mut KindState, ctx: &mut Ctx<'_>, volume: f64) {
+        match (&self.kind, kind) {
+            (KindSpec::Requests(spec), KindState::Requests(st)) => st.run(spec, ctx, volume),
+            (KindSpec::Agent(spec), KindState::Agent(st)) => st.run(spec, ctx, volume),
+            (KindSpec::Image(spec), KindState::Image(st)) => st.run(spec, ctx, volume),
+            (KindSpec::Video(spec), KindState::Video(st)) => st.run(spec, ctx, volume),
+            (KindSpec::Realtime(spec), KindState::Realtime(st)) => st.run(spec, ctx, volume),
             _ => {}
         }
-        let totals = ledger.totals(&self.units, &self.prices);
-        TrialResult { ledger, totals, clamped }
     }
+
+    /// The stable hash of the workload's name (keys its streams).
+    pub(crate) fn name_hash(&self) -> u64 {
+        self.name_hash
+    }
+
+    /// This trial's volume (the parameters of its distribution come from
+    /// `params`, after the unit parameters).
+    pub(crate) fn draw_volume(
+        &self,
+        params: &mut ParamDraws<'_>,
+        seed: u64,
+        trial: u64,
+        scale: f64,
+    ) -> f64 {
+        let mut volume_rng = stream(seed, trial, self.name_hash, Stream::Volume);
+        self.volume.draw(params, &mut volume_rng, scale)
+    }
+
+    /// Simulates trial `trial` of this workload: unit by unit, or, with a
+    /// fast plan and at least its minimum number of units, as a compound sum.
+    pub(crate) fn run(
+        &self,
+        state: &mut State,
+        key: TrialKey,
+        cancel: &AtomicBool,
+        plan: Option<&FastPlan>,
+    ) -> TrialResult {
+        let TrialKey { seed, trial, scale } = key;
+        let mut params_rng = stream(seed, trial, self.name_hash, Stream::Params);
+        let mut params = ParamDraws::new(&mut params_rng);
+        let attempt_params = self.prepare(state, &mut params);
+        let volume = self.draw_volume(&mut params, seed, trial, scale);
+        let clamped = params.clamped;
+
+        let mut ledger = Ledger::default();
+        let summed = plan.is_some_and(|p| volume >= p.min_units());
+        match plan {
+            Some(plan) if summed => {
+                let mut rng = stream(seed, trial, self.name_hash, Stream::Sum);
+                plan.draw(volume, &mut rng, &mut ledger);
+            }
+            _ => {
+                let mut attempts = Attempts::new(
+                    stream(seed, trial, self.name_hash, Stream::Attempts),
+                    attempt_params,
+                );
+                let mut usage: SimRng = stream(seed, trial, self.name_hash, Stream::Usage);
+                let mut ctx = Ctx {
+                    usage: &mut usage,
+                    attempts: &mut attempts,
+                    latency: &mut state.latency,
+                    ledger: &mut ledger,
+                    billed: self.billed,
+                    prices: &self.prices,
+                    cancel,
+                };
+                self.simulate_units(&mut state.kind, &mut ctx, volume);
+            }
+        }
+        let totals = ledger.totals(&self.units, &self.prices);
+        TrialResult { summed, ledger, totals, clamped }
+    }
+
+    /// The workload's billed units.
+    pub(crate) fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// What a failed attempt is billed.
+    pub(crate) fn billed(&self) -> Billed {
+        self.billed
+    }
+}
+
+/// Which trial to simulate, and how.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TrialKey {
+    /// Master seed.
+    pub(crate) seed: u64,
+    /// Trial index.
+    pub(crate) trial: u64,
+    /// `--scale`.
+    pub(crate) scale: f64,
 }
 
 /// Retries as a whole count: rounded half away from zero, at least 0.

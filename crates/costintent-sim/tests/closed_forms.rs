@@ -537,6 +537,14 @@ fn retries_read_the_prompt_a_billed_attempt_cached() {
     for (reads, want) in quantity(a, Unit::CacheReadTokens).iter().zip(&extra) {
         assert_eq!(reads, want, "every later attempt reads the prompt");
     }
+    // Waste is what the failures added: the retries' reads (and, for the
+    // rare lost turn, everything it billed).
+    for ((waste, reads), lost) in
+        a.waste.iter().zip(quantity(a, Unit::CacheReadTokens)).zip(&a.lost)
+    {
+        let want = reads * 0.3 / 1e6 + lost * 1500.0 * 3.75 / 1e6;
+        assert!((waste - want).abs() < 1e-12, "waste {waste} vs {want}");
+    }
     let [attempts, ..] = failure_closed_form(0.3, 2, 0.0, 0.0, Billed::Input);
     let per_session: Vec<f64> = a.attempts.iter().map(|n| n / 200.0).collect();
     assert_mean(&per_session, attempts, "attempts per turn");

@@ -160,6 +160,9 @@ fn attempts(
     let retries = w.failures.retries.fixed().unwrap() as u32;
     t.requests += 1.0;
     let mut warm = false;
+    // What this request billed; its waste is what it billed beyond the cost
+    // of one cold, successful attempt (or all of it when it is lost).
+    let mut spent = 0.0;
     for _ in 0..=retries {
         t.attempts += 1.0;
         let charge_in = if warm { warm_input } else { input };
@@ -174,21 +177,23 @@ fn attempts(
             if w.failures.billed != Billed::None {
                 warm = ttl.is_some();
             }
-            t.spend += billed;
-            t.waste += billed;
+            spent += billed;
             continue;
         }
         if let (Some(timeout), Some(latency)) = (&w.timeout, latency)
             && sample(latency, rng).max(0.0) > timeout.after_seconds
         {
-            t.spend += charge_in + output;
-            t.waste += charge_in + output;
+            spent += charge_in + output;
             warm = ttl.is_some_and(|ttl| timeout.after_seconds < ttl);
             continue;
         }
-        t.spend += charge_in + output;
+        spent += charge_in + output;
+        t.spend += spent;
+        t.waste += spent - (input + output);
         return true;
     }
+    t.spend += spent;
+    t.waste += spent;
     t.lost += 1.0;
     false
 }
@@ -247,7 +252,9 @@ fn reference_agent(w: &Workload, a: &AgentSpec, rng: &mut Xoshiro256PlusPlus) ->
                     let p = tiers[usize::from(context > above)];
                     let charge = match (&gap, cached) {
                         (None, _) => context * p.input,
-                        (Some(_), Some(prev)) if alive => prev * p.read + (context - prev) * p.write,
+                        (Some(_), Some(prev)) if alive => {
+                            prev * p.read + (context - prev) * p.write
+                        }
                         (Some(_), _) => context * p.write,
                     };
                     t.spend += charge + ctx.compact_to * p.output + fees(&w.price);

@@ -85,6 +85,11 @@ pub(crate) struct SimArgs {
     /// A price catalog file laid over the built-in one (see `catalog import`).
     #[arg(long, value_name = "FILE")]
     pub(crate) catalog: Option<PathBuf>,
+    /// Simulate every request and session of every trial, never a compound
+    /// sum (slower at high volume; the default uses sums where they apply
+    /// and says so in the report).
+    #[arg(long)]
+    pub(crate) exact: bool,
     /// Do not show a progress bar.
     #[arg(long)]
     pub(crate) quiet: bool,

@@ -252,6 +252,7 @@ pub fn outcomes(n: usize, first_trial: u64) -> Outcomes {
         workloads: vec![agent, image, video],
         wallets: vec![wallet],
         clamped_draws: 0,
+        methods: Vec::new(),
     }
 }
 
@@ -278,6 +279,7 @@ pub fn single_workload(totals: &[f64]) -> (Scenario, Outcomes) {
         workloads: vec![outcome],
         wallets: Vec::new(),
         clamped_draws: 0,
+        methods: Vec::new(),
     };
     (scenario, outcomes)
 }

@@ -81,6 +81,8 @@ pub(crate) fn sim_options(args: &SimArgs, scenario: &Scenario) -> Result<SimOpti
         threads: args.threads,
         scale: args.scale,
         first_trial: 0,
+        exact: args.exact,
+        run_trials: 0,
     })
 }
 
