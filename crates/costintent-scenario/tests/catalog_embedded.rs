@@ -195,7 +195,11 @@ fn sonnet_4_6_is_not_priced_before_its_release() {
     let err = Catalog::embedded().resolve("anthropic/claude-sonnet-4-6", d("2026-01-01"));
     assert_eq!(
         err,
-        Err(LookupError::NotPricedOn { date: d("2026-01-01"), first: Some(d("2026-02-17")) })
+        Err(LookupError::NotPricedOn {
+            date: d("2026-01-01"),
+            first: Some(d("2026-02-17")),
+            documented: false
+        })
     );
 }
 

@@ -18,7 +18,7 @@ const SAMPLE: &str = include_str!("fixtures/catalog/litellm_sample.json");
 const CROSSCHECK: &str = include_str!("fixtures/catalog/litellm_crosscheck.json");
 
 fn sample() -> (Catalog, ImportReport) {
-    Catalog::import_litellm(SAMPLE, "sample.json").expect("valid JSON")
+    Catalog::import_litellm(SAMPLE, "sample.json", None).expect("valid JSON")
 }
 
 fn skipped(report: &ImportReport) -> BTreeMap<&str, &str> {
@@ -170,13 +170,13 @@ fn an_import_is_saved_and_read_back_as_a_catalog_file() {
 #[test]
 fn malformed_json_is_an_error_with_line_and_column() {
     let text = "{\n  \"a\": {\n    \"litellm_provider\": \"x\",\n  }\n}\n";
-    let e = Catalog::import_litellm(text, "broken.json").expect_err("trailing comma");
+    let e = Catalog::import_litellm(text, "broken.json", None).expect_err("trailing comma");
     assert_eq!(e.file, "broken.json");
     assert_eq!(e.line, Some(4));
     assert!(e.column.is_some());
     assert!(e.to_string().starts_with("broken.json:4:"), "{e}");
     assert!(!e.message.contains(" at line "), "the location is not repeated: {e}");
-    let e = Catalog::import_litellm("[1, 2]", "list.json").expect_err("not an object");
+    let e = Catalog::import_litellm("[1, 2]", "list.json", None).expect_err("not an object");
     assert!(e.message.contains("JSON object"), "{e}");
 }
 
@@ -208,7 +208,8 @@ fn usd_lines(p: &ModelPrice) -> BTreeMap<(String, String), f64> {
 
 #[test]
 fn importer_and_embedded_catalog_agree() {
-    let (imported, report) = Catalog::import_litellm(CROSSCHECK, "crosscheck.json").expect("valid");
+    let (imported, report) =
+        Catalog::import_litellm(CROSSCHECK, "crosscheck.json", None).expect("valid");
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert!(report.dropped_fields.is_empty(), "{:?}", report.dropped_fields);
     let embedded = Catalog::embedded();

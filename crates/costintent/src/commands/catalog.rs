@@ -183,8 +183,8 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
     let name = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
-    let (catalog, report) =
-        Catalog::import_litellm(&text, &name).map_err(|e| CliError::input(e.to_string()))?;
+    let (catalog, report) = Catalog::import_litellm(&text, &name, Some(Date::today_utc()))
+        .map_err(|e| CliError::input(e.to_string()))?;
     let toml = catalog.to_toml_string();
     let mut summary = format!(
         "imported {} models ({} price lines) from {} entries of {name}\n",
