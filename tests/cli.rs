@@ -136,6 +136,103 @@ fn catalog_show_of_an_unknown_model_suggests_the_nearest() {
 }
 
 #[test]
+fn catalog_show_text_renders_rules_in_words() {
+    let out = costintent(&["catalog", "show", "anthropic/claude-sonnet-4-6"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text.contains("long context: above 200000 prompt tokens the whole request is billed at $6.00 input, $22.50 output"),
+        "{text}"
+    );
+    assert!(text.contains("until 2026-03-12"), "{text}");
+    assert!(text.contains("batch: 50% off input and output tokens"), "{text}");
+    assert!(!text.contains('{') && !text.contains('?'), "no raw JSON:\n{text}");
+}
+
+#[test]
+fn catalog_list_says_truly_why_nothing_matches() {
+    let out = costintent(&["catalog", "list", "--date", "2025-01-01", "--provider", "anthropic"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no `anthropic` model was priced on 2025-01-01"), "{err}");
+    assert!(err.contains("the earliest price in the catalog is anthropic/"), "{err}");
+    assert!(!err.contains("providers: anthropic"), "no suggestion of the same provider:\n{err}");
+    let out = costintent(&["catalog", "list", "--provider", "anthropc"]);
+    assert!(stderr(&out).contains("no provider `anthropc`"), "{}", stderr(&out));
+}
+
+#[test]
+fn catalog_import_genai_prices_keeps_dated_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_file = dir.path().join("genai.toml");
+    let out = costintent(&[
+        "catalog",
+        "import",
+        "genai-prices",
+        "crates/costintent-scenario/tests/fixtures/catalog/genai_prices_sample.json",
+        "--read",
+        "2026-11-29",
+        "--out",
+        out_file.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("imported 2 models"), "{err}");
+    assert!(err.contains("skipped 1: time-of-day prices"), "{err}");
+    let cat = out_file.to_str().expect("utf-8");
+    for (date, usd) in [("2026-08-31", 2.0), ("2026-09-01", 3.0)] {
+        let v = json(&costintent(&[
+            "catalog",
+            "show",
+            "acme/acme-chat",
+            "--date",
+            date,
+            "--format",
+            "json",
+            "--catalog",
+            cat,
+        ]));
+        let input = v["prices"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["unit"] == "input_token"))
+            .unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(input["usd"], usd, "{date}");
+    }
+}
+
+#[test]
+fn check_shows_the_token_rescale_factor() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = dir.path().join("tok.toml");
+    std::fs::write(
+        &catalog,
+        "[sources.s]\ntitle = \"Tokenizer note\"\nread = 2026-11-01\n\n[tokenizers.a]\nname = \"A\"\n\n[tokenizers.b]\nname = \"B\"\nreference = \"a\"\nratio = 1.25\nsource = \"s\"\n\n[[model]]\nid = \"t/a\"\ntokenizer = \"a\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n\n[[model]]\nid = \"t/b\"\ntokenizer = \"b\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n",
+    )
+    .expect("write");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "[scenario]\nname = \"t\"\nprices = \"2026-11-01\"\n[[workload]]\nname = \"w\"\nkind = \"requests\"\nmodel = \"t/b\"\ntokens_measured_on = \"t/a\"\nrequests = 10\ninput = 1000\noutput = 100\n",
+    )
+    .expect("write");
+    let out = costintent(&[
+        "check",
+        scenario.to_str().expect("utf-8"),
+        "--catalog",
+        catalog.to_str().expect("utf-8"),
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text.contains(
+            "tokens  measured on t/a; a tokenizer → b tokenizer: every token count ×1.25"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("source: Tokenizer note, read 2026-11-01"), "{text}");
+}
+
+#[test]
 fn fixed_inputs_give_exact_dollars_at_every_percentile() {
     let v = json(&costintent(&["run", "tests/fixtures/exact-a.toml", "--format", "json"]));
     for key in ["mean", "min", "p50", "p90", "p95", "p99", "max"] {

@@ -27,6 +27,7 @@ mod embedded;
 mod entry;
 mod error;
 mod file;
+mod genai_prices;
 mod import;
 mod json;
 mod list;
@@ -325,6 +326,21 @@ impl Catalog {
         read: Option<Date>,
     ) -> Result<(Catalog, ImportReport), CatalogError> {
         let (models, report) = litellm::import(json_text, file_name, read)?;
+        let models = models.into_iter().map(|m| (m.id.clone(), m)).collect();
+        Ok((Catalog { models, ..Catalog::default() }, report))
+    }
+
+    /// Maps pydantic/genai-prices' `data.json` to a catalog, keeping its
+    /// dated price changes as dated lines and its tiered prices as
+    /// long-context rules; the report counts what was imported and every
+    /// entry or field skipped, with why. `read` is the day the file was
+    /// downloaded (its prices' read date).
+    pub fn import_genai_prices(
+        json_text: &str,
+        file_name: &str,
+        read: Option<Date>,
+    ) -> Result<(Catalog, ImportReport), CatalogError> {
+        let (models, report) = genai_prices::import(json_text, file_name, read)?;
         let models = models.into_iter().map(|m| (m.id.clone(), m)).collect();
         Ok((Catalog { models, ..Catalog::default() }, report))
     }
