@@ -215,7 +215,8 @@ fn importer_and_embedded_catalog_agree() {
     let embedded = Catalog::embedded();
     // (embedded id, imported id, a day the embedded price applies)
     let pairs = [
-        ("anthropic/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5", "2026-11-01"),
+        // Before 2026-04-30, when its tier ended (LiteLLM keeps it, undated).
+        ("anthropic/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5", "2026-04-01"),
         ("anthropic/claude-haiku-4-5", "anthropic/claude-haiku-4-5", "2026-11-01"),
         ("anthropic/claude-opus-4-1", "anthropic/claude-opus-4-1", "2026-06-01"),
         ("openai/gpt-5", "openai/gpt-5", "2026-11-01"),
@@ -232,7 +233,10 @@ fn importer_and_embedded_catalog_agree() {
         let a = embedded.resolve(ours, d(day)).unwrap_or_else(|e| panic!("{ours}: {e}"));
         let b = imported.resolve(theirs, d(day)).unwrap_or_else(|e| panic!("{theirs}: {e}"));
         assert_eq!(usd_lines(&a), usd_lines(&b), "{ours} vs {theirs}");
-        assert_eq!(a.batch_discount, b.batch_discount, "{ours}: batch");
+        // OpenAI's Batch guide gives GPT-5 50%; LiteLLM has no batch keys for it.
+        if ours != "openai/gpt-5" {
+            assert_eq!(a.batch_discount, b.batch_discount, "{ours}: batch");
+        }
         assert_eq!(a.long_context, b.long_context, "{ours}: long context");
         assert_eq!(a.images, b.images, "{ours}: images");
         assert_eq!(a.per_image, b.per_image, "{ours}: per image");
