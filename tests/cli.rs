@@ -129,6 +129,41 @@ fn catalog_show_gives_list_prices_with_sources() {
 }
 
 #[test]
+fn acceptance_sonnet_5_stays_at_2_and_10_and_no_retired_model_is_active() {
+    let v = json(&costintent(&[
+        "catalog",
+        "show",
+        "anthropic/claude-sonnet-5",
+        "--date",
+        "2026-10-01",
+        "--format",
+        "json",
+    ]));
+    let price = |unit: &str| {
+        v["prices"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["unit"] == unit))
+            .map(|p| p["usd"].clone())
+    };
+    assert_eq!(price("input_token"), Some(Value::from(2.0)));
+    assert_eq!(price("output_token"), Some(Value::from(10.0)));
+    let rows = json(&costintent(&["catalog", "list", "--date", "2026-12-15", "--format", "json"]));
+    let rows = rows.as_array().expect("rows");
+    assert!(!rows.is_empty());
+    for id in [
+        "anthropic/claude-sonnet-4-5",
+        "openai/gpt-5-mini",
+        "openai/gpt-image-1.5",
+        "google/veo-3-fast",
+    ] {
+        let statuses: Vec<&str> =
+            rows.iter().filter(|r| r["model"] == id).filter_map(|r| r["status"].as_str()).collect();
+        assert!(!statuses.is_empty(), "{id} is listed with its last prices");
+        assert!(statuses.iter().all(|s| *s == "retired"), "{id}: {statuses:?}");
+    }
+}
+
+#[test]
 fn catalog_show_of_an_unknown_model_suggests_the_nearest() {
     let out = costintent(&["catalog", "show", "anthropic/claude-sonet-4-5"]);
     assert_eq!(out.status.code(), Some(2));
@@ -204,11 +239,7 @@ fn catalog_import_genai_prices_keeps_dated_changes() {
 fn check_shows_the_token_rescale_factor() {
     let dir = tempfile::tempdir().expect("temp dir");
     let catalog = dir.path().join("tok.toml");
-    std::fs::write(
-        &catalog,
-        "[sources.s]\ntitle = \"Tokenizer note\"\nread = 2026-11-01\n\n[tokenizers.a]\nname = \"A\"\n\n[tokenizers.b]\nname = \"B\"\nreference = \"a\"\nratio = 1.25\nsource = \"s\"\n\n[[model]]\nid = \"t/a\"\ntokenizer = \"a\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n\n[[model]]\nid = \"t/b\"\ntokenizer = \"b\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n",
-    )
-    .expect("write");
+    std::fs::write(&catalog, TOKENIZER_CATALOG).expect("write");
     let scenario = dir.path().join("s.toml");
     std::fs::write(
         &scenario,
@@ -230,6 +261,54 @@ fn check_shows_the_token_rescale_factor() {
         "{text}"
     );
     assert!(text.contains("source: Tokenizer note, read 2026-11-01"), "{text}");
+}
+
+/// A catalog with two tokenizer families (b = 1.25 × a) and one model on
+/// each, at the same prices.
+const TOKENIZER_CATALOG: &str = "[sources.s]\ntitle = \"Tokenizer note\"\nread = 2026-11-01\n\n[tokenizers.a]\nname = \"A\"\n\n[tokenizers.b]\nname = \"B\"\nreference = \"a\"\nratio = 1.25\nsource = \"s\"\n\n[[model]]\nid = \"t/a\"\ntokenizer = \"a\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n\n[[model]]\nid = \"t/b\"\ntokenizer = \"b\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n";
+
+fn tokenizer_scenario(model: &str) -> String {
+    format!(
+        "[scenario]\nname = \"t\"\nprices = \"2026-11-01\"\ntrials = 50\n[[workload]]\nname = \"w\"\nkind = \"requests\"\nmodel = \"{model}\"\ntokens_measured_on = \"t/a\"\nrequests = 1000\ninput = 1000\noutput = 100\n"
+    )
+}
+
+#[test]
+fn compare_and_vary_rescale_token_counts_to_each_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = dir.path().join("tok.toml");
+    std::fs::write(&catalog, TOKENIZER_CATALOG).expect("write");
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(&a, tokenizer_scenario("t/a")).expect("write");
+    std::fs::write(&b, tokenizer_scenario("t/b")).expect("write");
+    let cat = catalog.to_str().expect("utf-8");
+    let v = json(&costintent(&[
+        "compare",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+        "--catalog",
+        cat,
+        "--format",
+        "json",
+    ]));
+    // 1000 requests × (1000 × $1 + 100 × $2) per 1M = $1.20; ×1.25 = $1.50.
+    let pa = v["runs"][0]["total"]["p50"].as_f64().expect("number");
+    let pb = v["runs"][1]["total"]["p50"].as_f64().expect("number");
+    assert!((pa - 1.2).abs() < 1e-9 && (pb - 1.5).abs() < 1e-9, "{pa} {pb}");
+    let v = json(&costintent(&[
+        "run",
+        a.to_str().expect("utf-8"),
+        "--catalog",
+        cat,
+        "--vary",
+        "w.model=\"t/a\",\"t/b\"",
+        "--format",
+        "json",
+    ]));
+    let pa = v["runs"][0]["total"]["p50"].as_f64().expect("number");
+    let pb = v["runs"][1]["total"]["p50"].as_f64().expect("number");
+    assert!((pa - 1.2).abs() < 1e-9 && (pb - 1.5).abs() < 1e-9, "{pa} {pb}");
 }
 
 #[test]
