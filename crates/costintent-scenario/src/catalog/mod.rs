@@ -14,9 +14,13 @@
 //! Dates decide everything: [`Catalog::resolve`] uses only the prices valid
 //! on the scenario's price date, so a simulation of March 2026 bills Claude
 //! Sonnet 4.6 with the long-context surcharge that was dropped on
-//! 2026-03-13, and one of April does not. A retired model keeps resolving
-//! at its last prices (its [`ModelPrice::retired_on`] lets the scenario
-//! checker warn).
+//! 2026-03-13, and one of April does not. A retired model whose requests
+//! are rejected keeps resolving at its last prices (its
+//! [`ModelPrice::retired_on`] lets the scenario checker warn); one whose
+//! requests are routed resolves at its successor's prices
+//! ([`ModelPrice::served_by`]). [`Catalog::change_days`] lists the days a
+//! model's prices change, which the scenario loader resolves into
+//! `Workload::price_changes`.
 //!
 //! Routes such as OpenRouter pass provider prices through:
 //! `openrouter/anthropic/claude-sonnet-4-5` resolves to the prices of

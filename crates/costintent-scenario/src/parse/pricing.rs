@@ -79,7 +79,22 @@ pub(super) fn price_changes(
     let mut out = Vec::new();
     let mut before = price.clone();
     for date in days {
-        let Ok(next) = catalog.resolve(&price.id, date) else { continue };
+        let next = match catalog.resolve(&price.id, date) {
+            Ok(next) => next,
+            Err(why) => {
+                ctx.warning(
+                    span.clone(),
+                    format!(
+                        "`{}` has no catalog price from {date}, inside the simulated period ({}): {why}; the simulation keeps the earlier prices",
+                        price.id,
+                        period.describe()
+                    ),
+                )
+                .label("prices end during the period")
+                .help("end the period before that day, or price the model in a `[models]` table");
+                continue;
+            }
+        };
         let at_seconds = period.start.days_until(date) as f64 * 86_400.0;
         warn_change(ctx, span.clone(), &before, &next, date, period, successor.as_deref());
         before = next.clone();
