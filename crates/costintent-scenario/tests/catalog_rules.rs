@@ -126,6 +126,17 @@ batch = [
   { share = 0.5, valid_from = 2026-09-20, start = "documented" },
 ]
 
+[[model]]
+id = "acme/ending"
+kind = "text"
+valid_from = 2026-01-01
+valid_until = 2026-12-05
+source = "test"
+prices = [
+  { unit = "input_token", usd = 1.0 },
+  { unit = "output_token", usd = 2.0 },
+]
+
 [[wallet_preset]]
 name = "byok-test"
 usage_fee_percent = 5.0
@@ -372,6 +383,18 @@ fn changes_inside_the_period_are_resolved_and_warned() {
     let checked = load(&own);
     assert!(checked.scenario.workloads[0].price_changes.is_empty());
     assert!(warnings(&checked).iter().any(|m| m.contains("fixes its prices for the whole period")));
+}
+
+#[test]
+fn prices_that_end_inside_the_period_are_warned_not_dropped() {
+    let checked = load(&requests("acme/ending", "2026-12-01", ""));
+    assert!(checked.scenario.workloads[0].price_changes.is_empty());
+    let w = warnings(&checked);
+    assert!(
+        w.iter().any(|m| m.contains("`acme/ending` has no catalog price from 2026-12-06")
+            && m.contains("keeps the earlier prices")),
+        "{w:#?}"
+    );
 }
 
 #[test]
