@@ -129,10 +129,186 @@ fn catalog_show_gives_list_prices_with_sources() {
 }
 
 #[test]
+fn acceptance_sonnet_5_stays_at_2_and_10_and_no_retired_model_is_active() {
+    let v = json(&costintent(&[
+        "catalog",
+        "show",
+        "anthropic/claude-sonnet-5",
+        "--date",
+        "2026-10-01",
+        "--format",
+        "json",
+    ]));
+    let price = |unit: &str| {
+        v["prices"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["unit"] == unit))
+            .map(|p| p["usd"].clone())
+    };
+    assert_eq!(price("input_token"), Some(Value::from(2.0)));
+    assert_eq!(price("output_token"), Some(Value::from(10.0)));
+    let rows = json(&costintent(&["catalog", "list", "--date", "2026-12-15", "--format", "json"]));
+    let rows = rows.as_array().expect("rows");
+    assert!(!rows.is_empty());
+    for id in [
+        "anthropic/claude-sonnet-4-5",
+        "openai/gpt-5-mini",
+        "openai/gpt-image-1.5",
+        "google/veo-3-fast",
+    ] {
+        let statuses: Vec<&str> =
+            rows.iter().filter(|r| r["model"] == id).filter_map(|r| r["status"].as_str()).collect();
+        assert!(!statuses.is_empty(), "{id} is listed with its last prices");
+        assert!(statuses.iter().all(|s| *s == "retired"), "{id}: {statuses:?}");
+    }
+}
+
+#[test]
 fn catalog_show_of_an_unknown_model_suggests_the_nearest() {
     let out = costintent(&["catalog", "show", "anthropic/claude-sonet-4-5"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("anthropic/claude-sonnet-4-5"), "{}", stderr(&out));
+}
+
+#[test]
+fn catalog_show_text_renders_rules_in_words() {
+    let out = costintent(&["catalog", "show", "anthropic/claude-sonnet-4-6"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text.contains("long context: above 200000 prompt tokens the whole request is billed at $6.00 input, $22.50 output"),
+        "{text}"
+    );
+    assert!(text.contains("until 2026-03-12"), "{text}");
+    assert!(text.contains("batch: 50% off input and output tokens"), "{text}");
+    assert!(!text.contains('{') && !text.contains('?'), "no raw JSON:\n{text}");
+}
+
+#[test]
+fn catalog_list_says_truly_why_nothing_matches() {
+    let out = costintent(&["catalog", "list", "--date", "2025-01-01", "--provider", "anthropic"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no `anthropic` model was priced on 2025-01-01"), "{err}");
+    assert!(err.contains("the earliest price in the catalog is anthropic/"), "{err}");
+    assert!(!err.contains("providers: anthropic"), "no suggestion of the same provider:\n{err}");
+    let out = costintent(&["catalog", "list", "--provider", "anthropc"]);
+    assert!(stderr(&out).contains("no provider `anthropc`"), "{}", stderr(&out));
+}
+
+#[test]
+fn catalog_import_genai_prices_keeps_dated_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_file = dir.path().join("genai.toml");
+    let out = costintent(&[
+        "catalog",
+        "import",
+        "genai-prices",
+        "crates/costintent-scenario/tests/fixtures/catalog/genai_prices_sample.json",
+        "--read",
+        "2026-11-29",
+        "--out",
+        out_file.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("imported 2 models"), "{err}");
+    assert!(err.contains("skipped 1: time-of-day prices"), "{err}");
+    let cat = out_file.to_str().expect("utf-8");
+    for (date, usd) in [("2026-08-31", 2.0), ("2026-09-01", 3.0)] {
+        let v = json(&costintent(&[
+            "catalog",
+            "show",
+            "acme/acme-chat",
+            "--date",
+            date,
+            "--format",
+            "json",
+            "--catalog",
+            cat,
+        ]));
+        let input = v["prices"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["unit"] == "input_token"))
+            .unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(input["usd"], usd, "{date}");
+    }
+}
+
+#[test]
+fn check_shows_the_token_rescale_factor() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = dir.path().join("tok.toml");
+    std::fs::write(&catalog, TOKENIZER_CATALOG).expect("write");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "[scenario]\nname = \"t\"\nprices = \"2026-11-01\"\n[[workload]]\nname = \"w\"\nkind = \"requests\"\nmodel = \"t/b\"\ntokens_measured_on = \"t/a\"\nrequests = 10\ninput = 1000\noutput = 100\n",
+    )
+    .expect("write");
+    let out = costintent(&[
+        "check",
+        scenario.to_str().expect("utf-8"),
+        "--catalog",
+        catalog.to_str().expect("utf-8"),
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text.contains(
+            "tokens  measured on t/a; a tokenizer → b tokenizer: every token count ×1.25"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("source: Tokenizer note, read 2026-11-01"), "{text}");
+}
+
+/// A catalog with two tokenizer families (b = 1.25 × a) and one model on
+/// each, at the same prices.
+const TOKENIZER_CATALOG: &str = "[sources.s]\ntitle = \"Tokenizer note\"\nread = 2026-11-01\n\n[tokenizers.a]\nname = \"A\"\n\n[tokenizers.b]\nname = \"B\"\nreference = \"a\"\nratio = 1.25\nsource = \"s\"\n\n[[model]]\nid = \"t/a\"\ntokenizer = \"a\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n\n[[model]]\nid = \"t/b\"\ntokenizer = \"b\"\nvalid_from = 2026-01-01\nsource = \"s\"\nprices = [ { unit = \"input_token\", usd = 1.0 }, { unit = \"output_token\", usd = 2.0 } ]\n";
+
+fn tokenizer_scenario(model: &str) -> String {
+    format!(
+        "[scenario]\nname = \"t\"\nprices = \"2026-11-01\"\ntrials = 50\n[[workload]]\nname = \"w\"\nkind = \"requests\"\nmodel = \"{model}\"\ntokens_measured_on = \"t/a\"\nrequests = 1000\ninput = 1000\noutput = 100\n"
+    )
+}
+
+#[test]
+fn compare_and_vary_rescale_token_counts_to_each_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = dir.path().join("tok.toml");
+    std::fs::write(&catalog, TOKENIZER_CATALOG).expect("write");
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(&a, tokenizer_scenario("t/a")).expect("write");
+    std::fs::write(&b, tokenizer_scenario("t/b")).expect("write");
+    let cat = catalog.to_str().expect("utf-8");
+    let v = json(&costintent(&[
+        "compare",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+        "--catalog",
+        cat,
+        "--format",
+        "json",
+    ]));
+    // 1000 requests × (1000 × $1 + 100 × $2) per 1M = $1.20; ×1.25 = $1.50.
+    let pa = v["runs"][0]["total"]["p50"].as_f64().expect("number");
+    let pb = v["runs"][1]["total"]["p50"].as_f64().expect("number");
+    assert!((pa - 1.2).abs() < 1e-9 && (pb - 1.5).abs() < 1e-9, "{pa} {pb}");
+    let v = json(&costintent(&[
+        "run",
+        a.to_str().expect("utf-8"),
+        "--catalog",
+        cat,
+        "--vary",
+        "w.model=\"t/a\",\"t/b\"",
+        "--format",
+        "json",
+    ]));
+    let pa = v["runs"][0]["total"]["p50"].as_f64().expect("number");
+    let pb = v["runs"][1]["total"]["p50"].as_f64().expect("number");
+    assert!((pa - 1.2).abs() < 1e-9 && (pb - 1.5).abs() < 1e-9, "{pa} {pb}");
 }
 
 #[test]

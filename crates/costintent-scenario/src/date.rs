@@ -83,6 +83,16 @@ impl Date {
         Self { year, month, day }
     }
 
+    /// The day `days` days later (earlier when negative).
+    pub fn add_days(self, days: i64) -> Self {
+        Self::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.days_since_epoch() - self.days_since_epoch()
+    }
+
     /// Today in UTC, from the system clock. Only the CLI and the scenario
     /// loader call this (to default `prices`); the engine never reads a clock.
     pub fn today_utc() -> Self {
@@ -156,6 +166,14 @@ mod tests {
             let d = Date::from_days_since_epoch(days);
             assert_eq!(d.days_since_epoch(), days, "{d}");
         }
+    }
+
+    #[test]
+    fn adds_days_across_months_and_years() {
+        let d = Date::new(2026, 12, 31).expect("valid");
+        assert_eq!(d.add_days(1).to_string(), "2027-01-01");
+        assert_eq!(d.add_days(-365).to_string(), "2025-12-31");
+        assert_eq!(Date::new(2026, 11, 1).expect("valid").days_until(d), 60);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod diagnostics;
 pub mod model;
 mod parse;
 pub mod prices;
+mod rescale;
 mod uncertain;
 
 use std::path::Path;

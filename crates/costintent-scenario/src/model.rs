@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use crate::date::Date;
-use crate::prices::ModelPrice;
+use crate::prices::{ModelPrice, PriceChange};
 
 /// A whole scenario file, validated.
 #[derive(Clone, Debug)]
@@ -31,6 +31,23 @@ pub struct Scenario {
     pub workloads: Vec<Workload>,
     /// Prepaid credit wallets (`[[wallet]]`), in file order. Names are unique.
     pub wallets: Vec<Wallet>,
+}
+
+/// Token counts measured on one model's tokenizer, rescaled to the
+/// tokenizer of the workload's model (`tokens_measured_on`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenRescale {
+    /// The catalog model the counts were measured on.
+    pub measured_on: String,
+    /// Its tokenizer family.
+    pub from_family: String,
+    /// The tokenizer family of the workload's model.
+    pub to_family: String,
+    /// Tokens on the workload's model per measured token (every token count
+    /// of the workload was multiplied by it).
+    pub factor: f64,
+    /// Where the ratios come from.
+    pub sources: Vec<String>,
 }
 
 /// The simulated period.
@@ -54,8 +71,17 @@ impl Period {
 pub struct Workload {
     /// Unique name; also keys the workload's random sub-stream.
     pub name: String,
-    /// The model and the prices it resolved to.
+    /// The model and the prices it resolved to on the scenario's `prices`
+    /// date (the start of the period).
     pub price: ModelPrice,
+    /// Later prices inside the period, in date order (empty when the
+    /// catalog knows no change of this model's prices, rules, batch share
+    /// or retirement before the period ends).
+    pub price_changes: Vec<PriceChange>,
+    /// How the workload's token counts were rescaled from the tokenizer
+    /// they were measured on (`tokens_measured_on`); `None` when they were
+    /// not.
+    pub tokens_rescaled: Option<TokenRescale>,
     /// Failures and retries for every attempt.
     pub failures: Failures,
     /// Client timeouts: an attempt slower than `after` is abandoned and retried.
@@ -304,6 +330,10 @@ pub struct Wallet {
     pub topup: f64,
     /// Fee in percent on every charge (OpenRouter BYOK), USD.
     pub usage_fee_percent: f64,
+    /// Requests a month (30 days) that carry no usage fee, before
+    /// `usage_fee_percent` applies (OpenRouter BYOK: the first 1M); 0 when
+    /// none.
+    pub usage_fee_free_requests_per_month: f64,
 }
 
 impl Wallet {

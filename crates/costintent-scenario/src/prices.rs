@@ -51,8 +51,17 @@ pub struct ModelPrice {
     pub audio: Option<AudioPrice>,
     /// The whole-request long-context rule.
     pub long_context: Option<LongContext>,
+    /// Prompt tokens (input plus cache reads and writes) above which the
+    /// provider rejects the request with an error: such an attempt fails,
+    /// is not billed, and is lost unless retried smaller (a catalog rule
+    /// with `mode = "reject"`).
+    pub reject_above: Option<f64>,
     /// The day the model stops being served, if known.
     pub retired_on: Option<Date>,
+    /// After `retired_on`, the catalog model that serves this model's
+    /// requests and whose prices these are (`after_retirement = "routed"`);
+    /// `None` while the model itself serves them.
+    pub served_by: Option<String>,
     /// Each price with its provenance, for display.
     pub lines: Vec<PriceLine>,
 }
@@ -160,4 +169,17 @@ pub struct PriceLine {
     pub valid_until: Option<Date>,
     /// URL or document the price was read from, with the day it was read.
     pub source: String,
+}
+
+/// The prices of a workload from a day inside the simulated period on: the
+/// period starts on the scenario's `prices` date, and each change bills the
+/// rest of the period (up to the next change) at its prices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriceChange {
+    /// Seconds after the start of the period (midnight UTC of `date`).
+    pub at_seconds: f64,
+    /// The day the prices take effect.
+    pub date: Date,
+    /// The prices from that day.
+    pub price: ModelPrice,
 }

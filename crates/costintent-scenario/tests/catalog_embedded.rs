@@ -5,6 +5,7 @@ use costintent_scenario::catalog::{
     Catalog, CurrencyRule, ListFilter, LookupError, ModelKind, Status, Unit, UnitFamily,
 };
 use costintent_scenario::{Currency, Date, ModelPrice, Origin};
+use serde_json::Value;
 
 fn d(s: &str) -> Date {
     s.parse().expect("test date")
@@ -141,12 +142,10 @@ fn sonnet_4_5_on_2026_11_01() {
     assert_eq!(p.retired_on, Some(d("2026-11-30")));
     assert_eq!(p.origin, Origin::Catalog);
     assert_eq!(p.currency, Currency::Usd);
-    let lc = p.long_context.as_ref().expect("long-context rule");
-    assert_eq!(lc.above, 200_000.0);
-    assert_eq!((lc.input_per_mtok, lc.output_per_mtok), (6.0, 22.5));
-    assert_eq!(lc.cache_read_per_mtok, Some(0.60));
-    assert_eq!(lc.cache_write_5m_per_mtok, Some(7.50));
-    assert_eq!(lc.cache_write_1h_per_mtok, Some(12.0));
+    // The 1M-context beta ended on 2026-04-30: above 200k the request is
+    // rejected, not billed at the tier.
+    assert_eq!(p.long_context, None);
+    assert_eq!(p.reject_above, Some(200_000.0));
     let input = p
         .lines
         .iter()
@@ -161,12 +160,29 @@ fn sonnet_4_5_on_2026_11_01() {
     );
     assert!(input.source.contains("read 2026-08-22"), "{}", input.source);
     assert_eq!(input.valid_from, Some(d("2025-09-29")));
-    // The tier prices are cited too.
-    assert!(
-        p.lines.iter().any(|l| l.unit == "input_token"
+    assert!(!p.lines.iter().any(|l| l.variant.starts_with("context_above")));
+}
+
+#[test]
+fn sonnet_4_5_and_4_long_context_tier_then_rejection_from_2026_04_30() {
+    for id in ["anthropic/claude-sonnet-4-5", "anthropic/claude-sonnet-4"] {
+        let before = resolve(id, "2026-04-29");
+        let lc = before.long_context.as_ref().unwrap_or_else(|| panic!("{id}: tier on 04-29"));
+        assert_eq!((lc.above, lc.input_per_mtok, lc.output_per_mtok), (200_000.0, 6.0, 22.5));
+        assert_eq!(before.reject_above, None, "{id}");
+        // The tier prices are cited too.
+        assert!(before.lines.iter().any(|l| l.unit == "input_token"
             && l.variant == "context_above=200000"
-            && l.usd == 6.0)
-    );
+            && l.usd == 6.0));
+        for day in ["2026-04-30", "2026-05-15"] {
+            let after = resolve(id, day);
+            assert_eq!(after.long_context, None, "{id} {day}");
+            assert_eq!(after.reject_above, Some(200_000.0), "{id} {day}");
+        }
+    }
+    // Sonnet 4's tier started with the 1M beta on 2025-08-12.
+    assert_eq!(resolve("anthropic/claude-sonnet-4", "2025-08-11").long_context, None);
+    assert!(resolve("anthropic/claude-sonnet-4", "2025-08-12").long_context.is_some());
 }
 
 #[test]
@@ -174,7 +190,10 @@ fn sonnet_4_5_after_retirement_keeps_its_last_prices() {
     let p = resolve("anthropic/claude-sonnet-4-5", "2027-01-15");
     assert_eq!(p.input_per_mtok, Some(3.0));
     assert_eq!(p.retired_on, Some(d("2026-11-30")));
-    assert!(p.long_context.is_some());
+    assert_eq!(p.served_by, None, "requests are rejected, not routed");
+    assert_eq!(p.reject_above, Some(200_000.0));
+    let before = resolve("anthropic/claude-sonnet-4-5", "2026-11-29");
+    assert_eq!(before.input_per_mtok, Some(3.0));
 }
 
 #[test]
@@ -195,7 +214,11 @@ fn sonnet_4_6_is_not_priced_before_its_release() {
     let err = Catalog::embedded().resolve("anthropic/claude-sonnet-4-6", d("2026-01-01"));
     assert_eq!(
         err,
-        Err(LookupError::NotPricedOn { date: d("2026-01-01"), first: Some(d("2026-02-17")) })
+        Err(LookupError::NotPricedOn {
+            date: d("2026-01-01"),
+            first: Some(d("2026-02-17")),
+            documented: false
+        })
     );
 }
 
@@ -204,9 +227,16 @@ fn opus_4_6_tier_and_sonnet_5_price_change_are_dated() {
     let lc = resolve("anthropic/claude-opus-4-6", "2026-02-20").long_context.expect("tier");
     assert_eq!((lc.input_per_mtok, lc.output_per_mtok), (10.0, 37.5));
     assert!(resolve("anthropic/claude-opus-4-6", "2026-06-01").long_context.is_none());
-    assert_eq!(resolve("anthropic/claude-sonnet-5", "2026-08-31").input_per_mtok, Some(2.0));
-    assert_eq!(resolve("anthropic/claude-sonnet-5", "2026-09-01").input_per_mtok, Some(3.0));
-    assert_eq!(resolve("anthropic/claude-sonnet-5", "2026-09-01").output_per_mtok, Some(15.0));
+    // The step to $3 / $15 on 2026-09-01 was cancelled on 2026-08-10.
+    for day in ["2026-08-31", "2026-09-01", "2026-10-01", "2027-03-01"] {
+        let p = resolve("anthropic/claude-sonnet-5", day);
+        assert_eq!((p.input_per_mtok, p.output_per_mtok), (Some(2.0), Some(10.0)), "{day}");
+        assert_eq!(
+            (p.cache_write_5m_per_mtok, p.cache_write_1h_per_mtok, p.cache_read_per_mtok),
+            (Some(2.5), Some(4.0), Some(0.2)),
+            "{day}"
+        );
+    }
 }
 
 #[test]
@@ -230,7 +260,7 @@ fn openai_text_models() {
         (gpt5.input_per_mtok, gpt5.output_per_mtok, gpt5.cache_read_per_mtok),
         (Some(1.25), Some(10.0), Some(0.125))
     );
-    assert_eq!(gpt5.batch_discount, None);
+    assert_eq!(gpt5.batch_discount, Some(0.5), "the Batch guide's 50%");
     let mini = resolve("openai/gpt-5-mini", "2026-11-01");
     assert_eq!((mini.input_per_mtok, mini.output_per_mtok), (Some(0.25), Some(2.0)));
     let gpt41 = resolve("openai/gpt-4.1", "2026-11-01");
@@ -451,7 +481,7 @@ fn listing_filters_by_provider_unit_and_date() {
             .filter(|r| r.model == "anthropic/claude-sonnet-5" && r.line.unit == "input_token")
             .count()
     };
-    assert_eq!(sonnet5(&history), 2);
+    assert_eq!(sonnet5(&history), 1, "one price: the $3 step never happened");
     let on_day = catalog.list(&ListFilter {
         provider: Some("anthropic".into()),
         date: Some(d("2026-11-01")),
@@ -483,7 +513,12 @@ fn model_json_has_the_documented_shape() {
     assert_eq!(input["valid_from"], "2025-09-29");
     let rules = &v["rules"];
     assert_eq!(rules["long_context"][0]["above"], 200_000.0);
-    assert_eq!(rules["long_context"][0]["input_per_mtok"], 6.0);
+    assert_eq!(rules["long_context"][0]["mode"], "reject");
+    assert_eq!(rules["long_context"][0]["input_per_mtok"], Value::Null);
+    let april =
+        catalog.model_json("anthropic/claude-sonnet-4-5", Some(d("2026-04-01"))).expect("json");
+    assert_eq!(april["rules"]["long_context"][0]["mode"], "tier");
+    assert_eq!(april["rules"]["long_context"][0]["input_per_mtok"], 6.0);
     assert_eq!(rules["batch_discount"][0]["share"], 0.5);
     assert_eq!(rules["currency"]["unit"], "usd");
     assert_eq!(rules["retired_on"], "2026-11-30");

@@ -44,7 +44,11 @@ fn user_file_reads_and_overrides_the_embedded_catalog() {
     // Before the user's dates, the user's entry has no price.
     assert_eq!(
         merged.resolve("anthropic/claude-sonnet-4-5", d("2026-09-01")),
-        Err(LookupError::NotPricedOn { date: d("2026-09-01"), first: Some(d("2026-10-01")) })
+        Err(LookupError::NotPricedOn {
+            date: d("2026-09-01"),
+            first: Some(d("2026-10-01")),
+            documented: false
+        })
     );
 }
 
@@ -216,7 +220,11 @@ fn dates_may_be_toml_dates_or_strings_but_not_datetimes() {
 
 #[test]
 fn lookup_errors_read_well() {
-    let e = LookupError::NotPricedOn { date: d("2026-01-01"), first: Some(d("2026-02-17")) };
+    let e = LookupError::NotPricedOn {
+        date: d("2026-01-01"),
+        first: Some(d("2026-02-17")),
+        documented: false,
+    };
     assert_eq!(
         e.to_string(),
         "no price in effect on 2026-01-01; the first price applies from 2026-02-17"

@@ -18,7 +18,7 @@ const SAMPLE: &str = include_str!("fixtures/catalog/litellm_sample.json");
 const CROSSCHECK: &str = include_str!("fixtures/catalog/litellm_crosscheck.json");
 
 fn sample() -> (Catalog, ImportReport) {
-    Catalog::import_litellm(SAMPLE, "sample.json").expect("valid JSON")
+    Catalog::import_litellm(SAMPLE, "sample.json", None).expect("valid JSON")
 }
 
 fn skipped(report: &ImportReport) -> BTreeMap<&str, &str> {
@@ -170,13 +170,13 @@ fn an_import_is_saved_and_read_back_as_a_catalog_file() {
 #[test]
 fn malformed_json_is_an_error_with_line_and_column() {
     let text = "{\n  \"a\": {\n    \"litellm_provider\": \"x\",\n  }\n}\n";
-    let e = Catalog::import_litellm(text, "broken.json").expect_err("trailing comma");
+    let e = Catalog::import_litellm(text, "broken.json", None).expect_err("trailing comma");
     assert_eq!(e.file, "broken.json");
     assert_eq!(e.line, Some(4));
     assert!(e.column.is_some());
     assert!(e.to_string().starts_with("broken.json:4:"), "{e}");
     assert!(!e.message.contains(" at line "), "the location is not repeated: {e}");
-    let e = Catalog::import_litellm("[1, 2]", "list.json").expect_err("not an object");
+    let e = Catalog::import_litellm("[1, 2]", "list.json", None).expect_err("not an object");
     assert!(e.message.contains("JSON object"), "{e}");
 }
 
@@ -208,13 +208,15 @@ fn usd_lines(p: &ModelPrice) -> BTreeMap<(String, String), f64> {
 
 #[test]
 fn importer_and_embedded_catalog_agree() {
-    let (imported, report) = Catalog::import_litellm(CROSSCHECK, "crosscheck.json").expect("valid");
+    let (imported, report) =
+        Catalog::import_litellm(CROSSCHECK, "crosscheck.json", None).expect("valid");
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert!(report.dropped_fields.is_empty(), "{:?}", report.dropped_fields);
     let embedded = Catalog::embedded();
     // (embedded id, imported id, a day the embedded price applies)
     let pairs = [
-        ("anthropic/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5", "2026-11-01"),
+        // Before 2026-04-30, when its tier ended (LiteLLM keeps it, undated).
+        ("anthropic/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5", "2026-04-01"),
         ("anthropic/claude-haiku-4-5", "anthropic/claude-haiku-4-5", "2026-11-01"),
         ("anthropic/claude-opus-4-1", "anthropic/claude-opus-4-1", "2026-06-01"),
         ("openai/gpt-5", "openai/gpt-5", "2026-11-01"),
@@ -231,7 +233,10 @@ fn importer_and_embedded_catalog_agree() {
         let a = embedded.resolve(ours, d(day)).unwrap_or_else(|e| panic!("{ours}: {e}"));
         let b = imported.resolve(theirs, d(day)).unwrap_or_else(|e| panic!("{theirs}: {e}"));
         assert_eq!(usd_lines(&a), usd_lines(&b), "{ours} vs {theirs}");
-        assert_eq!(a.batch_discount, b.batch_discount, "{ours}: batch");
+        // OpenAI's Batch guide gives GPT-5 50%; LiteLLM has no batch keys for it.
+        if ours != "openai/gpt-5" {
+            assert_eq!(a.batch_discount, b.batch_discount, "{ours}: batch");
+        }
         assert_eq!(a.long_context, b.long_context, "{ours}: long context");
         assert_eq!(a.images, b.images, "{ours}: images");
         assert_eq!(a.per_image, b.per_image, "{ours}: per image");

@@ -48,6 +48,8 @@ fn reference() -> Scenario {
         budget: None,
         workloads: vec![Workload {
             name: "agent".into(),
+            price_changes: Vec::new(),
+            tokens_rescaled: None,
             price: ModelPrice {
                 id: "ref/agent".into(),
                 input_per_mtok: Some(0.57),

@@ -203,6 +203,7 @@ mod tests {
             fee_min: 0.0,
             topup: 10.0,
             usage_fee_percent: 0.0,
+            usage_fee_free_requests_per_month: 0.0,
         };
         let conv = Conversion::new(&p, Some(&wallet));
         assert_eq!(conv, Conversion { model: 0.02, listed_usd: 2.0 });

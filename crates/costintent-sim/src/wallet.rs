@@ -67,6 +67,7 @@ mod tests {
             fee_min: 0.8,
             topup: 25.0,
             usage_fee_percent: 0.0,
+            usage_fee_free_requests_per_month: 0.0,
         }
     }
 

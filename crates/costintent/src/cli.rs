@@ -48,12 +48,13 @@ pub(crate) enum Command {
   costintent init --template video clips.toml
   costintent init --template mixed --force scenario.toml")]
     Init(InitArgs),
-    /// Browse the pricing catalog, or import prices from LiteLLM.
+    /// Browse the pricing catalog, or import prices from LiteLLM or genai-prices.
     #[command(after_help = "Examples:
   costintent catalog list --provider anthropic
   costintent catalog list --unit second --date 2026-11-01
   costintent catalog show anthropic/claude-sonnet-4-5 --format json
-  costintent catalog import litellm model_prices_and_context_window.json --out litellm.toml")]
+  costintent catalog import litellm model_prices_and_context_window.json --out litellm.toml
+  costintent catalog import genai-prices data.json --out genai.toml")]
     Catalog(CatalogArgs),
     /// Compare scenarios with common random numbers: trial i of each sees the same usage.
     #[command(after_help = "Examples:
@@ -227,8 +228,13 @@ pub(crate) struct ImportArgs {
     /// The price file's format.
     #[arg(value_enum)]
     pub(crate) source: ImportSource,
-    /// The file to read (for litellm: model_prices_and_context_window.json).
+    /// The file to read (litellm: model_prices_and_context_window.json;
+    /// genai-prices: its published data.json, prices/new_data/v2/data.json).
     pub(crate) file: PathBuf,
+    /// The day the file was downloaded (YYYY-MM-DD; default today): the
+    /// read date of its prices, which the staleness warning compares with.
+    #[arg(long, value_name = "D")]
+    pub(crate) read: Option<String>,
     /// Where to write the catalog (default: stdout). Use it with `--catalog FILE`.
     #[arg(long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
@@ -239,8 +245,10 @@ pub(crate) struct ImportArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ImportSource {
-    /// LiteLLM's model_prices_and_context_window.json.
+    /// LiteLLM's model_prices_and_context_window.json (no dates).
     Litellm,
+    /// pydantic/genai-prices' data.json (dated price changes).
+    GenaiPrices,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -45,6 +45,8 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
     let sonnet_source = "https://www.anthropic.com/pricing (read 2026-11-01)";
     let agent = Workload {
         name: "agent".into(),
+        price_changes: Vec::new(),
+        tokens_rescaled: None,
         price: ModelPrice {
             id: "anthropic/claude-sonnet-4-5".into(),
             origin: Origin::Catalog,
@@ -95,6 +97,8 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
     };
     let image = Workload {
         name: "thumbnails".into(),
+        price_changes: Vec::new(),
+        tokens_rescaled: None,
         price: ModelPrice {
             id: "openai/gpt-image-1".into(),
             origin: Origin::Scenario,
@@ -125,6 +129,8 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
     };
     let video = Workload {
         name: "clips".into(),
+        price_changes: Vec::new(),
+        tokens_rescaled: None,
         price: ModelPrice {
             id: "openai/sora-2".into(),
             origin: Origin::Catalog,
@@ -167,6 +173,7 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
             fee_min: 0.8,
             topup: 25.0,
             usage_fee_percent: 0.0,
+            usage_fee_free_requests_per_month: 0.0,
         }],
     }
 }

@@ -49,6 +49,10 @@ pub struct Validity {
     pub from: Option<Date>,
     /// Last day, if the price changed or the model was retired.
     pub until: Option<Date>,
+    /// Whether `from` is only the earliest day a source documents the price
+    /// (`start = "documented"`), not the day it really started: the price
+    /// may be older, but the catalog cannot say what applied before.
+    pub documented_start: bool,
 }
 
 impl Validity {
@@ -258,12 +262,62 @@ impl CurrencyRule {
     }
 }
 
-/// The whole-request long-context tier: a prompt above `above` tokens is
-/// billed entirely at these prices (model currency, per 1M tokens).
+/// A rule about prompts above a number of tokens: either a whole-request
+/// price tier or a limit above which the provider rejects the request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LongContextRule {
     /// Threshold in prompt tokens (input plus cache reads and writes).
     pub above: f64,
+    /// What happens above the threshold.
+    pub mode: LongContextMode,
+    /// The days the rule applies.
+    pub validity: Validity,
+    /// Where it was read.
+    pub source: Arc<Source>,
+    /// Caveats.
+    pub note: Option<String>,
+}
+
+impl LongContextRule {
+    /// The tier prices, for a `tier` rule.
+    pub fn tier(&self) -> Option<&TierPrices> {
+        match &self.mode {
+            LongContextMode::Tier(prices) => Some(prices),
+            LongContextMode::Reject => None,
+        }
+    }
+
+    /// Whether prompts above the threshold are rejected (not billed).
+    pub fn rejects(&self) -> bool {
+        self.mode == LongContextMode::Reject
+    }
+}
+
+/// What a long-context rule does to a prompt above its threshold.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LongContextMode {
+    /// `mode = "tier"` (the default): the whole request is billed at these
+    /// prices.
+    Tier(TierPrices),
+    /// `mode = "reject"`: the provider answers with an error and bills
+    /// nothing.
+    Reject,
+}
+
+impl LongContextMode {
+    /// The name used in catalog files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Tier(_) => "tier",
+            Self::Reject => "reject",
+        }
+    }
+}
+
+/// Prices of a whole-request long-context tier (model currency, per 1M
+/// tokens).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierPrices {
     /// Input price above the threshold.
     pub input: f64,
     /// Output price above the threshold.
@@ -274,12 +328,6 @@ pub struct LongContextRule {
     pub cache_write_5m: Option<f64>,
     /// 1-hour cache-write price above the threshold.
     pub cache_write_1h: Option<f64>,
-    /// The days the tier applies.
-    pub validity: Validity,
-    /// Where it was read.
-    pub source: Arc<Source>,
-    /// Caveats.
-    pub note: Option<String>,
 }
 
 /// The batch discount: a share off input and output prices.
@@ -321,6 +369,10 @@ pub struct ModelEntry {
     pub retired_on: Option<Date>,
     /// The catalog id the provider recommends instead.
     pub successor: Option<String>,
+    /// What happens to requests from `retired_on` on.
+    pub after_retirement: AfterRetirement,
+    /// The tokenizer family (a key of the catalog's `[tokenizers]`), if known.
+    pub tokenizer: Option<String>,
     /// Caveats: where dates come from, what is not confirmed.
     pub note: Option<String>,
     /// USD or credits.
@@ -364,6 +416,101 @@ impl ModelEntry {
     pub fn is_retired_on(&self, date: Date) -> bool {
         self.retired_on.is_some_and(|day| day <= date)
     }
+
+    /// The lifecycle status on `date`: retired from `retired_on`; a model
+    /// the newest source calls retired was still served before that day
+    /// (shown as deprecated, since its shutdown date was set).
+    pub fn status_on(&self, date: Date) -> Status {
+        if self.is_retired_on(date) {
+            Status::Retired
+        } else if self.status == Status::Retired {
+            Status::Deprecated
+        } else {
+            self.status
+        }
+    }
+
+    /// Every day in `(after, before)` on which some price, rule, batch share
+    /// or the retirement of this model changes, in order.
+    pub fn change_days(&self, after: Date, before: Date) -> Vec<Date> {
+        let mut days = Vec::new();
+        let validities = self
+            .lines
+            .iter()
+            .map(|l| l.validity)
+            .chain(self.long_context.iter().map(|r| r.validity))
+            .chain(self.batch.iter().map(|r| r.validity));
+        for v in validities {
+            days.extend(v.from);
+            days.extend(v.until.map(|u| u.add_days(1)));
+        }
+        days.extend(self.retired_on);
+        days.retain(|&d| after < d && d < before);
+        days.sort();
+        days.dedup();
+        days
+    }
+}
+
+/// What a provider does with requests to a model after its retirement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AfterRetirement {
+    /// `after_retirement = "rejected"` (the default): requests fail.
+    #[default]
+    Rejected,
+    /// `after_retirement = "routed"`: requests are served by the model's
+    /// `successor` and billed at its prices.
+    Routed,
+}
+
+impl AfterRetirement {
+    /// The name used in catalog files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rejected => "rejected",
+            Self::Routed => "routed",
+        }
+    }
+}
+
+impl FromStr for AfterRetirement {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "rejected" => Ok(Self::Rejected),
+            "routed" => Ok(Self::Routed),
+            _ => Err(format!(
+                "unknown after_retirement `{s}`; expected \"rejected\" (requests fail) or \"routed\" (served by the successor)"
+            )),
+        }
+    }
+}
+
+/// A tokenizer family: how many tokens the same text becomes, relative to a
+/// reference family, where a source states it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenizerFamily {
+    /// The key models name it by (`claude-5`).
+    pub key: String,
+    /// Human name.
+    pub name: String,
+    /// The family the ratio is relative to, with the ratio: the same text is
+    /// `ratio` times as many tokens in this family as in `reference`.
+    pub relative: Option<TokenizerRatio>,
+    /// Caveats.
+    pub note: Option<String>,
+}
+
+/// A sourced token-count ratio between two tokenizer families.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenizerRatio {
+    /// The reference family's key.
+    pub reference: String,
+    /// Tokens in this family per token of the reference family, same text.
+    pub ratio: f64,
+    /// Where the ratio was read.
+    pub source: Arc<Source>,
 }
 
 /// A reseller that passes provider prices through: `openrouter/<id>`
@@ -387,7 +534,7 @@ mod tests {
     }
 
     fn period(from: Option<&str>, until: Option<&str>) -> Validity {
-        Validity { from: from.map(d), until: until.map(d) }
+        Validity { from: from.map(d), until: until.map(d), documented_start: false }
     }
 
     #[test]

@@ -13,8 +13,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::entry::{
-    AudioRates, BatchRule, CurrencyRule, LineEntry, LongContextRule, ModelEntry, ModelKind, Route,
-    Source, Status, Validity, Variant,
+    AfterRetirement, AudioRates, BatchRule, CurrencyRule, LineEntry, LongContextMode,
+    LongContextRule, ModelEntry, ModelKind, Route, Source, Status, TierPrices, TokenizerFamily,
+    TokenizerRatio, Validity, Variant,
 };
 use super::error::CatalogError;
 use super::unit::Unit;
@@ -29,6 +30,7 @@ pub(crate) struct FileContents {
     pub(crate) models: Vec<ModelEntry>,
     pub(crate) presets: Vec<PresetEntry>,
     pub(crate) routes: Vec<Route>,
+    pub(crate) tokenizers: Vec<TokenizerFamily>,
 }
 
 /// Reads and validates catalog text; `file` names it in errors.
@@ -57,6 +59,9 @@ pub(crate) fn read(file: &str, text: &str, origin: &Origin) -> Result<FileConten
     }
     for route in raw.route {
         out.routes.push(reader.route(route)?);
+    }
+    for (key, family) in raw.tokenizers {
+        out.tokenizers.push(reader.tokenizer(key, family)?);
     }
     Ok(out)
 }
@@ -141,10 +146,23 @@ impl Reader<'_> {
             raw.kind.as_deref().map(str::parse::<ModelKind>).transpose().map_err(parse_err)?;
         let status =
             raw.status.as_deref().map(str::parse::<Status>).transpose().map_err(parse_err)?;
+        let after_retirement = raw
+            .after_retirement
+            .as_deref()
+            .map(str::parse::<AfterRetirement>)
+            .transpose()
+            .map_err(parse_err)?;
+        let documented = start_is_documented(raw.start.as_deref()).map_err(parse_err)?;
+        if documented.is_some() && raw.valid_from.is_none() {
+            return Err(parse_err(
+                "`start` describes `valid_from`, which the model does not set".into(),
+            ));
+        }
         let defaults = Defaults {
             validity: Validity {
                 from: raw.valid_from.map(|d| d.0),
                 until: raw.valid_until.map(|d| d.0),
+                documented_start: documented.unwrap_or(false),
             },
             source: raw.source.clone(),
         };
@@ -198,6 +216,8 @@ impl Reader<'_> {
             status: status.unwrap_or_default(),
             retired_on: raw.retired_on.map(|d| d.0),
             successor: raw.successor,
+            after_retirement: after_retirement.unwrap_or_default(),
+            tokenizer: raw.tokenizer,
             note: raw.note,
             currency,
             lines,
@@ -251,7 +271,7 @@ impl Reader<'_> {
                 audio: raw.audio,
             },
             amount,
-            validity: defaults.validity(raw.valid_from, raw.valid_until),
+            validity: self.validity(defaults, raw.valid_from, raw.valid_until, raw.start, at)?,
             source: self.source(
                 raw.source.as_deref().or(defaults.source.as_deref()),
                 at,
@@ -268,14 +288,51 @@ impl Reader<'_> {
     ) -> Result<LongContextRule, CatalogError> {
         let at = spanned.span().start;
         let raw = spanned.into_inner();
+        let prices = [
+            ("input_token", raw.input_token),
+            ("output_token", raw.output_token),
+            ("cache_read_token", raw.cache_read_token),
+            ("cache_write_5m_token", raw.cache_write_5m_token),
+            ("cache_write_1h_token", raw.cache_write_1h_token),
+        ];
+        let mode = match raw.mode.as_deref().unwrap_or("tier") {
+            "tier" => {
+                let (Some(input), Some(output)) = (raw.input_token, raw.output_token) else {
+                    return Err(self.error(
+                        at,
+                        "a `tier` long-context rule needs `input_token` and `output_token` (or `mode = \"reject\"` for prompts the provider refuses)",
+                    ));
+                };
+                LongContextMode::Tier(TierPrices {
+                    input,
+                    output,
+                    cache_read: raw.cache_read_token,
+                    cache_write_5m: raw.cache_write_5m_token,
+                    cache_write_1h: raw.cache_write_1h_token,
+                })
+            }
+            "reject" => {
+                if let Some((name, _)) = prices.iter().find(|(_, x)| x.is_some()) {
+                    return Err(self.error(
+                        at,
+                        format!("a `reject` long-context rule bills nothing: remove `{name}`"),
+                    ));
+                }
+                LongContextMode::Reject
+            }
+            other => {
+                return Err(self.error(
+                    at,
+                    format!(
+                        "unknown long-context mode `{other}`; expected \"tier\" (billed at tier prices) or \"reject\" (the provider refuses the request)"
+                    ),
+                ));
+            }
+        };
         Ok(LongContextRule {
             above: raw.above,
-            input: raw.input_token,
-            output: raw.output_token,
-            cache_read: raw.cache_read_token,
-            cache_write_5m: raw.cache_write_5m_token,
-            cache_write_1h: raw.cache_write_1h_token,
-            validity: defaults.validity(raw.valid_from, raw.valid_until),
+            mode,
+            validity: self.validity(defaults, raw.valid_from, raw.valid_until, raw.start, at)?,
             source: self.source(
                 raw.source.as_deref().or(defaults.source.as_deref()),
                 at,
@@ -294,7 +351,7 @@ impl Reader<'_> {
         let raw = spanned.into_inner();
         Ok(BatchRule {
             share: raw.share,
-            validity: defaults.validity(raw.valid_from, raw.valid_until),
+            validity: self.validity(defaults, raw.valid_from, raw.valid_until, raw.start, at)?,
             source: self.source(
                 raw.source.as_deref().or(defaults.source.as_deref()),
                 at,
@@ -302,6 +359,79 @@ impl Reader<'_> {
             )?,
             note: raw.note,
         })
+    }
+
+    /// The dates of a line or rule: its own, else the model's. A line that
+    /// inherits `valid_from` inherits its provenance (`start`) too.
+    fn validity(
+        &self,
+        defaults: &Defaults,
+        from: Option<RawDate>,
+        until: Option<RawDate>,
+        start: Option<String>,
+        at: usize,
+    ) -> Result<Validity, CatalogError> {
+        let documented = start_is_documented(start.as_deref()).map_err(|e| self.error(at, e))?;
+        let documented_start = match (from.is_some(), documented) {
+            (_, Some(d)) => d,
+            (true, None) => false,
+            (false, None) => defaults.validity.documented_start,
+        };
+        let from = from.map(|d| d.0).or(defaults.validity.from);
+        if documented_start && from.is_none() {
+            return Err(self.error(at, "`start = \"documented\"` needs a `valid_from`"));
+        }
+        Ok(Validity {
+            from,
+            until: until.map(|d| d.0).or(defaults.validity.until),
+            documented_start,
+        })
+    }
+
+    fn tokenizer(
+        &self,
+        key: String,
+        spanned: Spanned<RawTokenizer>,
+    ) -> Result<TokenizerFamily, CatalogError> {
+        let at = spanned.span().start;
+        let raw = spanned.into_inner();
+        let relative = match (raw.reference, raw.ratio) {
+            (None, None) => None,
+            (Some(reference), Some(ratio)) => {
+                if !(ratio.is_finite() && ratio > 0.0) {
+                    return Err(self.error(
+                        at,
+                        format!("tokenizer `{key}`: ratio must be a positive number, not {ratio}"),
+                    ));
+                }
+                if reference == key {
+                    return Err(
+                        self.error(at, format!("tokenizer `{key}` cannot be its own reference"))
+                    );
+                }
+                let source = self.source(
+                    raw.source.as_deref(),
+                    at,
+                    &format!("the ratio of tokenizer `{key}`"),
+                )?;
+                Some(TokenizerRatio { reference, ratio, source })
+            }
+            (Some(_), None) => {
+                return Err(self.error(
+                    at,
+                    format!("tokenizer `{key}` names a `reference` without a `ratio`"),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(self.error(
+                    at,
+                    format!(
+                        "tokenizer `{key}` has a `ratio` but no `reference` family it is relative to"
+                    ),
+                ));
+            }
+        };
+        Ok(TokenizerFamily { key, name: raw.name, relative, note: raw.note })
     }
 
     fn preset(&self, spanned: Spanned<RawPreset>) -> Result<PresetEntry, CatalogError> {
@@ -313,6 +443,7 @@ impl Reader<'_> {
             ("fee_percent", raw.fee_percent),
             ("fee_min", raw.fee_min),
             ("usage_fee_percent", raw.usage_fee_percent),
+            ("usage_fee_free_requests_per_month", raw.usage_fee_free_requests_per_month),
         ] {
             if !(x.is_finite() && x >= 0.0) {
                 return Err(self.error(
@@ -332,6 +463,8 @@ impl Reader<'_> {
                 fee_percent: raw.fee_percent,
                 fee_min: raw.fee_min,
                 usage_fee_percent: raw.usage_fee_percent,
+                usage_fee_free_requests_per_month: raw.usage_fee_free_requests_per_month,
+                usage_fee_free_requests_since: raw.usage_fee_free_requests_since.map(|d| d.0),
                 source: source.citation(),
             },
             source,
@@ -360,12 +493,15 @@ struct Defaults {
     source: Option<String>,
 }
 
-impl Defaults {
-    fn validity(&self, from: Option<RawDate>, until: Option<RawDate>) -> Validity {
-        Validity {
-            from: from.map(|d| d.0).or(self.validity.from),
-            until: until.map(|d| d.0).or(self.validity.until),
-        }
+/// `start = "documented"` → `Some(true)`, `"actual"` → `Some(false)`.
+fn start_is_documented(start: Option<&str>) -> Result<Option<bool>, String> {
+    match start {
+        None => Ok(None),
+        Some("documented") => Ok(Some(true)),
+        Some("actual") => Ok(Some(false)),
+        Some(other) => Err(format!(
+            "unknown start `{other}`; expected \"documented\" (valid_from is the earliest day a source documents the price) or \"actual\" (the day it started)"
+        )),
     }
 }
 
@@ -380,6 +516,18 @@ struct RawFile {
     wallet_preset: Vec<Spanned<RawPreset>>,
     #[serde(default)]
     route: Vec<Spanned<RawRoute>>,
+    #[serde(default)]
+    tokenizers: BTreeMap<String, Spanned<RawTokenizer>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTokenizer {
+    name: String,
+    reference: Option<String>,
+    ratio: Option<f64>,
+    source: Option<String>,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -399,9 +547,12 @@ struct RawModel {
     status: Option<String>,
     retired_on: Option<RawDate>,
     successor: Option<String>,
+    after_retirement: Option<String>,
+    tokenizer: Option<String>,
     note: Option<String>,
     valid_from: Option<RawDate>,
     valid_until: Option<RawDate>,
+    start: Option<String>,
     source: Option<String>,
     credits: Option<RawCredits>,
     prices: Vec<Spanned<RawLine>>,
@@ -431,6 +582,7 @@ struct RawLine {
     audio: Option<bool>,
     valid_from: Option<RawDate>,
     valid_until: Option<RawDate>,
+    start: Option<String>,
     source: Option<String>,
     note: Option<String>,
 }
@@ -439,13 +591,15 @@ struct RawLine {
 #[serde(deny_unknown_fields)]
 struct RawLongContext {
     above: f64,
-    input_token: f64,
-    output_token: f64,
+    mode: Option<String>,
+    input_token: Option<f64>,
+    output_token: Option<f64>,
     cache_read_token: Option<f64>,
     cache_write_5m_token: Option<f64>,
     cache_write_1h_token: Option<f64>,
     valid_from: Option<RawDate>,
     valid_until: Option<RawDate>,
+    start: Option<String>,
     source: Option<String>,
     note: Option<String>,
 }
@@ -456,6 +610,7 @@ struct RawBatch {
     share: f64,
     valid_from: Option<RawDate>,
     valid_until: Option<RawDate>,
+    start: Option<String>,
     source: Option<String>,
     note: Option<String>,
 }
@@ -480,6 +635,9 @@ struct RawPreset {
     fee_min: f64,
     #[serde(default)]
     usage_fee_percent: f64,
+    #[serde(default)]
+    usage_fee_free_requests_per_month: f64,
+    usage_fee_free_requests_since: Option<RawDate>,
     source: String,
     note: Option<String>,
 }

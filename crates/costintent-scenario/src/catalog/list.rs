@@ -28,8 +28,11 @@ pub struct ListRow {
     pub provider: String,
     /// What the model produces.
     pub kind: ModelKind,
-    /// Lifecycle status.
+    /// Lifecycle status on the filter's date (as of the newest source when
+    /// no date was given).
     pub status: Status,
+    /// The retirement day, if known.
+    pub retired_on: Option<crate::date::Date>,
     /// The families the line belongs to.
     pub families: Vec<UnitFamily>,
     /// The price with its dates and source.
@@ -64,7 +67,8 @@ pub(crate) fn rows(entry: &ModelEntry, filter: &ListFilter) -> Vec<ListRow> {
                 model: entry.id.clone(),
                 provider: entry.provider().to_owned(),
                 kind: entry.kind,
-                status: entry.status,
+                status: filter.date.map_or(entry.status, |d| entry.status_on(d)),
+                retired_on: entry.retired_on,
                 families: fams,
                 line: price_line(entry, l),
             })

@@ -32,122 +32,41 @@
 //! Imported prices have no dates and apply on any day.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::entry::{
-    BatchRule, CurrencyRule, LineEntry, LongContextRule, ModelEntry, ModelKind, Source, Status,
-    Validity, Variant,
+    AfterRetirement, BatchRule, CurrencyRule, LineEntry, LongContextMode, LongContextRule,
+    ModelEntry, ModelKind, Source, Status, TierPrices, Validity, Variant,
 };
 use super::error::CatalogError;
+use super::import::{Collector, ImportFormat, ImportReport, json_type, parse_json, round};
 use super::unit::Unit;
-use super::validate::validate;
 use crate::date::Date;
 use crate::prices::Origin;
-
-/// What an import did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    /// The file name as given.
-    pub file: String,
-    /// Top-level keys in the file.
-    pub entries: usize,
-    /// Models imported.
-    pub models: usize,
-    /// Price lines imported (all models).
-    pub lines: usize,
-    /// Per-size image entries merged into their base model as variants.
-    pub merged_variants: usize,
-    /// Entries not imported, each with why.
-    pub skipped: Vec<Skipped>,
-    /// Unsupported price fields, with the number of entries that had each;
-    /// the rest of those entries was imported.
-    pub dropped_fields: BTreeMap<String, usize>,
-}
-
-/// One entry that was not imported.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
-    /// The key in LiteLLM's file.
-    pub key: String,
-    /// The kind of reason (`sample_spec`, `no price fields`, `duplicate id`…),
-    /// shared by entries skipped for the same reason.
-    pub reason: String,
-    /// Specifics for this entry.
-    pub detail: Option<String>,
-}
-
-impl ImportReport {
-    /// Skipped entries counted by reason.
-    pub fn skipped_by_reason(&self) -> BTreeMap<&str, usize> {
-        let mut out = BTreeMap::new();
-        for s in &self.skipped {
-            *out.entry(s.reason.as_str()).or_insert(0) += 1;
-        }
-        out
-    }
-}
-
-impl fmt::Display for ImportReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{}: {} entries; imported {} models with {} price lines ({} per-size image entries merged into their models); skipped {}",
-            self.file,
-            self.entries,
-            self.models,
-            self.lines,
-            self.merged_variants,
-            self.skipped.len()
-        )?;
-        for (reason, n) in self.skipped_by_reason() {
-            writeln!(f, "  skipped {n}: {reason}")?;
-        }
-        if !self.dropped_fields.is_empty() {
-            writeln!(f, "  price fields not imported (entries that had them):")?;
-            for (field, n) in &self.dropped_fields {
-                writeln!(f, "    {field}: {n}")?;
-            }
-        }
-        writeln!(f, "  LiteLLM has no dates: the imported prices apply on any date.")
-    }
-}
 
 /// Imports LiteLLM's JSON; errors only for text that is not a JSON object.
 pub(crate) fn import(
     json_text: &str,
     file_name: &str,
+    read: Option<Date>,
 ) -> Result<(Vec<ModelEntry>, ImportReport), CatalogError> {
-    let root: Value = serde_json::from_str(json_text).map_err(|e| {
-        let message = e.to_string();
-        let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
-        CatalogError::at_line(file_name, e.line(), e.column(), format!("invalid JSON: {message}"))
-    })?;
+    let root = parse_json(json_text, file_name)?;
     let Value::Object(root) = root else {
         return Err(CatalogError::whole(
             file_name,
             "expected a JSON object mapping model names to prices",
         ));
     };
-    let source = Arc::new(Source {
+    let source = Source {
         key: "litellm".to_owned(),
         title: format!("LiteLLM model_prices_and_context_window.json ({file_name})"),
         url: None,
-        read: None,
-    });
-    let mut importer = Importer {
-        file: file_name.to_owned(),
-        source,
-        models: BTreeMap::new(),
-        origin_key: BTreeMap::new(),
-        report: ImportReport {
-            file: file_name.to_owned(),
-            entries: root.len(),
-            ..ImportReport::default()
-        },
+        read,
     };
+    let mut importer = Importer(Collector::new(file_name, ImportFormat::Litellm, source));
+    importer.report.entries = root.len();
     let mut variants = Vec::new();
     for (key, value) in &root {
         if let Some(variant) = importer.entry(key, value) {
@@ -158,11 +77,7 @@ pub(crate) fn import(
     for variant in variants {
         importer.image_variant(variant);
     }
-    let models: Vec<ModelEntry> = importer.models.into_values().collect();
-    let mut report = importer.report;
-    report.models = models.len();
-    report.lines = models.iter().map(|m| m.lines.len()).sum();
-    Ok((models, report))
+    Ok(importer.0.finish())
 }
 
 /// A per-size image entry waiting for its base model.
@@ -174,28 +89,24 @@ struct ImageVariant<'a> {
     fields: &'a Map<String, Value>,
 }
 
-struct Importer {
-    file: String,
-    source: Arc<Source>,
-    models: BTreeMap<String, ModelEntry>,
-    /// The LiteLLM key each imported id came from.
-    origin_key: BTreeMap<String, String>,
-    report: ImportReport,
+/// The LiteLLM mapping on top of the shared collector.
+struct Importer(Collector);
+
+impl std::ops::Deref for Importer {
+    type Target = Collector;
+
+    fn deref(&self) -> &Collector {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Importer {
+    fn deref_mut(&mut self) -> &mut Collector {
+        &mut self.0
+    }
 }
 
 impl Importer {
-    fn skip(&mut self, key: &str, reason: &str, detail: Option<String>) {
-        self.report.skipped.push(Skipped {
-            key: key.to_owned(),
-            reason: reason.to_owned(),
-            detail,
-        });
-    }
-
-    fn drop_field(&mut self, field: impl Into<String>) {
-        *self.report.dropped_fields.entry(field.into()).or_insert(0) += 1;
-    }
-
     /// Imports one entry, or returns it for the second pass when it is a
     /// per-size image price.
     fn entry<'a>(&mut self, key: &'a str, value: &'a Value) -> Option<ImageVariant<'a>> {
@@ -230,32 +141,6 @@ impl Importer {
         let entry = self.model(key, &id, fields)?;
         self.insert(key, entry);
         None
-    }
-
-    /// Adds an imported model unless its id is taken.
-    fn insert(&mut self, key: &str, entry: ModelEntry) {
-        if let Some(kept) = self.models.get(&entry.id) {
-            let first = self.origin_key.get(&entry.id).cloned().unwrap_or_default();
-            let same = kept.lines == entry.lines
-                && kept.long_context == entry.long_context
-                && kept.batch == entry.batch;
-            let detail = if same {
-                format!("`{}` again, with the same prices as key `{first}`", entry.id)
-            } else {
-                format!(
-                    "`{}` again, with other prices than key `{first}`, which was kept",
-                    entry.id
-                )
-            };
-            self.skip(key, "duplicate id", Some(detail));
-            return;
-        }
-        if let Err(e) = validate(&entry) {
-            self.skip(key, "invalid prices", Some(e.message));
-            return;
-        }
-        self.origin_key.insert(entry.id.clone(), key.to_owned());
-        self.models.insert(entry.id.clone(), entry);
     }
 
     /// The catalog entry for one LiteLLM entry, or `None` (skipped) when it
@@ -387,6 +272,8 @@ impl Importer {
             status: if retired_on.is_some() { Status::Deprecated } else { Status::Active },
             retired_on,
             successor: None,
+            after_retirement: AfterRetirement::Rejected,
+            tokenizer: None,
             note: Some(note),
             currency: CurrencyRule::Usd,
             lines,
@@ -422,11 +309,13 @@ impl Importer {
                 (true, Some(input), Some(output)) => {
                     rule = Some(LongContextRule {
                         above: above as f64,
-                        input,
-                        output,
-                        cache_read: get(TierField::CacheRead),
-                        cache_write_5m: get(TierField::CacheWrite5m),
-                        cache_write_1h: get(TierField::CacheWrite1h),
+                        mode: LongContextMode::Tier(TierPrices {
+                            input,
+                            output,
+                            cache_read: get(TierField::CacheRead),
+                            cache_write_5m: get(TierField::CacheWrite5m),
+                            cache_write_1h: get(TierField::CacheWrite1h),
+                        }),
                         validity: Validity::default(),
                         source: Arc::clone(&self.source),
                         note: None,
@@ -523,6 +412,8 @@ impl Importer {
             status: Status::Active,
             retired_on: None,
             successor: None,
+            after_retirement: AfterRetirement::Rejected,
+            tokenizer: None,
             note: Some(format!(
                 "Imported from {} (per-size entries). LiteLLM has no dates, so these prices apply on any date.",
                 source.title
@@ -668,23 +559,6 @@ impl TierField {
     }
 }
 
-/// Rounds away binary noise of the ×1e6 conversion (3e-06 × 1e6 is
-/// 3.0000000000000004): ten decimal places are far below any price.
-fn round(x: f64) -> f64 {
-    (x * 1e10).round() / 1e10
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,12 +610,5 @@ mod tests {
         assert_eq!(video_second_field("output_cost_per_second_1080p"), Some(Some("1080p".into())));
         assert_eq!(video_second_field("output_cost_per_video_per_second"), Some(None));
         assert_eq!(video_second_field("input_cost_per_video_per_second"), None);
-    }
-
-    #[test]
-    fn rounding_removes_conversion_noise() {
-        assert_eq!(round(3e-06 * 1e6), 3.0);
-        assert_eq!(round(3.75e-06 * 1e6), 3.75);
-        assert_eq!(round(1.25e-08 * 1e6), 0.0125);
     }
 }

@@ -14,9 +14,13 @@
 //! Dates decide everything: [`Catalog::resolve`] uses only the prices valid
 //! on the scenario's price date, so a simulation of March 2026 bills Claude
 //! Sonnet 4.6 with the long-context surcharge that was dropped on
-//! 2026-03-13, and one of April does not. A retired model keeps resolving
-//! at its last prices (its [`ModelPrice::retired_on`] lets the scenario
-//! checker warn).
+//! 2026-03-13, and one of April does not. A retired model whose requests
+//! are rejected keeps resolving at its last prices (its
+//! [`ModelPrice::retired_on`] lets the scenario checker warn); one whose
+//! requests are routed resolves at its successor's prices
+//! ([`ModelPrice::served_by`]). [`Catalog::change_days`] lists the days a
+//! model's prices change, which the scenario loader resolves into
+//! `Workload::price_changes`.
 //!
 //! Routes such as OpenRouter pass provider prices through:
 //! `openrouter/anthropic/claude-sonnet-4-5` resolves to the prices of
@@ -27,6 +31,8 @@ mod embedded;
 mod entry;
 mod error;
 mod file;
+mod genai_prices;
+mod import;
 mod json;
 mod list;
 mod litellm;
@@ -41,12 +47,17 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use entry::{
-    AudioRates, BatchRule, CurrencyRule, LineEntry, LongContextRule, ModelEntry, ModelKind, Route,
-    Source, Status, Validity, Variant,
+    AfterRetirement, AudioRates, BatchRule, CurrencyRule, LineEntry, LongContextMode,
+    LongContextRule, ModelEntry, ModelKind, Route, Source, Status, TierPrices, TokenizerFamily,
+    TokenizerRatio, Validity, Variant,
 };
 pub use error::CatalogError;
+pub use import::{ImportFormat, ImportReport, Skipped};
+pub use json::{
+    AudioView, BatchView, CacheTtlView, CurrencyView, LongContextView, ModelView, PriceView,
+    RulesView,
+};
 pub use list::{ListFilter, ListRow};
-pub use litellm::{ImportReport, Skipped};
 pub use unit::{Unit, UnitFamily};
 
 use crate::date::Date;
@@ -58,7 +69,12 @@ pub struct Catalog {
     models: BTreeMap<String, ModelEntry>,
     presets: BTreeMap<String, PresetEntry>,
     routes: BTreeMap<String, Route>,
+    tokenizers: BTreeMap<String, TokenizerFamily>,
 }
+
+/// How many routing steps a retired model may take to a serving successor
+/// (a longer chain is a cycle in the data).
+const MAX_ROUTING: usize = 8;
 
 /// Why a model id could not be priced on a date.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +90,9 @@ pub enum LookupError {
         date: Date,
         /// First day any price of the model applies.
         first: Option<Date>,
+        /// Whether that first day is only the earliest day a source documents
+        /// the price (`start = "documented"`), not the day it started.
+        documented: bool,
     },
 }
 
@@ -84,10 +103,16 @@ impl fmt::Display for LookupError {
                 write!(f, "unknown model; did you mean `{s}`?")
             }
             Self::UnknownModel { suggestion: None } => f.write_str("unknown model"),
-            Self::NotPricedOn { date, first: Some(first) } => {
+            Self::NotPricedOn { date, first: Some(first), documented: true } => write!(
+                f,
+                "no price documented on {date}: the catalog's sources first document its prices on {first}; it may have been sold earlier, at prices the catalog does not know"
+            ),
+            Self::NotPricedOn { date, first: Some(first), documented: false } => {
                 write!(f, "no price in effect on {date}; the first price applies from {first}")
             }
-            Self::NotPricedOn { date, first: None } => write!(f, "no price in effect on {date}"),
+            Self::NotPricedOn { date, first: None, .. } => {
+                write!(f, "no price in effect on {date}")
+            }
         }
     }
 }
@@ -107,6 +132,10 @@ pub struct WalletPreset {
     pub fee_min: f64,
     /// Fee on every charge, percent.
     pub usage_fee_percent: f64,
+    /// Requests a month that carry no usage fee (0 when none).
+    pub usage_fee_free_requests_per_month: f64,
+    /// The first day those free requests apply, if they started on a known day.
+    pub usage_fee_free_requests_since: Option<Date>,
     /// Where the fees come from.
     pub source: String,
 }
@@ -125,8 +154,9 @@ pub(crate) struct PresetEntry {
 pub fn import_litellm(
     json_text: &str,
     file_name: &str,
+    read: Option<Date>,
 ) -> Result<(Catalog, ImportReport), CatalogError> {
-    Catalog::import_litellm(json_text, file_name)
+    Catalog::import_litellm(json_text, file_name, read)
 }
 
 impl Catalog {
@@ -145,61 +175,248 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// `self` with `other` laid over it: models, presets and routes of
-    /// `other` replace those with the same id or name.
+    /// `self` with `other` laid over it: models, presets, routes and
+    /// tokenizer families of `other` replace those with the same id or name.
     pub fn overlay(&self, other: &Catalog) -> Catalog {
         let mut out = self.clone();
         out.models.extend(other.models.iter().map(|(k, v)| (k.clone(), v.clone())));
         out.presets.extend(other.presets.iter().map(|(k, v)| (k.clone(), v.clone())));
         out.routes.extend(other.routes.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out.tokenizers.extend(other.tokenizers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out
+    }
+
+    /// The newest day any source of the catalog was read: prices are as
+    /// current as this day at best.
+    pub fn newest_source_read(&self) -> Option<Date> {
+        let mut newest: Option<Date> = None;
+        let mut see = |source: &Source| {
+            if let Some(read) = source.read {
+                newest = Some(newest.map_or(read, |n: Date| n.max(read)));
+            }
+        };
+        for m in self.models.values() {
+            m.lines.iter().for_each(|l| see(&l.source));
+            m.long_context.iter().for_each(|r| see(&r.source));
+            m.batch.iter().for_each(|r| see(&r.source));
+            if let CurrencyRule::Credits { source, .. } = &m.currency {
+                see(source);
+            }
+            if let Some(r) = &m.audio_rates {
+                see(&r.source);
+            }
+        }
+        self.presets.values().for_each(|p| see(&p.source));
+        self.routes.values().for_each(|r| see(&r.source));
+        for t in self.tokenizers.values() {
+            if let Some(r) = &t.relative {
+                see(&r.source);
+            }
+        }
+        newest
+    }
+
+    /// A tokenizer family by key.
+    pub fn tokenizer(&self, key: &str) -> Option<&TokenizerFamily> {
+        self.tokenizers.get(key)
+    }
+
+    /// Every tokenizer family, sorted by key.
+    pub fn tokenizers(&self) -> impl Iterator<Item = &TokenizerFamily> {
+        self.tokenizers.values()
+    }
+
+    /// How many tokens the same text becomes in family `to` per token in
+    /// family `from`, through the sourced ratios that link both to a common
+    /// reference family.
+    pub fn token_ratio(&self, from: &str, to: &str) -> Result<TokenRatio, NoTokenRatio> {
+        let (from_root, from_factor, from_sources) = self.to_reference(from)?;
+        let (to_root, to_factor, to_sources) = self.to_reference(to)?;
+        if from_root != to_root {
+            return Err(NoTokenRatio::Unrelated { from: from.to_owned(), to: to.to_owned() });
+        }
+        let mut sources = from_sources;
+        for source in to_sources {
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+        Ok(TokenRatio { factor: to_factor / from_factor, sources })
+    }
+
+    /// The reference family at the end of `key`'s chain of ratios, the
+    /// product of those ratios, and their sources.
+    fn to_reference(&self, key: &str) -> Result<(String, f64, Vec<String>), NoTokenRatio> {
+        let mut current =
+            self.tokenizers.get(key).ok_or_else(|| NoTokenRatio::UnknownFamily(key.to_owned()))?;
+        let mut factor = 1.0;
+        let mut sources = Vec::new();
+        for _ in 0..=self.tokenizers.len() {
+            let Some(rel) = &current.relative else {
+                return Ok((current.key.clone(), factor, sources));
+            };
+            factor *= rel.ratio;
+            sources.push(rel.source.citation());
+            current = self
+                .tokenizers
+                .get(&rel.reference)
+                .ok_or_else(|| NoTokenRatio::UnknownFamily(rel.reference.clone()))?;
+        }
+        Err(NoTokenRatio::Unrelated { from: key.to_owned(), to: key.to_owned() })
+    }
+
+    /// The parts of `id` whose catalog price starts, on a day after `date`,
+    /// at a `valid_from` that is only the earliest day a source documents it
+    /// (`start = "documented"`), and that have no price on `date`: the
+    /// catalog cannot say what they cost then. Each is named as the catalog
+    /// lists it (`cache_read_token`, `batch discount`, `long-context rule`).
+    pub fn documented_after(&self, id: &str, date: Date) -> Vec<(String, Date)> {
+        let Ok(entry) = self.entry(id) else { return Vec::new() };
+        let mut out = Vec::new();
+        let later = |v: &Validity| v.documented_start && v.from.is_some_and(|f| f > date);
+        for line in &entry.lines {
+            let covered = entry.lines.iter().any(|l| {
+                l.unit == line.unit && l.variant == line.variant && l.validity.contains(date)
+            });
+            if later(&line.validity) && !covered {
+                let mut what = line.unit.name().to_owned();
+                if !line.variant.is_empty() {
+                    what.push_str(&format!(" ({})", line.variant.describe()));
+                }
+                out.extend(line.validity.from.map(|f| (what, f)));
+            }
+        }
+        if !entry.batch.iter().any(|r| r.validity.contains(date))
+            && let Some(f) = entry
+                .batch
+                .iter()
+                .filter(|r| later(&r.validity))
+                .filter_map(|r| r.validity.from)
+                .min()
+        {
+            out.push(("batch discount".to_owned(), f));
+        }
+        if !entry.long_context.iter().any(|r| r.validity.contains(date))
+            && let Some(f) = entry
+                .long_context
+                .iter()
+                .filter(|r| later(&r.validity))
+                .filter_map(|r| r.validity.from)
+                .min()
+        {
+            out.push(("long-context rule".to_owned(), f));
+        }
+        out.dedup();
         out
     }
 
     /// The catalog in its file format (what `catalog import --out` writes).
     pub fn to_toml_string(&self) -> String {
-        write::to_toml(self.models.values(), self.presets.values(), self.routes.values())
+        write::to_toml(
+            self.models.values(),
+            self.presets.values(),
+            self.routes.values(),
+            self.tokenizers.values(),
+        )
     }
 
     /// Maps LiteLLM's `model_prices_and_context_window.json` to a catalog.
     /// LiteLLM has no dates, so the imported prices apply on any day; the
     /// report counts what was imported and every entry skipped, with why.
+    /// `read` is the day the file was downloaded (its prices' read date).
     pub fn import_litellm(
         json_text: &str,
         file_name: &str,
+        read: Option<Date>,
     ) -> Result<(Catalog, ImportReport), CatalogError> {
-        let (models, report) = litellm::import(json_text, file_name)?;
+        let (models, report) = litellm::import(json_text, file_name, read)?;
         let models = models.into_iter().map(|m| (m.id.clone(), m)).collect();
         Ok((Catalog { models, ..Catalog::default() }, report))
     }
 
-    /// The prices of `id` in effect on `date`. A retired model resolves at
-    /// its last prices for later dates (with `retired_on` set).
+    /// Maps pydantic/genai-prices' `data.json` to a catalog, keeping its
+    /// dated price changes as dated lines and its tiered prices as
+    /// long-context rules; the report counts what was imported and every
+    /// entry or field skipped, with why. `read` is the day the file was
+    /// downloaded (its prices' read date).
+    pub fn import_genai_prices(
+        json_text: &str,
+        file_name: &str,
+        read: Option<Date>,
+    ) -> Result<(Catalog, ImportReport), CatalogError> {
+        let (models, report) = genai_prices::import(json_text, file_name, read)?;
+        let models = models.into_iter().map(|m| (m.id.clone(), m)).collect();
+        Ok((Catalog { models, ..Catalog::default() }, report))
+    }
+
+    /// The prices of `id` in effect on `date`. A retired model whose
+    /// requests are rejected resolves at its last prices for later dates
+    /// (with `retired_on` set); one whose requests are routed to its
+    /// successor resolves at the successor's prices (with `served_by` set).
     pub fn resolve(&self, id: &str, date: Date) -> Result<ModelPrice, LookupError> {
+        self.resolve_routed(id, date, 0)
+    }
+
+    fn resolve_routed(&self, id: &str, date: Date, hops: usize) -> Result<ModelPrice, LookupError> {
         let entry = self.entry_for(id)?;
-        let day = entry
-            .effective_date(date)
-            .ok_or(LookupError::NotPricedOn { date, first: entry.first_valid_from() })?;
+        if entry.after_retirement == AfterRetirement::Routed
+            && entry.is_retired_on(date)
+            && let Some(successor) = &entry.successor
+            && hops < MAX_ROUTING
+        {
+            // Through a route, the successor is sold through the same route.
+            let successor_id = match self.route_of(id) {
+                Some((route, _)) => format!("{}/{successor}", route.prefix),
+                None => successor.clone(),
+            };
+            let mut price = self.resolve_routed(&successor_id, date, hops + 1)?;
+            price.served_by = Some(price.served_by.take().unwrap_or(successor_id));
+            price.id = id.to_owned();
+            price.retired_on = entry.retired_on;
+            return Ok(price);
+        }
+        let day = entry.effective_date(date).ok_or_else(|| not_priced(&entry, date))?;
         Ok(resolve::model_price(&entry, id, day))
     }
 
-    /// `catalog show`: the model's prices and rules as JSON, only those in
-    /// effect on `date` when given (a retired model shows its last prices),
-    /// its whole history otherwise.
+    /// Each day inside `(start, end)` on which the prices of `id` change
+    /// (a price line, rule or batch share starts or ends, the model
+    /// retires, or its routed successor's prices change).
+    pub fn change_days(&self, id: &str, start: Date, end: Date) -> Vec<Date> {
+        let Ok(entry) = self.entry(id) else { return Vec::new() };
+        let mut days = entry.change_days(start, end);
+        if entry.after_retirement == AfterRetirement::Routed
+            && let (Some(retired), Some(successor)) = (entry.retired_on, &entry.successor)
+            && let Ok(next) = self.entry(successor)
+        {
+            days.extend(next.change_days(start.max(retired), end));
+            days.sort();
+            days.dedup();
+        }
+        days
+    }
+
+    /// `catalog show`: the model's prices and rules, only those in effect
+    /// on `date` when given (a retired model shows its last prices), its
+    /// whole history otherwise.
+    pub fn model_view(&self, id: &str, date: Option<Date>) -> Result<ModelView, LookupError> {
+        let entry = self.entry_for(id)?;
+        let day = match date {
+            Some(date) => Some(entry.effective_date(date).ok_or_else(|| not_priced(&entry, date))?),
+            None => None,
+        };
+        Ok(json::model_view(&entry, id, day, date))
+    }
+
+    /// [`Catalog::model_view`] as JSON (`catalog show --format json`).
     pub fn model_json(
         &self,
         id: &str,
         date: Option<Date>,
     ) -> Result<serde_json::Value, LookupError> {
-        let entry = self.entry_for(id)?;
-        let day = match date {
-            Some(date) => Some(
-                entry
-                    .effective_date(date)
-                    .ok_or(LookupError::NotPricedOn { date, first: entry.first_valid_from() })?,
-            ),
-            None => None,
-        };
-        Ok(json::model_json(&entry, id, day, date))
+        let view = self.model_view(id, date)?;
+        // A view holds only strings, numbers and dates: it always serialises.
+        Ok(serde_json::to_value(view).unwrap_or(serde_json::Value::Null))
     }
 
     /// The catalog entry behind `id` (for a route, the underlying model's).
@@ -267,6 +484,15 @@ impl Catalog {
             }
             self.presets.insert(preset.preset.name.clone(), preset);
         }
+        for family in contents.tokenizers {
+            if self.tokenizers.contains_key(&family.key) {
+                return Err(CatalogError::whole(
+                    name,
+                    format!("tokenizer `{}` is already defined", family.key),
+                ));
+            }
+            self.tokenizers.insert(family.key.clone(), family);
+        }
         for route in contents.routes {
             if self.routes.contains_key(&route.prefix) {
                 return Err(CatalogError::whole(
@@ -305,6 +531,51 @@ impl Catalog {
                 .map(|s| format!("{}/{s}", route.prefix));
         }
         suggest::nearest(id, self.models.keys().map(String::as_str))
+    }
+}
+
+/// The error for a model with no price on `date`.
+fn not_priced(entry: &ModelEntry, date: Date) -> LookupError {
+    let first = entry.first_valid_from();
+    let documented = entry
+        .lines
+        .iter()
+        .any(|l| l.validity.documented_start && l.validity.from == first && first.is_some());
+    LookupError::NotPricedOn { date, first, documented }
+}
+
+/// A token-count ratio between two tokenizer families.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenRatio {
+    /// Tokens in the target family per token in the source family.
+    pub factor: f64,
+    /// The sources of the ratios used.
+    pub sources: Vec<String>,
+}
+
+/// Why no token-count ratio links two tokenizer families.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoTokenRatio {
+    /// The catalog has no family of this key.
+    UnknownFamily(String),
+    /// No sourced chain of ratios links the two families.
+    Unrelated {
+        /// The family the counts were measured in.
+        from: String,
+        /// The family they would be billed in.
+        to: String,
+    },
+}
+
+impl fmt::Display for NoTokenRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownFamily(key) => write!(f, "the catalog has no tokenizer family `{key}`"),
+            Self::Unrelated { from, to } => write!(
+                f,
+                "no source in the catalog gives a token-count ratio between the `{from}` and `{to}` tokenizers"
+            ),
+        }
     }
 }
 

@@ -79,24 +79,29 @@ pub(crate) fn model_price(entry: &ModelEntry, id: &str, day: Date) -> ModelPrice
             output_tokens_per_minute: rates.output_tokens_per_minute,
         });
     }
-    if let Some(rule) = entry.long_context.iter().find(|r| r.validity.contains(day)) {
+    let rules = entry.long_context.iter().filter(|r| r.validity.contains(day));
+    for rule in rules {
+        let Some(tier) = rule.tier() else {
+            price.reject_above = Some(rule.above);
+            continue;
+        };
         price.long_context = Some(LongContext {
             above: rule.above,
-            input_per_mtok: rule.input,
-            output_per_mtok: rule.output,
-            cache_read_per_mtok: rule.cache_read,
-            cache_write_5m_per_mtok: rule.cache_write_5m,
-            cache_write_1h_per_mtok: rule.cache_write_1h,
+            input_per_mtok: tier.input,
+            output_per_mtok: tier.output,
+            cache_read_per_mtok: tier.cache_read,
+            cache_write_5m_per_mtok: tier.cache_write_5m,
+            cache_write_1h_per_mtok: tier.cache_write_1h,
         });
         let qualifier = format!("context_above={}", rule.above);
-        let tier = [
-            (Unit::InputToken, Some(rule.input)),
-            (Unit::OutputToken, Some(rule.output)),
-            (Unit::CacheReadToken, rule.cache_read),
-            (Unit::CacheWrite5mToken, rule.cache_write_5m),
-            (Unit::CacheWrite1hToken, rule.cache_write_1h),
+        let prices = [
+            (Unit::InputToken, Some(tier.input)),
+            (Unit::OutputToken, Some(tier.output)),
+            (Unit::CacheReadToken, tier.cache_read),
+            (Unit::CacheWrite5mToken, tier.cache_write_5m),
+            (Unit::CacheWrite1hToken, tier.cache_write_1h),
         ];
-        for (unit, amount) in tier {
+        for (unit, amount) in prices {
             if let Some(amount) = amount {
                 price.lines.push(PriceLine {
                     unit: unit.name().to_owned(),

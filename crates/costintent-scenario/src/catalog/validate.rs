@@ -2,7 +2,7 @@
 //! embedded files, a user's file or an import: priced, non-negative, dated
 //! consistently and never two prices for the same thing on the same day.
 
-use super::entry::{ModelEntry, Status, Validity};
+use super::entry::{AfterRetirement, ModelEntry, Status, Validity};
 use super::unit::Unit;
 
 /// The part of an entry a problem is about, so the file reader can point
@@ -40,6 +40,23 @@ pub(crate) fn validate(entry: &ModelEntry) -> Result<(), Invalid> {
     }
     if entry.status == Status::Retired && entry.retired_on.is_none() {
         return Err(invalid(Locus::Model, "a retired model needs `retired_on`"));
+    }
+    if entry.after_retirement == AfterRetirement::Routed {
+        if entry.successor.is_none() {
+            return Err(invalid(
+                Locus::Model,
+                "`after_retirement = \"routed\"` needs the `successor` that serves the requests",
+            ));
+        }
+        if entry.retired_on.is_none() {
+            return Err(invalid(
+                Locus::Model,
+                "`after_retirement = \"routed\"` needs `retired_on`, the day routing starts",
+            ));
+        }
+    }
+    if entry.successor.as_deref() == Some(entry.id.as_str()) {
+        return Err(invalid(Locus::Model, "a model cannot be its own successor"));
     }
     if let super::entry::CurrencyRule::Credits { usd_per_credit, .. } = &entry.currency {
         check_amount(Locus::Model, "usd_per_credit", *usd_per_credit)?;
@@ -158,27 +175,45 @@ fn check_rules(entry: &ModelEntry) -> Result<(), Invalid> {
         if !(rule.above.is_finite() && rule.above > 0.0) {
             return Err(invalid(locus, "`above` must be a positive token count"));
         }
-        check_amount(locus, "input_token", rule.input)?;
-        check_amount(locus, "output_token", rule.output)?;
-        for (name, x) in [
-            ("cache_read_token", rule.cache_read),
-            ("cache_write_5m_token", rule.cache_write_5m),
-            ("cache_write_1h_token", rule.cache_write_1h),
-        ] {
-            if let Some(x) = x {
-                check_amount(locus, name, x)?;
+        if let Some(tier) = rule.tier() {
+            check_amount(locus, "input_token", tier.input)?;
+            check_amount(locus, "output_token", tier.output)?;
+            for (name, x) in [
+                ("cache_read_token", tier.cache_read),
+                ("cache_write_5m_token", tier.cache_write_5m),
+                ("cache_write_1h_token", tier.cache_write_1h),
+            ] {
+                if let Some(x) = x {
+                    check_amount(locus, name, x)?;
+                }
             }
         }
         check_validity(locus, &rule.validity)?;
-        if let Some(j) =
-            entry.long_context[..i].iter().position(|r| r.validity.overlaps(&rule.validity))
-        {
-            return Err(invalid(
-                locus,
-                format!(
-                    "long_context[{j}] and long_context[{i}] apply on the same days; one tier at a time is supported"
-                ),
-            ));
+        // One tier and one rejection limit at a time; a tier above the
+        // limit could never apply.
+        for (j, other) in entry.long_context[..i].iter().enumerate() {
+            if !other.validity.overlaps(&rule.validity) {
+                continue;
+            }
+            if other.rejects() == rule.rejects() {
+                let what = if rule.rejects() { "rejection limit" } else { "tier" };
+                return Err(invalid(
+                    locus,
+                    format!(
+                        "long_context[{j}] and long_context[{i}] apply on the same days; one {what} at a time is supported"
+                    ),
+                ));
+            }
+            let (tier, limit) = if rule.rejects() { (other, rule) } else { (rule, other) };
+            if limit.above <= tier.above {
+                return Err(invalid(
+                    locus,
+                    format!(
+                        "the rejection limit ({}) must be above the tier threshold ({}) on the days both apply",
+                        limit.above, tier.above
+                    ),
+                ));
+            }
         }
     }
     for (i, rule) in entry.batch.iter().enumerate() {

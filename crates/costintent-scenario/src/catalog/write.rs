@@ -8,17 +8,21 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::entry::{CurrencyRule, ModelEntry, Route, Source, Validity};
+use super::entry::{
+    AfterRetirement, CurrencyRule, LongContextMode, ModelEntry, Route, Source, TokenizerFamily,
+    Validity,
+};
 use super::{PresetEntry, WalletPreset};
-use crate::date::Date;
 
 /// The whole catalog as TOML text.
 pub(crate) fn to_toml<'a>(
     models: impl Iterator<Item = &'a ModelEntry> + Clone,
     presets: impl Iterator<Item = &'a PresetEntry> + Clone,
     routes: impl Iterator<Item = &'a Route> + Clone,
+    tokenizers: impl Iterator<Item = &'a TokenizerFamily> + Clone,
 ) -> String {
-    let keys = SourceKeys::collect(models.clone(), presets.clone(), routes.clone());
+    let keys =
+        SourceKeys::collect(models.clone(), presets.clone(), routes.clone(), tokenizers.clone());
     let mut out = String::new();
     out.push_str(
         "# costintent pricing catalog. Format: see the comment at the top of any file in\n\
@@ -34,12 +38,40 @@ pub(crate) fn to_toml<'a>(
             let _ = writeln!(out, "read = {read}");
         }
     }
+    for family in tokenizers {
+        let _ = write!(
+            out,
+            "\n[tokenizers.{}]\nname = {}\n",
+            bare_or_quoted(&family.key),
+            string(&family.name)
+        );
+        if let Some(rel) = &family.relative {
+            let _ = write!(
+                out,
+                "reference = {}\nratio = {:?}\nsource = {}\n",
+                string(&rel.reference),
+                rel.ratio,
+                string(keys.key(&rel.source))
+            );
+        }
+        if let Some(note) = &family.note {
+            let _ = writeln!(out, "note = {}", string(note));
+        }
+    }
     for model in models {
         write_model(&mut out, model, &keys);
     }
     for preset in presets {
-        let WalletPreset { name, credit_usd, fee_percent, fee_min, usage_fee_percent, .. } =
-            &preset.preset;
+        let WalletPreset {
+            name,
+            credit_usd,
+            fee_percent,
+            fee_min,
+            usage_fee_percent,
+            usage_fee_free_requests_per_month: free,
+            usage_fee_free_requests_since: since,
+            ..
+        } = &preset.preset;
         let _ = write!(
             out,
             "\n[[wallet_preset]]\nname = {}\ncredit_usd = {credit_usd}\nfee_percent = {fee_percent}\n\
@@ -47,6 +79,12 @@ pub(crate) fn to_toml<'a>(
             string(name),
             string(keys.key(&preset.source)),
         );
+        if *free > 0.0 {
+            let _ = writeln!(out, "usage_fee_free_requests_per_month = {free}");
+        }
+        if let Some(since) = since {
+            let _ = writeln!(out, "usage_fee_free_requests_since = {since}");
+        }
         if let Some(note) = &preset.note {
             let _ = writeln!(out, "note = {}", string(note));
         }
@@ -74,6 +112,12 @@ fn write_model(out: &mut String, m: &ModelEntry, keys: &SourceKeys) {
     if let Some(successor) = &m.successor {
         let _ = writeln!(out, "successor = {}", string(successor));
     }
+    if m.after_retirement != AfterRetirement::default() {
+        let _ = writeln!(out, "after_retirement = \"{}\"", m.after_retirement.name());
+    }
+    if let Some(tokenizer) = &m.tokenizer {
+        let _ = writeln!(out, "tokenizer = {}", string(tokenizer));
+    }
     if let Some(note) = &m.note {
         let _ = writeln!(out, "note = {}", string(note));
     }
@@ -95,17 +139,25 @@ fn write_model(out: &mut String, m: &ModelEntry, keys: &SourceKeys) {
         .chain(m.batch.iter().map(|r| &r.source))
         .collect();
     let shared_source = common(&sources).map(|s| keys.key(s));
-    write_dates(out, &Validity { from: shared_from, until: shared_until }, "\n");
+    // `start = "documented"` goes on the model when it describes the shared
+    // `valid_from` of every line and rule.
+    let shared_documented = shared_from.is_some() && validities.iter().all(|v| v.documented_start);
+    write_dates(
+        out,
+        &Validity { from: shared_from, until: shared_until, documented_start: shared_documented },
+        "\n",
+    );
     if let Some(key) = shared_source {
         let _ = writeln!(out, "source = {}", string(key));
     }
     let own = |v: &Validity, s: &Arc<Source>| {
         let mut extra = String::new();
-        let v = Validity {
+        let own = Validity {
             from: v.from.filter(|_| shared_from.is_none()),
             until: v.until.filter(|_| shared_until.is_none()),
+            documented_start: v.documented_start && !shared_documented,
         };
-        write_dates(&mut extra, &v, ", ");
+        write_dates(&mut extra, &own, ", ");
         if shared_source.is_none() {
             let _ = write!(extra, "source = {}, ", string(keys.key(s)));
         }
@@ -152,17 +204,24 @@ fn write_model(out: &mut String, m: &ModelEntry, keys: &SourceKeys) {
     if !m.long_context.is_empty() {
         out.push_str("long_context = [\n");
         for r in &m.long_context {
-            let mut fields = format!(
-                "above = {}, input_token = {:?}, output_token = {:?}, ",
-                r.above, r.input, r.output
-            );
-            for (name, value) in [
-                ("cache_read_token", r.cache_read),
-                ("cache_write_5m_token", r.cache_write_5m),
-                ("cache_write_1h_token", r.cache_write_1h),
-            ] {
-                if let Some(value) = value {
-                    let _ = write!(fields, "{name} = {value:?}, ");
+            let mut fields = format!("above = {}, ", r.above);
+            match &r.mode {
+                LongContextMode::Reject => fields.push_str("mode = \"reject\", "),
+                LongContextMode::Tier(t) => {
+                    let _ = write!(
+                        fields,
+                        "input_token = {:?}, output_token = {:?}, ",
+                        t.input, t.output
+                    );
+                    for (name, value) in [
+                        ("cache_read_token", t.cache_read),
+                        ("cache_write_5m_token", t.cache_write_5m),
+                        ("cache_write_1h_token", t.cache_write_1h),
+                    ] {
+                        if let Some(value) = value {
+                            let _ = write!(fields, "{name} = {value:?}, ");
+                        }
+                    }
                 }
             }
             fields.push_str(&own(&r.validity, &r.source));
@@ -188,13 +247,14 @@ fn write_model(out: &mut String, m: &ModelEntry, keys: &SourceKeys) {
 }
 
 fn write_dates(out: &mut String, v: &Validity, separator: &str) {
-    let mut put = |name: &str, d: Option<Date>| {
+    for (name, d) in [("valid_from", v.from), ("valid_until", v.until)] {
         if let Some(d) = d {
             let _ = write!(out, "{name} = {d}{separator}");
         }
-    };
-    put("valid_from", v.from);
-    put("valid_until", v.until);
+    }
+    if v.documented_start && v.from.is_some() {
+        let _ = write!(out, "start = \"documented\"{separator}");
+    }
 }
 
 /// The value every item shares, if they all share one.
@@ -228,6 +288,7 @@ impl SourceKeys {
         models: impl Iterator<Item = &'a ModelEntry>,
         presets: impl Iterator<Item = &'a PresetEntry>,
         routes: impl Iterator<Item = &'a Route>,
+        tokenizers: impl Iterator<Item = &'a TokenizerFamily>,
     ) -> Self {
         let mut all: Vec<&Arc<Source>> = Vec::new();
         for m in models {
@@ -243,6 +304,7 @@ impl SourceKeys {
         }
         all.extend(presets.map(|p| &p.source));
         all.extend(routes.map(|r| &r.source));
+        all.extend(tokenizers.filter_map(|t| t.relative.as_ref().map(|r| &r.source)));
         let mut ordered: BTreeMap<String, Arc<Source>> = BTreeMap::new();
         for source in all {
             if ordered.values().any(|s| s == source) {

@@ -14,6 +14,7 @@
 mod ctx;
 mod models;
 mod overrides;
+mod pricing;
 mod scenario;
 mod table;
 mod values;
@@ -116,7 +117,7 @@ fn scenario(
         let today = options.today;
         return rest_of_file(ctx, root, options, file, None, Some(today)).and(None);
     };
-    let settings = scenario::settings(ctx, settings_node, options.today);
+    let settings = scenario::settings(ctx, settings_node, options.today, options.catalog);
     let period_seconds = settings.period.as_ref().map(|p| p.seconds);
     let prices_date = settings.prices_date;
     let (workloads, wallets) = rest_of_file(ctx, root, options, file, period_seconds, prices_date)?;
@@ -144,8 +145,10 @@ fn rest_of_file(
     let pricing = Pricing { catalog: options.catalog, date, file };
     let mut models =
         root.get("models").map(|n| ScenarioModels::parse(ctx, n, pricing)).unwrap_or_default();
-    let wallets =
-        root.get("wallet").map(|n| scenario::wallets(ctx, n, options.catalog)).unwrap_or_default();
+    let wallets = root
+        .get("wallet")
+        .map(|n| scenario::wallets(ctx, n, options.catalog, date))
+        .unwrap_or_default();
     let mut env = workload::Env {
         period_seconds,
         wallet_names: &wallets.names,

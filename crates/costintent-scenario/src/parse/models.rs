@@ -112,7 +112,10 @@ impl ScenarioModels {
         }
         let date = pricing.date?;
         match pricing.catalog.resolve(id, date) {
-            Ok(price) => Some(price),
+            Ok(price) => {
+                super::pricing::warn_documented_later(ctx, span, id, pricing);
+                Some(price)
+            }
             Err(LookupError::UnknownModel { suggestion }) => {
                 let own = suggest(id, self.entries.keys().map(String::as_str)).map(str::to_owned);
                 let catalog_ids = pricing.catalog.model_ids();
@@ -130,21 +133,37 @@ impl ScenarioModels {
                     .help(help);
                 None
             }
-            Err(LookupError::NotPricedOn { date, first }) => {
-                let help = match first {
-                    Some(first) => format!(
-                        "its first price applies from {first}; set `scenario.prices` to that day or later"
+            Err(LookupError::NotPricedOn { date, first, documented }) => {
+                let (message, help) = match first {
+                    Some(first) if documented => (
+                        format!(
+                            "model `{id}` has no documented price on {date}: the catalog's sources first document its prices on {first}, and what it cost before is unknown"
+                        ),
+                        format!(
+                            "price it in a `[models.\"{id}\"]` table, or set `scenario.prices` to {first} or later"
+                        ),
                     ),
-                    None => {
-                        "the catalog has no price for it; price it in a `[models]` table".to_owned()
-                    }
+                    Some(first) => (
+                        format!("model `{id}` has no price on {date}"),
+                        format!(
+                            "its first price applies from {first}; set `scenario.prices` to that day or later"
+                        ),
+                    ),
+                    None => (
+                        format!("model `{id}` has no price on {date}"),
+                        "the catalog has no price for it; price it in a `[models]` table"
+                            .to_owned(),
+                    ),
                 };
-                ctx.error(span, format!("model `{id}` has no price on {date}"))
-                    .label("not priced on the price date")
-                    .help(help);
+                ctx.error(span, message).label("not priced on the price date").help(help);
                 None
             }
         }
+    }
+
+    /// Whether the file prices `id` in its own `[models]` table.
+    pub(super) fn defines(&self, id: &str) -> bool {
+        self.entries.contains_key(id)
     }
 
     /// Warns about every `[models]` table no workload uses.

@@ -14,8 +14,23 @@ use crate::model::{Domain, Period, Wallet};
 
 const SCENARIO_KEYS: &[&str] = &["name", "period", "trials", "seed", "prices", "budget"];
 
-const WALLET_KEYS: &[&str] =
-    &["name", "credit_usd", "fee_percent", "fee_min", "topup", "usage_fee_percent", "preset"];
+const WALLET_KEYS: &[&str] = &[
+    "name",
+    "credit_usd",
+    "fee_percent",
+    "fee_min",
+    "topup",
+    "usage_fee_percent",
+    "usage_fee_free_requests_per_month",
+    "preset",
+];
+
+/// The period when `[scenario]` does not say.
+const DEFAULT_PERIOD: &str = "30d";
+
+/// Days after the newest source of the catalog beyond which its prices may
+/// well have changed.
+const STALE_AFTER_DAYS: i64 = 60;
 
 /// Whether `key` is a key of `[scenario]` (for hints elsewhere).
 pub(super) fn is_scenario_key(key: &str) -> bool {
@@ -40,8 +55,8 @@ pub(super) struct Settings {
 }
 
 /// Parses `[scenario]`; `today` is the default price date and the day a
-/// later price date is warned about.
-pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date) -> Settings {
+/// later price date is warned about; `catalog` says how current its prices are.
+pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Catalog) -> Settings {
     let Some(t) = table::table(ctx, node, "scenario", "a table (`[scenario]`)") else {
         return Settings {
             name: None,
@@ -58,7 +73,10 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date) -> Settings 
     });
     let what = "`[scenario]`";
     let name = t.require(ctx, "name", what).and_then(|n| non_empty_string(ctx, n, "name"));
-    let period = t.require(ctx, "period", what).and_then(|n| period(ctx, n));
+    let period = match t.get("period") {
+        Some(n) => period(ctx, n),
+        None => Some(Period { seconds: 30.0 * 86_400.0, text: DEFAULT_PERIOD.to_owned() }),
+    };
     let trials = match t.get("trials") {
         None => Some(DEFAULT_TRIALS),
         Some(n) => table::integer(ctx, n, "trials").and_then(|x| {
@@ -91,12 +109,37 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date) -> Settings 
             }
         }),
     };
+    if let Some(date) = prices_date {
+        let span = t.get("prices").map_or_else(|| t.span(), |n| n.span());
+        warn_stale(ctx, span, date, catalog, t.get("prices").is_none());
+    }
     let budget = match t.get("budget") {
         None => Some(None),
         Some(n) => table::number(ctx, n, "budget")
             .and_then(|x| check_domain(ctx, n, "budget", x, Domain::NonNegative).map(|()| Some(x))),
     };
     Settings { name, period, trials, seed, prices_date, budget }
+}
+
+/// Warns when the price date is long after the catalog's newest source:
+/// prices may have changed since, and a fresh price file can be laid over.
+fn warn_stale(ctx: &mut Ctx, span: Range<usize>, date: Date, catalog: &Catalog, defaulted: bool) {
+    let Some(newest) = catalog.newest_source_read() else { return };
+    let days = newest.days_until(date);
+    if days <= STALE_AFTER_DAYS {
+        return;
+    }
+    let which = if defaulted { "today's date (the default of `prices`)" } else { "the price date" };
+    ctx.warning(
+        span,
+        format!(
+            "{which}, {date}, is {days} days after the newest source of the price catalog (read {newest}): prices, retirements and new models since then are not in it"
+        ),
+    )
+    .label("catalog may be stale")
+    .help(
+        "lay a fresh price file over the catalog: `costintent catalog import litellm model_prices_and_context_window.json --out fresh.toml` (or `costintent catalog import genai-prices data.json --out fresh.toml`), then pass `--catalog fresh.toml`",
+    );
 }
 
 fn non_empty_string(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<String> {
@@ -158,7 +201,12 @@ pub(super) struct Wallets {
 }
 
 /// Parses the top-level `wallet` array.
-pub(super) fn wallets(ctx: &mut Ctx, node: &Node<'_>, catalog: &Catalog) -> Wallets {
+pub(super) fn wallets(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    catalog: &Catalog,
+    date: Option<Date>,
+) -> Wallets {
     let mut out = Wallets::default();
     let DeValue::Array(items) = node.get_ref() else {
         ctx.error(node.span(), "`wallet` must be an array of tables")
@@ -192,7 +240,7 @@ pub(super) fn wallets(ctx: &mut Ctx, node: &Node<'_>, catalog: &Catalog) -> Wall
             out.names.push((name.clone(), n.span()));
         }
         let what = name.as_ref().map_or(untitled, |n| format!("wallet \"{n}\""));
-        out.wallets.push(wallet(ctx, t, name, &what, catalog));
+        out.wallets.push(wallet(ctx, t, name, &what, catalog, date));
     }
     out
 }
@@ -203,6 +251,7 @@ fn wallet(
     name: Option<String>,
     what: &str,
     catalog: &Catalog,
+    date: Option<Date>,
 ) -> Option<Wallet> {
     let preset = match t.get("preset") {
         None => Some(None),
@@ -228,10 +277,20 @@ fn wallet(
     let (credit, fee, fee_min, usage) = preset.as_ref().map_or((1.0, 0.0, 0.0, 0.0), |p| {
         (p.credit_usd, p.fee_percent, p.fee_min, p.usage_fee_percent)
     });
+    // A preset's free requests apply from the day they started.
+    let free = preset.as_ref().map_or(0.0, |p| {
+        let started = match (p.usage_fee_free_requests_since, date) {
+            (Some(since), Some(date)) => since <= date,
+            _ => true,
+        };
+        if started { p.usage_fee_free_requests_per_month } else { 0.0 }
+    });
     let credit_usd = amount(ctx, t, "credit_usd", credit, Bound::Positive);
     let fee_percent = amount(ctx, t, "fee_percent", fee, Bound::Percent);
     let fee_min = amount(ctx, t, "fee_min", fee_min, Bound::NonNegative);
     let usage_fee_percent = amount(ctx, t, "usage_fee_percent", usage, Bound::Percent);
+    let free_requests =
+        amount(ctx, t, "usage_fee_free_requests_per_month", free, Bound::NonNegative);
     let topup = match t.get("topup") {
         Some(_) => amount(ctx, t, "topup", 0.0, Bound::Positive),
         None if ctx.was_suggested(&t.span(), "topup") => None,
@@ -249,6 +308,7 @@ fn wallet(
         fee_min: fee_min?,
         topup: topup?,
         usage_fee_percent: usage_fee_percent?,
+        usage_fee_free_requests_per_month: free_requests?,
     })
 }
 

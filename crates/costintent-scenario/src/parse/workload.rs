@@ -7,6 +7,7 @@ use toml::de::DeValue;
 
 use super::ctx::{Annotate as _, Ctx, did_you_mean};
 use super::models::{self, ImageMiss, Pricing, ScenarioModels};
+use super::pricing;
 use super::table::{self, Node, Table};
 use super::values::{self, DrawRule, Unit, check_domain};
 use crate::model::{
@@ -33,8 +34,11 @@ const MAX_RETRIES: f64 = 1_000.0;
 
 fn kind_keys(kind: &str) -> &'static [&'static str] {
     match kind {
-        "requests" => &["requests", "input", "output", "reasoning", "cached", "mode"],
+        "requests" => {
+            &["requests", "input", "output", "reasoning", "cached", "mode", "tokens_measured_on"]
+        }
         "agent" => &[
+            "tokens_measured_on",
             "sessions",
             "turns",
             "input",
@@ -153,11 +157,12 @@ fn workload(
     let model = t
         .require(ctx, "model", &what)
         .and_then(|n| Some((table::string(ctx, n, "model")?, n.span())));
-    let price = model.and_then(|(id, span)| {
+    let price = model.clone().and_then(|(id, span)| {
         let price = env.models.resolve(ctx, id, span.clone(), env.pricing)?;
         warn_retired(ctx, &price, span, env.pricing);
         Some(price)
     });
+    let own_table = model.as_ref().is_some_and(|(id, _)| env.models.defines(id));
     let model_span = t.get("model").map_or_else(|| t.span(), |n| n.span());
     let failures = match t.get("failures") {
         None => Some(Failures::none()),
@@ -175,7 +180,44 @@ fn workload(
             _ => realtime(ctx, &spec, env).map(|k| (k, None)),
         }
     });
-    let (kind_spec, video_timeout) = kind_spec?;
+    let (mut kind_spec, video_timeout) = kind_spec?;
+    let tokens_rescaled = match (t.get("tokens_measured_on"), &price) {
+        (Some(node), Some(price)) => {
+            let rescale = pricing::token_rescale(ctx, node, price, env.pricing.catalog)?;
+            if let Some(r) = &rescale
+                && r.factor != 1.0
+            {
+                crate::rescale::rescale_tokens(&mut kind_spec, r.factor);
+                if let Some((key, why)) = pricing::invalid_after_rescale(&kind_spec) {
+                    ctx.error(
+                        node.span(),
+                        format!(
+                            "after rescaling the token counts by ×{:.4}, `{key}` is invalid: {why}",
+                            r.factor
+                        ),
+                    )
+                    .label("rescaled counts")
+                    .help("describe the counts with a lognormal or gamma, which scale exactly");
+                    return None;
+                }
+            }
+            rescale
+        }
+        _ => None,
+    };
+    let price_changes = match (&price, model) {
+        (Some(price), Some((_, span))) => {
+            let period = match (env.pricing.date, env.period_seconds) {
+                (Some(start), Some(seconds)) => Some(pricing::Span { start, seconds }),
+                _ => None,
+            };
+            let changes =
+                pricing::price_changes(ctx, span.clone(), price, own_table, env.pricing, period);
+            pricing::warn_rejections(ctx, span, price, &changes, &kind_spec);
+            changes
+        }
+        _ => Vec::new(),
+    };
     let timeout = match (timeout?, video_timeout) {
         (Some(_), Some(_)) => {
             let span = t
@@ -205,7 +247,16 @@ fn workload(
         .label("no resubmission")
         .help("let the client resubmit: `failures = { rate = 0, retries = 2, billed = \"none\" }`");
     }
-    Some(Workload { name: name?, price: price?, failures, timeout, via: via?, kind: kind_spec })
+    Some(Workload {
+        name: name?,
+        price: price?,
+        price_changes,
+        tokens_rescaled,
+        failures,
+        timeout,
+        via: via?,
+        kind: kind_spec,
+    })
 }
 
 /// What each kind's parser reads besides the environment.
@@ -247,15 +298,38 @@ fn optional<'n, 'i, T>(
 }
 
 fn warn_retired(ctx: &mut Ctx, price: &ModelPrice, span: Range<usize>, pricing: Pricing<'_>) {
-    if let (Some(retired), Some(date)) = (price.retired_on, pricing.date)
-        && retired <= date
-    {
-        ctx.warning(span, format!("model `{}` was retired on {retired}", price.id))
-            .label("retired")
-            .help(
-                "the catalog prices it at its last known prices; the provider no longer serves it",
-            );
+    let (Some(retired), Some(date)) = (price.retired_on, pricing.date) else { return };
+    if retired > date {
+        return;
     }
+    if let Some(served_by) = &price.served_by {
+        ctx.warning(
+            span,
+            format!(
+                "model `{}` was retired on {retired}: its requests are served by `{served_by}` and billed at its prices",
+                price.id
+            ),
+        )
+        .label("retired, routed to its successor")
+        .help(format!("write `model = \"{served_by}\"` to say so"));
+        return;
+    }
+    let successor = pricing.catalog.entry(&price.id).ok().and_then(|e| e.successor.clone());
+    let help = match successor {
+        Some(s) => format!(
+            "the provider's successor is `{s}`: use `model = \"{s}\"`, or an earlier `scenario.prices`"
+        ),
+        None => "use a model the provider still serves, or an earlier `scenario.prices`".to_owned(),
+    };
+    ctx.warning(
+        span,
+        format!(
+            "model `{}` was retired on {retired}: the provider rejects its requests, so this forecast (billed at its last known prices) would not happen",
+            price.id
+        ),
+    )
+    .label("retired")
+    .help(help);
 }
 
 fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failures> {
@@ -500,18 +574,16 @@ fn agent(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
             && cache.write_price == CacheWritePrice::OneHour
             && price.cache_write_1h_per_mtok.is_none()
         {
-            ctx.warning(
+            ctx.error(
                 n.span(),
-                format!(
-                    "model `{}` has no 1-hour cache-write price: cache writes will be billed at the input price",
-                    price.id
-                ),
+                format!("model `{}` has no 1-hour cache-write price, which a TTL above 5 minutes pays", price.id),
             )
             .label("no 1-hour cache-write price")
             .help(format!(
-                "add `cache_write_1h_per_mtok` to a `[models.\"{}\"]` table (Anthropic charges 2× input)",
+                "give `cache_write_1h_per_mtok` in a `[models.\"{}\"]` table (the provider's price for writes kept an hour), or use `ttl = \"5m\"`",
                 price.id
             ));
+            return None;
         }
         Some(cache)
     });
@@ -838,7 +910,18 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(warnings.len(), 2, "retired on the day itself and after, not before");
         assert_eq!(warnings[0].severity, Severity::Warning);
-        assert_eq!(warnings[0].message, "model `a/b` was retired on 2026-10-23");
+        assert_eq!(
+            warnings[0].message,
+            "model `a/b` was retired on 2026-10-23: the provider rejects its requests, so this forecast (billed at its last known prices) would not happen"
+        );
+        let routed = ModelPrice { served_by: Some("a/c".to_owned()), ..price };
+        let mut ctx = Ctx::new(Arc::new(SourceFile::new("t.toml", "model = \"a/b\"")));
+        warn_retired(&mut ctx, &routed, 8..13, on("2026-11-01"));
+        let (_, warnings) = ctx.finish();
+        assert_eq!(
+            warnings[0].message,
+            "model `a/b` was retired on 2026-10-23: its requests are served by `a/c` and billed at its prices"
+        );
         assert_eq!(warnings[0].column(), Some(9));
     }
 }

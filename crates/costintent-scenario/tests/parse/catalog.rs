@@ -51,7 +51,10 @@ fn a_retired_model_is_a_warning_naming_the_day() {
     let retired: Vec<_> =
         checked.warnings.iter().filter(|w| w.message.contains("retired")).collect();
     assert_eq!(retired.len(), 1, "{:?}", checked.warnings);
-    assert_eq!(retired[0].message, "model `test/old-chat` was retired on 2026-06-01");
+    assert_eq!(
+        retired[0].message,
+        "model `test/old-chat` was retired on 2026-06-01: the provider rejects its requests, so this forecast (billed at its last known prices) would not happen"
+    );
     assert_eq!(retired[0].line(), Some(18));
     assert_eq!(checked.scenario.workloads[1].price.input_per_mtok, Some(1.0), "last known price");
 }

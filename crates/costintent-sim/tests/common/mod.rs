@@ -42,6 +42,8 @@ pub fn workload(name: &str, price: ModelPrice, kind: WorkloadKind) -> Workload {
     Workload {
         name: name.into(),
         price,
+        price_changes: Vec::new(),
+        tokens_rescaled: None,
         failures: Failures::none(),
         timeout: None,
         via: None,
@@ -200,6 +202,7 @@ pub fn wallet(name: &str, topup: f64, fee_percent: f64, fee_min: f64) -> Wallet 
         fee_min,
         topup,
         usage_fee_percent: 0.0,
+        usage_fee_free_requests_per_month: 0.0,
     }
 }
 

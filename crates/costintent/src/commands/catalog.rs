@@ -3,7 +3,9 @@
 use std::fmt::Write as _;
 
 use costintent_report::format::unit_price;
-use costintent_scenario::catalog::{ListFilter, LookupError, UnitFamily};
+use std::collections::BTreeSet;
+
+use costintent_scenario::catalog::{ListFilter, LookupError, ModelView, Status, UnitFamily};
 use costintent_scenario::{Catalog, Date};
 use serde_json::Value;
 
@@ -42,12 +44,7 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
     let filter = ListFilter { provider: args.provider.clone(), unit, date: Some(date) };
     let rows = catalog.list(&filter);
     if rows.is_empty() {
-        let providers: std::collections::BTreeSet<&str> =
-            catalog.model_ids().into_iter().filter_map(|id| id.split('/').next()).collect();
-        return Err(CliError::input_with_help(
-            format!("no prices match these filters on {date}"),
-            format!("providers: {}", providers.into_iter().collect::<Vec<_>>().join(", ")),
-        ));
+        return Err(nothing_listed(&catalog, &filter, date));
     }
     match args.format {
         TextOrJson::Json => {
@@ -70,7 +67,13 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
             for r in &rows {
                 if r.model != current {
                     current = &r.model;
-                    let _ = writeln!(out, "\n{}  [{}]", r.model, r.status.name());
+                    let status = match r.retired_on {
+                        Some(day) if r.status == Status::Retired => {
+                            format!("retired {day}; last prices")
+                        }
+                        _ => r.status.name().to_owned(),
+                    };
+                    let _ = writeln!(out, "\n{}  [{status}]", r.model);
                 }
                 let variant = if r.line.variant.is_empty() {
                     String::new()
@@ -99,13 +102,60 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
 fn show(args: &ShowArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.catalog.as_deref())?;
     let date = parse_date(args.date.as_deref())?;
-    let json = catalog
-        .model_json(&args.model, date)
+    let view = catalog
+        .model_view(&args.model, date)
         .map_err(|e| lookup_error(&catalog, &args.model, &e))?;
     match args.format {
-        TextOrJson::Json => print_stdout(&pretty_json(&json)),
-        TextOrJson::Text => print_stdout(&show_text(&json, date)),
+        TextOrJson::Json => {
+            let json = serde_json::to_value(&view)
+                .map_err(|e| CliError::runtime(format!("catalog view: {e}")))?;
+            print_stdout(&pretty_json(&json))
+        }
+        TextOrJson::Text => print_stdout(&show_text(&view)),
     }
+}
+
+/// Why `catalog list` has nothing to show, in words that are true: an
+/// unknown provider, a provider with no model priced that day (and when its
+/// first price starts), or a unit filter that matches none of its prices.
+fn nothing_listed(catalog: &Catalog, filter: &ListFilter, date: Date) -> CliError {
+    let providers: BTreeSet<&str> =
+        catalog.model_ids().into_iter().filter_map(|id| id.split('/').next()).collect();
+    let all = providers.iter().copied().collect::<Vec<_>>().join(", ");
+    let wanted = filter.provider.as_deref();
+    if let Some(p) = wanted
+        && !providers.iter().any(|k| k.eq_ignore_ascii_case(p))
+    {
+        return CliError::input_with_help(
+            format!("no provider `{p}` in the catalog"),
+            format!("providers: {all}"),
+        );
+    }
+    let of_provider = |id: &str| {
+        wanted.is_none_or(|p| id.split('/').next().is_some_and(|k| k.eq_ignore_ascii_case(p)))
+    };
+    let who = wanted.map_or_else(|| "model".to_owned(), |p| format!("`{p}` model"));
+    let priced_then =
+        catalog.entries().filter(|e| of_provider(&e.id)).any(|e| e.effective_date(date).is_some());
+    if !priced_then {
+        let earliest = catalog
+            .entries()
+            .filter(|e| of_provider(&e.id))
+            .filter_map(|e| e.first_valid_from().map(|d| (d, e.id.clone())))
+            .min();
+        let help = match earliest {
+            Some((day, id)) if day > date => format!(
+                "the earliest price in the catalog is {id}'s, from {day}: try --date {day} or later"
+            ),
+            _ => format!("try another --date; providers: {all}"),
+        };
+        return CliError::input_with_help(format!("no {who} was priced on {date}"), help);
+    }
+    let unit = filter.unit.map_or_else(String::new, |u| format!(" in unit family `{u}`"));
+    CliError::input_with_help(
+        format!("no {who} has a price{unit} on {date}"),
+        "drop --unit to see every price of that day",
+    )
 }
 
 fn lookup_error(catalog: &Catalog, id: &str, err: &LookupError) -> CliError {
@@ -121,89 +171,160 @@ fn lookup_error(catalog: &Catalog, id: &str, err: &LookupError) -> CliError {
                 catalog.model_ids().len()
             ),
         ),
+        LookupError::NotPricedOn { first: Some(first), documented: true, .. } => {
+            CliError::input_with_help(
+                format!("model `{id}`: {err}"),
+                format!(
+                    "price it in a scenario's `[models.\"{id}\"]` table, or ask for --date {first} or later"
+                ),
+            )
+        }
         LookupError::NotPricedOn { .. } => CliError::input(format!("model `{id}`: {err}")),
     }
 }
 
-/// The JSON of `catalog show`, as text: one line per price with its dates and
-/// source, then the rules.
-fn show_text(json: &Value, date: Option<Date>) -> String {
+/// `catalog show` as text: the model, one line per price with its dates and
+/// source, then each rule in words.
+fn show_text(view: &ModelView) -> String {
     let mut out = String::new();
-    let model = json["model"].as_str().unwrap_or("?");
-    match date {
-        Some(d) => {
-            let _ = writeln!(out, "{model}: prices in effect on {d}");
-        }
-        None => {
-            let _ = writeln!(out, "{model}: price history");
+    let what = match view.date {
+        Some(d) => format!("prices in effect on {d}"),
+        None => "price history".to_owned(),
+    };
+    let _ = writeln!(out, "{} ({}, {}): {what}", view.model, view.name, view.kind);
+    if let Some(priced_as) = &view.priced_as {
+        let _ = writeln!(out, "  priced as {priced_as}");
+    }
+    let mut status = format!("  status: {}", view.status);
+    if let Some(retired) = view.rules.retired_on {
+        let after = if view.rules.after_retirement == "routed" {
+            " (then served by the successor at its prices)"
+        } else {
+            " (then requests are rejected)"
+        };
+        let _ = write!(status, "; retires on {retired}{after}");
+    }
+    if let Some(successor) = &view.rules.successor {
+        let _ = write!(status, "; successor {successor}");
+    }
+    let _ = writeln!(out, "{status}");
+    if let Some(day) = view.prices_of {
+        let _ = writeln!(out, "  (retired: these are its last prices, of {day})");
+    }
+    if let Some(tokenizer) = &view.tokenizer {
+        let _ = writeln!(out, "  tokenizer: {tokenizer}");
+    }
+    for p in &view.prices {
+        let variant =
+            if p.variant.is_empty() { String::new() } else { format!(" [{}]", p.variant) };
+        let credits = p.credits.map(|c| format!(" ({c} credits)")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}{variant}: {}{credits} per {}, {}\n    source: {}",
+            p.unit,
+            unit_price(p.usd),
+            p.per,
+            dates(p.valid_from, p.valid_until, p.start.is_some()),
+            p.source
+        );
+        if let Some(note) = &p.note {
+            let _ = writeln!(out, "    note: {note}");
         }
     }
-    if let Some(prices) = json["prices"].as_array() {
-        for p in prices {
-            let unit = p["unit"].as_str().unwrap_or("?");
-            let variant = p
-                .get("variant")
-                .and_then(Value::as_str)
-                .map(|v| format!(" [{v}]"))
-                .unwrap_or_default();
-            let usd = p["usd"].as_f64().map_or_else(|| "?".to_owned(), unit_price);
-            let credits = p
-                .get("credits")
-                .and_then(Value::as_f64)
-                .map(|c| format!(" ({c} credits)"))
-                .unwrap_or_default();
-            let per = p["per"].as_str().unwrap_or("?");
-            let from = p["valid_from"]
-                .as_str()
-                .map_or_else(|| "undated".to_owned(), |d| format!("from {d}"));
-            let until =
-                p["valid_until"].as_str().map(|u| format!(" until {u}")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {unit}{variant}: {usd}{credits} per {per}, {from}{until}\n    source: {}",
-                p["source"].as_str().unwrap_or("?")
-            );
-        }
+    let rules = &view.rules;
+    for r in &rules.long_context {
+        let rule = match (r.mode, r.input_per_mtok, r.output_per_mtok) {
+            ("tier", Some(input), Some(output)) => {
+                let mut text = format!(
+                    "above {} prompt tokens the whole request is billed at {} input, {} output",
+                    r.above,
+                    unit_price(input),
+                    unit_price(output)
+                );
+                for (name, price) in [
+                    ("cache read", r.cache_read_per_mtok),
+                    ("5-minute cache write", r.cache_write_5m_per_mtok),
+                    ("1-hour cache write", r.cache_write_1h_per_mtok),
+                ] {
+                    if let Some(price) = price {
+                        let _ = write!(text, ", {} {name}", unit_price(price));
+                    }
+                }
+                text.push_str(" per 1M tokens");
+                text
+            }
+            _ => format!(
+                "prompts above {} tokens are rejected by the provider (an error, not billed)",
+                r.above
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  long context: {rule}, {}\n    source: {}",
+            dates(r.valid_from, r.valid_until, false),
+            r.source
+        );
     }
-    if let Some(rules) = json.get("rules").filter(|r| r.as_object().is_some_and(|m| !m.is_empty()))
-    {
-        let _ = writeln!(out, "rules:\n{}", indent(&pretty_json(rules), "  "));
+    for b in &rules.batch_discount {
+        let _ = writeln!(
+            out,
+            "  batch: {}% off {}, {}\n    source: {}",
+            b.share * 100.0,
+            b.applies_to,
+            dates(b.valid_from, b.valid_until, b.start.is_some()),
+            b.source
+        );
+    }
+    if let (Some(usd), Some(source)) = (rules.currency.usd_per_credit, &rules.currency.source) {
+        let _ =
+            writeln!(out, "  currency: credits at {} each\n    source: {source}", unit_price(usd));
+    }
+    if let Some(a) = &rules.audio {
+        let _ = writeln!(
+            out,
+            "  audio: {} tokens per minute of user audio, {} per minute of assistant audio\n    source: {}",
+            a.input_tokens_per_minute, a.output_tokens_per_minute, a.source
+        );
+    }
+    if let Some(note) = &view.note {
+        let _ = writeln!(out, "  note: {note}");
     }
     out
 }
 
+/// `from 2026-01-01 until 2026-03-12`, with the provenance of the start.
+fn dates(from: Option<Date>, until: Option<Date>, documented: bool) -> String {
+    let from = match from {
+        Some(d) if documented => format!("documented from {d} (may be older)"),
+        Some(d) => format!("from {d}"),
+        None => "undated".to_owned(),
+    };
+    let until = until.map(|u| format!(" until {u}")).unwrap_or_default();
+    format!("{from}{until}")
+}
+
 fn import(args: &ImportArgs) -> Result<(), CliError> {
-    let ImportSource::Litellm = args.source;
     if let Some(out) = args.out.as_ref().filter(|out| out.exists() && !args.force) {
         return Err(CliError::input_with_help(
             format!("{} already exists", out.display()),
             "pass --force to overwrite it",
         ));
     }
+    let read = parse_date(args.read.as_deref())
+        .map_err(|_| {
+            CliError::input_with_help("--read: not a date", "for example --read 2026-11-29")
+        })?
+        .unwrap_or_else(Date::today_utc);
     let name = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
-    let (catalog, report) =
-        Catalog::import_litellm(&text, &name).map_err(|e| CliError::input(e.to_string()))?;
+    let imported = match args.source {
+        ImportSource::Litellm => Catalog::import_litellm(&text, &name, Some(read)),
+        ImportSource::GenaiPrices => Catalog::import_genai_prices(&text, &name, Some(read)),
+    };
+    let (catalog, report) = imported.map_err(|e| CliError::input(e.to_string()))?;
     let toml = catalog.to_toml_string();
-    let mut summary = format!(
-        "imported {} models ({} price lines) from {} entries of {name}\n",
-        report.models, report.lines, report.entries
-    );
-    if !report.skipped.is_empty() {
-        let _ = writeln!(summary, "skipped {} entries:", report.skipped.len());
-        for (reason, count) in report.skipped_by_reason() {
-            let _ = writeln!(summary, "  {count:>5}  {reason}");
-        }
-    }
-    if !report.dropped_fields.is_empty() {
-        let _ =
-            writeln!(summary, "price fields not imported (costintent does not model them yet):");
-        for (field, count) in &report.dropped_fields {
-            let _ = writeln!(summary, "  {count:>5}  {field}");
-        }
-    }
-    let _ = writeln!(summary, "LiteLLM has no dates: imported prices apply on any `prices` date.");
+    let mut summary = report.to_string();
     match &args.out {
         Some(out) => {
             write_atomically(out, toml.as_bytes())?;
@@ -220,8 +341,4 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
             print_stdout(&toml)
         }
     }
-}
-
-fn indent(text: &str, prefix: &str) -> String {
-    text.lines().map(|l| format!("{prefix}{l}\n")).collect()
 }

@@ -47,10 +47,14 @@ pub(crate) fn describe(file: &str, checked: &Checked) -> String {
             wallet.credit_usd,
             wallet.fee_percent,
             wallet.fee_min,
-            if wallet.usage_fee_percent > 0.0 {
-                format!(", {}% on usage", wallet.usage_fee_percent)
-            } else {
-                String::new()
+            match (wallet.usage_fee_percent > 0.0, wallet.usage_fee_free_requests_per_month > 0.0) {
+                (true, true) => format!(
+                    ", {}% on usage after the first {} requests a month",
+                    wallet.usage_fee_percent,
+                    trim(wallet.usage_fee_free_requests_per_month)
+                ),
+                (true, false) => format!(", {}% on usage", wallet.usage_fee_percent),
+                _ => String::new(),
             }
         );
     }
@@ -94,11 +98,65 @@ fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
         }
         _ => {}
     }
-    if let Some(retired) = w.price.retired_on {
-        let _ = writeln!(out, "  retired {retired}");
+    if let Some(r) = &w.tokens_rescaled {
+        let how = if r.factor == 1.0 {
+            format!("same tokenizer ({}): counts as written", r.to_family)
+        } else {
+            format!(
+                "{} tokenizer → {} tokenizer: every token count ×{}",
+                r.from_family,
+                r.to_family,
+                trim(r.factor)
+            )
+        };
+        let _ = writeln!(out, "  tokens  measured on {}; {how}", r.measured_on);
+        for source in &r.sources {
+            let _ = writeln!(out, "      source: {source}");
+        }
     }
+    if let Some(retired) = w.price.retired_on {
+        match &w.price.served_by {
+            Some(by) => {
+                let _ = writeln!(out, "  retired {retired}; served by {by} at its prices");
+            }
+            None => {
+                let _ = writeln!(out, "  retired {retired}");
+            }
+        }
+    }
+    if let Some(above) = w.price.reject_above {
+        let _ = writeln!(
+            out,
+            "  limit   prompts above {} tokens are rejected (not billed)",
+            trim(above)
+        );
+    }
+    if let Some(share) = w.price.batch_discount
+        && matches!(&w.kind, WorkloadKind::Requests(r) if r.mode == costintent_scenario::Mode::Batch)
+    {
+        let _ = writeln!(out, "  batch   {}% off input and output", trim(share * 100.0));
+    }
+    describe_lines(out, &w.price.lines);
+    for change in &w.price_changes {
+        let by = change
+            .price
+            .served_by
+            .as_ref()
+            .map(|s| format!(" (served by {s})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  from {} (day {} of the period){by}",
+            change.date,
+            trim(change.at_seconds / 86_400.0 + 1.0)
+        );
+        describe_lines(out, &change.price.lines);
+    }
+}
+
+fn describe_lines(out: &mut String, lines: &[costintent_scenario::PriceLine]) {
     let _ = writeln!(out, "  prices");
-    for line in &w.price.lines {
+    for line in lines {
         let variant =
             if line.variant.is_empty() { String::new() } else { format!(" [{}]", line.variant) };
         let from = line.valid_from.map_or_else(|| "undated".to_owned(), |d| format!("from {d}"));
