@@ -11,7 +11,8 @@ use crate::cli::{
     CatalogArgs, CatalogCommand, ImportArgs, ImportSource, ListArgs, ShowArgs, TextOrJson,
 };
 use crate::error::CliError;
-use crate::output::{pretty_json, print_stderr, print_stdout, write_atomically};
+use crate::files::{Destination, Input, file_destination, read_text, write_file};
+use crate::output::{pretty_json, print_stderr, print_stdout};
 
 pub(crate) fn catalog(args: CatalogArgs) -> Result<(), CliError> {
     match args.command {
@@ -174,15 +175,17 @@ fn show_text(json: &Value, date: Option<Date>) -> String {
 
 fn import(args: &ImportArgs) -> Result<(), CliError> {
     let ImportSource::Litellm = args.source;
-    if let Some(out) = args.out.as_ref().filter(|out| out.exists() && !args.force) {
-        return Err(CliError::input_with_help(
-            format!("{} already exists", out.display()),
-            "pass --force to overwrite it",
-        ));
+    if let Some(out) = &args.out {
+        // Refused whatever --force says: a link, a device, a FIFO, a folder.
+        if file_destination(out)? == Destination::File && !args.force {
+            return Err(CliError::input_with_help(
+                format!("{} already exists", out.display()),
+                "pass --force to overwrite it",
+            ));
+        }
     }
     let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+    let text = read_text(&args.file, Input::PRICE_FILE)?;
     let (catalog, report) =
         Catalog::import_litellm(&text, &name).map_err(|e| CliError::input(e.to_string()))?;
     let toml = catalog.to_toml_string();
@@ -206,7 +209,7 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
     let _ = writeln!(summary, "LiteLLM has no dates: imported prices apply on any `prices` date.");
     match &args.out {
         Some(out) => {
-            write_atomically(out, toml.as_bytes())?;
+            write_file(out, toml.as_bytes())?;
             let _ = writeln!(
                 summary,
                 "wrote {0}; use it with `costintent run <scenario> --catalog {0}`",
