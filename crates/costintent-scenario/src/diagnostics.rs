@@ -569,6 +569,50 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_are_cut_around_the_error() {
+        let mut text = "x".repeat(1_000_000);
+        text.push_str(" = oops");
+        let s = source(&text);
+        let d = Diagnostic::error(&s, Some(1_000_003..1_000_007), "bad value").with_label("here");
+        let plain = d.render_plain();
+        assert!(plain.len() < 600, "{} bytes", plain.len());
+        let lines: Vec<&str> = plain.lines().collect();
+        let quoted = lines[3].trim_start_matches("1 | ");
+        assert!(quoted.starts_with('…') && quoted.ends_with("= oops"), "{quoted}");
+        // The carets still sit under `oops`.
+        let caret_line = lines[4].trim_start_matches("  | ");
+        let at = caret_line.find('^').expect("carets");
+        assert_eq!(quoted.chars().skip(at).take(4).collect::<String>(), "oops");
+        // Graphical rendering is not used for it (it would quote the whole line).
+        assert_eq!(d.render(true), plain);
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let s = source("name = \"a\u{1b}[2Jb\"\n");
+        let d = Diagnostic::error(&s, Some(7..15), "bad name `a\u{1b}[2Jb`").with_help("x\u{0}y");
+        let plain = d.render(true);
+        assert!(!plain.contains('\u{1b}') && !plain.contains('\0'), "{plain:?}");
+        assert!(plain.contains("a\u{241b}[2Jb"), "the quoted line shows ␛: {plain}");
+        assert!(plain.contains("bad name `a\\u{1b}[2Jb`"), "the message escapes it: {plain}");
+        assert_eq!(printable("plain text"), "plain text");
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    #[test]
+    fn very_many_errors_are_counted_not_all_printed() {
+        let s = source("x");
+        let list: Vec<Diagnostic> =
+            (0..200).map(|i| Diagnostic::error(&s, None, format!("e{i}"))).collect();
+        let text = render_plain_list("s.toml", &list);
+        assert!(
+            text.contains("… 150 more not shown") && text.ends_with("200 errors in s.toml\n"),
+            "{text}"
+        );
+        assert!(!text.contains("e60"));
+    }
+
+    #[test]
     fn io_errors_suggest_init_when_missing() {
         let err = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
         let d = Diagnostics::io("x.toml", &err);

@@ -105,13 +105,29 @@ pub fn within(x: f64, bound: Bound) -> bool {
     x.is_finite() && x.abs() <= bound.max
 }
 
-/// `1e9`, `1.2e44`, `10000`, `0.5`: a value as messages print it (never
-/// the 301 digits Rust's `Display` gives `1e300`).
+/// `1e9`, `1.2e44`, `4.709e29`, `10000`, `0.5`: a value as messages print
+/// it, with at most four significant digits in exponent form (never the 301
+/// digits Rust's `Display` gives `1e300`).
 pub fn show(x: f64) -> String {
     if !x.is_finite() || x.abs() >= 1e7 || (x != 0.0 && x.abs() < 1e-4) {
-        format!("{x:e}")
+        let text = format!("{x:.3e}");
+        return match text.split_once('e') {
+            Some((mantissa, exponent)) if mantissa.contains('.') => {
+                format!("{}e{exponent}", mantissa.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => text,
+        };
+    }
+    format!("{x}")
+}
+
+/// A value of `bound`'s unit as messages print it: seconds of a day or
+/// more as days (`1e20 days`), anything else as [`show`] and the unit.
+pub fn show_in(x: f64, bound: Bound) -> String {
+    if bound.unit == "seconds" && x >= 86_400.0 {
+        format!("{} days", show(x / 86_400.0))
     } else {
-        format!("{x}")
+        format!("{} {}", show(x), bound.unit)
     }
 }
 
@@ -130,6 +146,10 @@ mod tests {
         assert_eq!(show(0.25), "0.25");
         assert_eq!(show(-100.0), "-100");
         assert_eq!(show(f64::INFINITY), "inf");
+        assert_eq!(show(4.709_052_905_353_030_6e29), "4.709e29");
+        assert_eq!(show_in(8.64e24, PERIOD_SECONDS), "1e20 days");
+        assert_eq!(show_in(PERIOD_SECONDS.max, PERIOD_SECONDS), "3660 days");
+        assert_eq!(show_in(90.0, EVENT_SECONDS), "90 seconds");
     }
 
     #[test]

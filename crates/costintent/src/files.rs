@@ -359,7 +359,13 @@ impl ReportDir {
             target: target.clone(),
         };
         match std::fs::symlink_metadata(&target) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // A missing folder, or one below a file (`--out scenario.toml/x`,
+            // reported by the writability check below).
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) => {}
             Err(e) => {
                 return Err(CliError::runtime(format!(
                     "cannot use {} as the output folder: {e}",

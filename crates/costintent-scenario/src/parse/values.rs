@@ -215,11 +215,9 @@ fn magnitudes(
     ctx.error(
         node.span(),
         format!(
-            "{whose} is {} {}, above the sanity bound of {} {}",
-            limits::show(x),
-            bound.unit,
-            limits::show(bound.max),
-            bound.unit
+            "{whose} is {}, above the sanity bound of {}",
+            limits::show_in(x, bound),
+            limits::show_in(bound.max, bound)
         ),
     )
     .label("too large")
@@ -261,18 +259,15 @@ fn check_tail(ctx: &mut Ctx, node: &Node<'_>, key: &str, dist: &Dist, bound: Bou
     ctx.error(
         node.span(),
         format!(
-            "`{key}` is drawn from a `{keyword}` whose 99.9999th percentile is {} {}, above the sanity bound of {} {}",
-            limits::show(q),
-            bound.unit,
-            limits::show(bound.max),
-            bound.unit
+            "`{key}` is drawn from a `{keyword}` whose 99.9999th percentile is {}, above the sanity bound of {}",
+            limits::show_in(q, bound),
+            limits::show_in(bound.max, bound)
         ),
     )
     .label("too wide")
-    .help(format!(
-        "one draw in a million would be that large: narrow the distribution (a p90 far above the median makes a lognormal explode). {}",
-        bound.why
-    ));
+    .help(
+        "narrow the distribution: one draw in a million would be that large (for a lognormal, the p90 is too far above the median)",
+    );
     None
 }
 
@@ -316,11 +311,8 @@ pub(super) fn bounded_volume(
     let within = check_magnitude(ctx, node, key, Unit::Plain, limits::VOLUME);
     let volume = volume(ctx, node, key, period_seconds)?;
     within?;
-    let dist = match &volume {
-        Volume::Fixed(_) => None,
-        Volume::PerPeriod(d) | Volume::PerUnit { dist: d, .. } => Some(d),
-    };
-    if let Some(d) = dist {
+    // A count per unit of time is checked by its mean over the period below.
+    if let Volume::PerPeriod(d) = &volume {
         check_tail(ctx, node, key, d, limits::VOLUME)?;
     }
     let Some(mean) = volume.mean() else { return Some(volume) };
