@@ -19,7 +19,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
   costintent compare a.toml b.toml                the difference, trial by trial
   costintent plan my-team.toml                    the small prepaid test before scaling
 
-Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted."
+Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted.
+Environment: COSTINTENT_MEMORY_LIMIT=4G sets the memory a run may plan for (default: what is available).
+Bad input and limits: docs/bad-input.md."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -104,6 +106,8 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "USD", value_parser = parse_budget, allow_negative_numbers = true)]
     pub(crate) budget: Option<f64>,
     /// Write report.md, report.html, summary.json, trials.csv, trials.parquet and charts to DIR.
+    /// DIR is replaced whole (old report or new, never a mix) and must be new, empty or an
+    /// earlier report; it is created only when the report is written.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
     /// Run the scenario once per value: `workload.key=v1,v2,...` (TOML values;
@@ -151,13 +155,13 @@ pub(crate) struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct InitArgs {
-    /// Where to write the scenario.
+    /// Where to write the scenario (a new or regular file; links and devices are refused).
     #[arg(default_value = "scenario.toml")]
     pub(crate) path: PathBuf,
     /// What the starter scenario describes.
     #[arg(long, value_enum, default_value_t = Template::Agent)]
     pub(crate) template: Template,
-    /// Overwrite an existing file.
+    /// Overwrite an existing regular file (never a link, device, FIFO or folder).
     #[arg(long)]
     pub(crate) force: bool,
 }
@@ -267,7 +271,8 @@ pub(crate) struct CompareArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = RunFormat::Table)]
     pub(crate) format: RunFormat,
-    /// Write comparison.md, comparison.json and an overlay chart to DIR.
+    /// Write comparison.md, comparison.json and an overlay chart to DIR (replaced whole; it must
+    /// be new, empty or an earlier report).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
 }

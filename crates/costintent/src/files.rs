@@ -259,8 +259,8 @@ pub(crate) fn write_file(target: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".costintent-")
         .tempfile_in(dir)
-        .map_err(|e| fail("creating a temporary file", &e))?;
-    tmp.write_all(bytes).map_err(|e| fail("writing", &e))?;
+        .map_err(|e| fail("creating a temporary file", &without_temp_path(&e)))?;
+    tmp.write_all(bytes).map_err(|e| fail("writing", &without_temp_path(&e)))?;
     keep_or_default_permissions(tmp.as_file(), target)
         .map_err(|e| fail("setting permissions", &e))?;
     tmp.as_file().sync_all().map_err(|e| fail("syncing", &e))?;
@@ -279,6 +279,16 @@ pub(crate) fn write_file(target: &Path, bytes: &[u8]) -> Result<(), CliError> {
         }
     };
     Ok(())
+}
+
+/// The system's error without the name of a temporary file that no longer
+/// exists (tempfile appends ` at path "…"` to its errors).
+fn without_temp_path(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((error, _)) => error.to_owned(),
+        None => text,
+    }
 }
 
 /// Temporary files are created readable by their owner only; a report is an
@@ -471,9 +481,10 @@ impl ReportDir {
             .map(drop)
             .map_err(|e| {
                 CliError::runtime(format!(
-                    "cannot write the output folder {}: {} is not writable: {e}",
+                    "cannot write the output folder {}: {} is not writable: {}",
                     self.shown.display(),
-                    ancestor.display()
+                    ancestor.display(),
+                    without_temp_path(&e)
                 ))
             })
     }
@@ -492,8 +503,9 @@ impl ReportDir {
             Err(e) => {
                 remove_created(&created);
                 return Err(CliError::runtime(format!(
-                    "cannot write {}: creating a temporary folder: {e}",
-                    self.shown.display()
+                    "cannot write {}: creating a temporary folder: {}",
+                    self.shown.display(),
+                    without_temp_path(&e)
                 )));
             }
         };

@@ -108,7 +108,8 @@ impl fmt::Display for ImportReport {
         if !self.dropped_fields.is_empty() {
             writeln!(f, "  price fields not imported (entries that had them):")?;
             for (field, n) in &self.dropped_fields {
-                writeln!(f, "    {field}: {n}")?;
+                // Field names come from the file.
+                writeln!(f, "    {}: {n}", crate::diagnostics::printable(field))?;
             }
         }
         writeln!(f, "  LiteLLM has no dates: the imported prices apply on any date.")
@@ -205,6 +206,11 @@ impl Importer {
                 "sample_spec",
                 Some("LiteLLM's documentation of the fields, not a model".into()),
             );
+            return None;
+        }
+        if crate::text::first_unsafe(key).is_some() {
+            // Its id would carry the character into catalogs, lists and terminals.
+            self.skip(key, "control characters in the key", None);
             return None;
         }
         let Value::Object(fields) = value else {

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use costintent_report::format::unit_price;
 use costintent_scenario::catalog::{ListFilter, LookupError, UnitFamily};
+use costintent_scenario::diagnostics::printable;
 use costintent_scenario::{Catalog, Date};
 use serde_json::Value;
 
@@ -196,14 +197,15 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
     if !report.skipped.is_empty() {
         let _ = writeln!(summary, "skipped {} entries:", report.skipped.len());
         for (reason, count) in report.skipped_by_reason() {
-            let _ = writeln!(summary, "  {count:>5}  {reason}");
+            let _ = writeln!(summary, "  {count:>5}  {}", printable(reason));
         }
     }
     if !report.dropped_fields.is_empty() {
         let _ =
             writeln!(summary, "price fields not imported (costintent does not model them yet):");
         for (field, count) in &report.dropped_fields {
-            let _ = writeln!(summary, "  {count:>5}  {field}");
+            // Field names come from the file: print them harmlessly.
+            let _ = writeln!(summary, "  {count:>5}  {}", printable(field));
         }
     }
     let _ = writeln!(summary, "LiteLLM has no dates: imported prices apply on any `prices` date.");
