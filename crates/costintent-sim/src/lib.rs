@@ -59,6 +59,8 @@ mod workload;
 mod ziggurat;
 mod ziggurat_tables;
 
-pub use engine::{CHUNK, Cancelled, Engine, SimOptions, TrialScratch, simulate, simulate_trial};
+pub use engine::{
+    CHUNK, Cancelled, Engine, RunError, SimOptions, TrialScratch, simulate, simulate_trial,
+};
 pub use outcome::{Outcomes, Unit, UnitSeries, WalletOutcome, WorkloadOutcome};
 pub use sampling::Draws;
