@@ -145,7 +145,8 @@ pub fn read_records(inputs: &[Input], import: &ImportOptions) -> Result<Records,
                 }
                 Some(&i) => {
                     self.records.duplicates_dropped += 1;
-                    let out = |a: &Attempt| (a.tokens.output.unwrap_or(0), a.tokens.input.unwrap_or(0));
+                    let out =
+                        |a: &Attempt| (a.tokens.output.unwrap_or(0), a.tokens.input.unwrap_or(0));
                     if out(&keyed.attempt) >= out(&self.records.attempts[i]) {
                         self.records.attempts[i] = keyed.attempt;
                     }

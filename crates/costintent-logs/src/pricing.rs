@@ -193,7 +193,11 @@ mod tests {
     #[test]
     fn batch_halves_and_one_hour_writes_cost_more() {
         let haiku = resolve("anthropic/claude-haiku-4-5", "2026-09-01");
-        let t = TokenSums { uncached_input: 1_000_000, cache_write_1h: 1_000_000, ..TokenSums::default() };
+        let t = TokenSums {
+            uncached_input: 1_000_000,
+            cache_write_1h: 1_000_000,
+            ..TokenSums::default()
+        };
         // $1 input + $2 one-hour writes, half off in batch.
         assert!((price(&haiku, PriceClass::default(), &t).usd - 3.0).abs() < 1e-12);
         let batch = PriceClass { batch: true, long_context: false };

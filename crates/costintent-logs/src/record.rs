@@ -152,7 +152,9 @@ pub struct Src {
 }
 
 /// How an attempt ended.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Completed.
@@ -242,9 +244,8 @@ impl Tokens {
 
     /// Cache writes, whether or not the TTL split is known.
     pub fn cache_write_total(&self) -> u64 {
-        self.cache_write.unwrap_or_else(|| {
-            self.cache_write_5m.unwrap_or(0) + self.cache_write_1h.unwrap_or(0)
-        })
+        self.cache_write
+            .unwrap_or_else(|| self.cache_write_5m.unwrap_or(0) + self.cache_write_1h.unwrap_or(0))
     }
 
     /// Input that was neither read from nor written to the cache.
@@ -402,18 +403,17 @@ impl Attempt {
     }
 
     /// Fills `record_id` when it is missing: a stable 64-bit FNV-1a hash of
-    /// the source kind, the native id (or file and line) and the attempt number.
+    /// the source kind, the native id (else the file and line, else the
+    /// whole record) and the attempt number.
     pub fn ensure_record_id(&mut self) {
         if self.record_id.is_some() {
             return;
         }
-        let place = match self.native_id() {
-            Some(id) => id.to_owned(),
-            None => format!(
-                "{}:{}",
-                self.src.file.as_deref().unwrap_or(""),
-                self.src.line.map_or(String::new(), |l| l.to_string())
-            ),
+        let place = match (self.native_id(), self.src.line) {
+            (Some(id), _) => id.to_owned(),
+            (None, Some(line)) => format!("{}:{line}", self.src.file.as_deref().unwrap_or("")),
+            // Nothing identifies it but its content.
+            (None, None) => serde_json::to_string(self).unwrap_or_default(),
         };
         let key = format!("{}|{}|{}", self.src.kind, place, self.attempt.unwrap_or(0));
         self.record_id = Some(format!("{:016x}", fnv1a(key.as_bytes())));

@@ -147,6 +147,9 @@ impl Review {
     }
 }
 
+/// One source's attempts with their tool-use part hashes.
+type Source = Vec<(Attempt, Vec<u64>)>;
+
 pub(crate) struct Collect<'a> {
     id: &'a str,
     held: Vec<(u64, Attempt, Vec<u64>)>,
@@ -171,8 +174,13 @@ impl<'a> Collect<'a> {
         catalog: &Catalog,
         undated_prices: Date,
     ) -> Review {
-        let mut review = Review { id: self.id.to_owned(), stats, duplicates_dropped: self.duplicates, ..Review::default() };
-        let mut by_source: Vec<(String, Vec<(Attempt, Vec<u64>)>)> = Vec::new();
+        let mut review = Review {
+            id: self.id.to_owned(),
+            stats,
+            duplicates_dropped: self.duplicates,
+            ..Review::default()
+        };
+        let mut by_source: Vec<(String, Source)> = Vec::new();
         for (_, attempt, parts) in self.held {
             let kind = attempt.src.kind.clone();
             match by_source.iter_mut().find(|(k, _)| *k == kind) {
@@ -229,7 +237,10 @@ impl<'a> Collect<'a> {
                 Some(Ok(price)) => {
                     let class = PriceClass {
                         batch: a.tier.as_deref() == Some("batch"),
-                        long_context: pricing::above_long_context(&price, a.tokens.input.unwrap_or(0)),
+                        long_context: pricing::above_long_context(
+                            &price,
+                            a.tokens.input.unwrap_or(0),
+                        ),
                     };
                     if price.per_request.is_some() && !units.contains(&"request") {
                         units.push("request");
@@ -247,7 +258,9 @@ impl<'a> Collect<'a> {
                     catalog_usd = None;
                 }
                 None => {
-                    review.notes.push(format!("model `{}` is not in the catalog; not priced", a.model));
+                    review
+                        .notes
+                        .push(format!("model `{}` is not in the catalog; not priced", a.model));
                     catalog_usd = None;
                 }
             }
@@ -260,6 +273,15 @@ impl<'a> Collect<'a> {
             (Some(s), Some(e)) if e > s => Some((e - s) as u64),
             _ => latency,
         };
+        if billed.is_none() {
+            // The provider's record of the charge may come from another
+            // source (an OpenRouter export next to the application's log).
+            billed = by_source.iter().skip(1).find_map(|(_, list)| {
+                list.iter()
+                    .filter_map(|(a, _)| a.cost.billed.as_ref().and_then(|m| m.as_usd()))
+                    .reduce(|x, y| x + y)
+            });
+        }
         review.tokens = totals.clone();
         review.catalog_usd = catalog_usd;
         review.billed_usd = billed;

@@ -167,11 +167,29 @@ const MAX_DOCUMENT: u64 = 256 << 20;
 
 /// A piece of work for one worker.
 enum Unit {
-    Lines { input: u32, format: Format, first_line: u64, bytes: Vec<u8>, unterminated: bool },
-    Csv { input: u32, format: Format, reader: Box<dyn Read + Send> },
-    Document { input: u32, format: Option<Format>, reader: Box<dyn Read + Send> },
+    Lines {
+        input: u32,
+        format: Format,
+        first_line: u64,
+        bytes: Vec<u8>,
+        unterminated: bool,
+    },
+    Csv {
+        input: u32,
+        format: Format,
+        reader: Box<dyn Read + Send>,
+    },
+    Document {
+        input: u32,
+        format: Option<Format>,
+        reader: Box<dyn Read + Send>,
+    },
     /// Lines counted by the reader itself (over-long lines).
-    Note { input: u32, line: u64, reason: &'static str },
+    Note {
+        input: u32,
+        line: u64,
+        reason: &'static str,
+    },
 }
 
 impl Unit {
@@ -244,8 +262,9 @@ pub(crate) fn run(
             Mode::Lines(format) => {
                 consumer.set_format(index, format);
                 let mut chunks = Chunker::new(reader, index, format);
-                while let Some(unit) =
-                    chunks.next_unit().map_err(|message| ImportError::Io { file: input.name.clone(), message })?
+                while let Some(unit) = chunks
+                    .next_unit()
+                    .map_err(|message| ImportError::Io { file: input.name.clone(), message })?
                 {
                     batch_bytes += unit.size();
                     batch.push(unit);
@@ -312,23 +331,20 @@ fn decide(head: &[u8], forced: Option<Format>, name: &str) -> Result<Mode, Impor
         });
     }
     match first.first() {
-        Some(b'{') => {
-            let mut parsed_any = false;
+        Some(b'{') if serde_json::from_slice::<Value>(first).is_ok() => {
+            // One object per line: the first line that says which format wins.
             for line in &lines {
-                if let Ok(value) = serde_json::from_slice::<Value>(line) {
-                    parsed_any = true;
-                    if let Some(format) = formats::detect_json(&value) {
-                        return Ok(Mode::Lines(format));
-                    }
+                if let Ok(value) = serde_json::from_slice::<Value>(line)
+                    && let Some(format) = formats::detect_json(&value)
+                {
+                    return Ok(Mode::Lines(format));
                 }
             }
-            if parsed_any {
-                return Err(unrecognized(name, "JSON lines in no known log format"));
-            }
-            // Not one object per line: a JSON document (a pretty-printed
-            // Usage API page); its format is decided once it is read.
-            Ok(Mode::Document(None))
+            Err(unrecognized(name, "JSON lines in no known log format"))
         }
+        // Not one object per line: a JSON document (a pretty-printed Usage
+        // API page); its format is decided once it is read.
+        Some(b'{') => Ok(Mode::Document(None)),
         Some(b'[') => Ok(Mode::Document(None)),
         _ => {
             let header = String::from_utf8_lossy(first);
@@ -363,7 +379,15 @@ struct Chunker {
 
 impl Chunker {
     fn new(reader: Box<dyn Read + Send>, input: u32, format: Format) -> Self {
-        Self { reader, input, format, carry: Vec::new(), next_line: 1, eof: false, discarding: false }
+        Self {
+            reader,
+            input,
+            format,
+            carry: Vec::new(),
+            next_line: 1,
+            eof: false,
+            discarding: false,
+        }
     }
 
     fn next_unit(&mut self) -> Result<Option<Unit>, String> {
@@ -496,7 +520,10 @@ fn read_csv(
     out: &mut Collector,
 ) -> Result<u64, ImportError> {
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let header = csv.headers().map_err(|e| ImportError::Io { file: file.to_owned(), message: e.to_string() })?.clone();
+    let header = csv
+        .headers()
+        .map_err(|e| ImportError::Io { file: file.to_owned(), message: e.to_string() })?
+        .clone();
     enum Columns {
         Openrouter(openrouter::ActivityColumns),
         Console(anthropic::ConsoleColumns),
@@ -504,7 +531,9 @@ fn read_csv(
     }
     let columns = match format {
         Format::OpenrouterCsv => openrouter::ActivityColumns::new(&header).map(Columns::Openrouter),
-        Format::AnthropicConsoleCsv => anthropic::ConsoleColumns::new(&header).map(Columns::Console),
+        Format::AnthropicConsoleCsv => {
+            anthropic::ConsoleColumns::new(&header).map(Columns::Console)
+        }
         _ => openrouter::OpenaiCostColumns::new(&header).map(Columns::OpenaiCost),
     }
     .map_err(|message| ImportError::Unrecognized {
@@ -524,7 +553,10 @@ fn read_csv(
                 let reason: Reason = match e.kind() {
                     csv::ErrorKind::Utf8 { .. } => "not UTF-8".into(),
                     csv::ErrorKind::Io(err) => {
-                        return Err(ImportError::Io { file: file.to_owned(), message: err.to_string() });
+                        return Err(ImportError::Io {
+                            file: file.to_owned(),
+                            message: err.to_string(),
+                        });
                     }
                     _ => format!("{format}: malformed CSV row").into(),
                 };
@@ -546,7 +578,9 @@ fn read_csv(
             },
             Columns::OpenaiCost(c) => match c.row(&record) {
                 Ok(Some(bucket)) => out.bucket(&ctx, bucket),
-                Ok(None) => out.ignore("openai-cost-csv: row without an amount (no charge that day)"),
+                Ok(None) => {
+                    out.ignore("openai-cost-csv: row without an amount (no charge that day)")
+                }
                 Err(reason) => out.skip(&ctx, reason),
             },
         }
@@ -584,8 +618,9 @@ fn read_document(
             return Err(ImportError::Unrecognized {
                 location: format!("{file}:{}:{}", e.line(), e.column()),
                 message: reason,
-                help: "a log is JSON lines (one object per line), one JSON document, or a CSV export"
-                    .to_owned(),
+                help:
+                    "a log is JSON lines (one object per line), one JSON document, or a CSV export"
+                        .to_owned(),
             });
         }
     };
@@ -619,7 +654,13 @@ impl<'a> Consumer<'a> {
     fn new(names: &'a [&'a str]) -> Self {
         let files = names
             .iter()
-            .map(|n| FileStats { file: (*n).to_owned(), format: None, bytes: 0, lines: 0, records: 0 })
+            .map(|n| FileStats {
+                file: (*n).to_owned(),
+                format: None,
+                bytes: 0,
+                lines: 0,
+                records: 0,
+            })
             .collect();
         Self {
             names,

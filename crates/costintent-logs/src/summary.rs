@@ -369,11 +369,7 @@ impl<'a> Summarizer<'a> {
         }
         let catalog = self.options.catalog;
         let key = slot.key.clone();
-        self.prices
-            .entry((model, day))
-            .or_insert_with(|| catalog.resolve(&key, day))
-            .as_ref()
-            .ok()
+        self.prices.entry((model, day)).or_insert_with(|| catalog.resolve(&key, day)).as_ref().ok()
     }
 
     fn add(&mut self, c: Compact) {
@@ -422,7 +418,10 @@ impl<'a> Summarizer<'a> {
             row.client_estimate_usd = Some(row.client_estimate_usd.unwrap_or(0.0) + estimate);
         }
         let class = PriceClass { batch: c.batch, long_context };
-        cell.classes.entry((day, class, c.billed.is_some())).or_default().add(&TokenSums::of(&tokens, 1));
+        cell.classes
+            .entry((day, class, c.billed.is_some()))
+            .or_default()
+            .add(&TokenSums::of(&tokens, 1));
     }
 
     /// Keeps the final snapshot of a response: the most output tokens, then
@@ -458,7 +457,8 @@ impl<'a> Summarizer<'a> {
         let mut notes = Vec::new();
         let mut keys: Vec<(u32, u32)> = self.cells.keys().copied().collect();
         keys.sort_by(|a, b| {
-            (self.groups[a.0 as usize].as_str(), a.1).cmp(&(self.groups[b.0 as usize].as_str(), b.1))
+            (self.groups[a.0 as usize].as_str(), a.1)
+                .cmp(&(self.groups[b.0 as usize].as_str(), b.1))
         });
         let mut summary = Summary {
             stats,
@@ -562,7 +562,9 @@ impl<'a> Summarizer<'a> {
 
     fn export(&mut self, bucket: Bucket) {
         let key = match &bucket.model {
-            Some(name) => self.map.catalog_id(&bucket.provider, name).unwrap_or_else(|| name.clone()),
+            Some(name) => {
+                self.map.catalog_id(&bucket.provider, name).unwrap_or_else(|| name.clone())
+            }
             None => "(no model)".to_owned(),
         };
         let row = self.exports.entry(key).or_default();

@@ -71,7 +71,8 @@ fn message_attempt(message: &Value, kind: &str) -> Result<Attempt, &'static str>
             ..Attempt::default()
         });
     }
-    let usage = message.get("usage").filter(|u| !u.is_null()).ok_or("anthropic: message without usage")?;
+    let usage =
+        message.get("usage").filter(|u| !u.is_null()).ok_or("anthropic: message without usage")?;
     let tokens = tokens(usage).ok_or("anthropic: usage without input_tokens and output_tokens")?;
     let model = string_of(message, "model").ok_or("anthropic: message without a model")?;
     let stop = str_of(message, "stop_reason");
@@ -188,14 +189,14 @@ pub(crate) fn parse_report_page(value: &Value, ctx: &LineCtx<'_>, out: &mut Coll
                     cache_write_1h: Some(w1),
                     ..Tokens::default()
                 };
-                row.units.web_searches = result
-                    .get("server_tool_use")
-                    .and_then(|w| u64_of(w, "web_search_requests"));
+                row.units.web_searches =
+                    result.get("server_tool_use").and_then(|w| u64_of(w, "web_search_requests"));
                 out.bucket(ctx, row);
             } else if let Some(amount) = result.get("amount") {
                 row.src.kind = "anthropic.cost_report".to_owned();
                 // The amount is a decimal string in cents: "123.45" is $1.2345.
-                let cents = amount.as_f64().or_else(|| amount.as_str().and_then(|s| s.parse().ok()));
+                let cents =
+                    amount.as_f64().or_else(|| amount.as_str().and_then(|s| s.parse().ok()));
                 let Some(cents) = cents else {
                     out.skip(ctx, "anthropic-usage: cost amount is not a number");
                     continue;
@@ -231,8 +232,11 @@ pub(crate) struct ConsoleColumns {
 
 impl ConsoleColumns {
     pub(crate) fn new(header: &csv::StringRecord) -> Result<Self, String> {
-        let find = |name: &str| header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
-        let need = |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
+        let find = |name: &str| {
+            header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+        };
+        let need =
+            |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
         Ok(Self {
             date: need("usage_date_utc")?,
             model: need("model_version")?,
@@ -253,13 +257,20 @@ impl ConsoleColumns {
         let count = |i: Option<usize>| -> Result<u64, &'static str> {
             match i.map(cell) {
                 None | Some("") => Ok(0),
-                Some(text) => text.parse().map_err(|_| "anthropic-console-csv: token count is not a whole number"),
+                Some(text) => text
+                    .parse()
+                    .map_err(|_| "anthropic-console-csv: token count is not a whole number"),
             }
         };
         let day = cell(self.date);
-        let start_ms = crate::time::parse_millis(day).ok_or("anthropic-console-csv: usage_date_utc is not a date")?;
-        let (no_cache, w5, w1, read) =
-            (count(Some(self.no_cache))?, count(self.write_5m)?, count(self.write_1h)?, count(self.read)?);
+        let start_ms = crate::time::parse_millis(day)
+            .ok_or("anthropic-console-csv: usage_date_utc is not a date")?;
+        let (no_cache, w5, w1, read) = (
+            count(Some(self.no_cache))?,
+            count(self.write_5m)?,
+            count(self.write_1h)?,
+            count(self.read)?,
+        );
         let opt = |i: Option<usize>| i.map(cell).filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(Bucket {
             v: BUCKET_SCHEMA.to_owned(),
@@ -282,7 +293,10 @@ impl ConsoleColumns {
                 cache_write_1h: Some(w1),
                 ..Tokens::default()
             },
-            units: Units { web_searches: Some(count(self.web)?).filter(|n| *n > 0), ..Units::default() },
+            units: Units {
+                web_searches: Some(count(self.web)?).filter(|n| *n > 0),
+                ..Units::default()
+            },
             ..Bucket::default()
         })
     }

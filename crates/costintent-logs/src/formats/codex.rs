@@ -143,7 +143,9 @@ impl Assembler {
     ) -> Assembled {
         let delta = match (total, self.previous) {
             (Some(t), Some(p)) if t == p => {
-                return Assembled::Ignored("codex: token_count repeating the previous total".into());
+                return Assembled::Ignored(
+                    "codex: token_count repeating the previous total".into(),
+                );
             }
             (Some(t), Some(p)) => match difference(t, p) {
                 Some(d) => d,

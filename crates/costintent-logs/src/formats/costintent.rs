@@ -23,11 +23,11 @@ pub(crate) fn parse_line(bytes: &[u8], ctx: &LineCtx<'_>, out: &mut Collector) {
                 out.attempt(ctx, Keyed::plain(attempt));
                 // Keep the provenance the record was written with: a
                 // simulated log names its trial, not this file.
-                if let Some((_, super::LineOut::Attempt(keyed))) = out.items.last_mut() {
-                    if file.is_some() {
-                        keyed.attempt.src.file = file;
-                        keyed.attempt.src.line = line;
-                    }
+                if let Some((_, super::LineOut::Attempt(keyed))) = out.items.last_mut()
+                    && file.is_some()
+                {
+                    keyed.attempt.src.file = file;
+                    keyed.attempt.src.line = line;
                 }
             }
             Err(e) => out.skip(ctx, super::json_error_reason(bytes, Format::Costintent, &e, false)),

@@ -119,7 +119,6 @@ impl Format {
     pub fn is_csv(self) -> bool {
         matches!(self, Self::OpenaiCostCsv | Self::AnthropicConsoleCsv | Self::OpenrouterCsv)
     }
-
 }
 
 impl fmt::Display for Format {

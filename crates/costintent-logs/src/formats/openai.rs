@@ -99,15 +99,12 @@ pub(crate) fn attempt_from_body(value: &Value, provider: &str) -> Body {
             Some("queued" | "in_progress") => Status::InFlight,
             _ => Status::Ok,
         };
-        attempt.finish_reason = value
-            .get("incomplete_details")
-            .and_then(|d| str_of(d, "reason"))
-            .map(str::to_owned);
+        attempt.finish_reason =
+            value.get("incomplete_details").and_then(|d| str_of(d, "reason")).map(str::to_owned);
         if let Some(items) = value.get("output").and_then(Value::as_array) {
             let kind = |i: &Value| str_of(i, "type").unwrap_or("").to_owned();
             let tools = items.iter().filter(|i| kind(i).ends_with("_call")).count() as u64;
-            let searches =
-                items.iter().filter(|i| kind(i) == "web_search_call").count() as u64;
+            let searches = items.iter().filter(|i| kind(i) == "web_search_call").count() as u64;
             attempt.units.tool_calls = Some(tools);
             attempt.units.web_searches = (searches > 0).then_some(searches);
         }
@@ -138,7 +135,8 @@ pub(crate) fn attempt_from_body(value: &Value, provider: &str) -> Body {
         attempt.units.tool_calls = Some(tool_calls);
     }
     if let Some(cost) = usage.get("cost").and_then(Value::as_f64) {
-        attempt.cost.billed = Some(Money { unit: Some("credits_openrouter".to_owned()), ..Money::usd(cost) });
+        attempt.cost.billed =
+            Some(Money { unit: Some("credits_openrouter".to_owned()), ..Money::usd(cost) });
     }
     Body::Attempt(Box::new(attempt))
 }
@@ -245,7 +243,10 @@ pub(crate) fn parse_batch_line(value: &Value, ctx: &LineCtx<'_>, out: &mut Colle
 /// A page (or one bucket) of the organization Usage or Costs API.
 pub(crate) fn parse_usage_page(value: &Value, ctx: &LineCtx<'_>, out: &mut Collector) {
     let buckets: Vec<&Value> = match str_of(value, "object") {
-        Some("page") => value.get("data").and_then(Value::as_array).map_or_else(Vec::new, |d| d.iter().collect()),
+        Some("page") => value
+            .get("data")
+            .and_then(Value::as_array)
+            .map_or_else(Vec::new, |d| d.iter().collect()),
         Some("bucket") => vec![value],
         _ => return out.skip(ctx, "openai-usage: not a page or bucket object"),
     };

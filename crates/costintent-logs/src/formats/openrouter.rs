@@ -35,8 +35,9 @@ pub(crate) fn parse_record(value: &Value, ctx: &LineCtx<'_>, out: &mut Collector
     else {
         return out.skip(ctx, "openrouter: generation without native_tokens_prompt");
     };
-    let completion =
-        u64_of(record, "native_tokens_completion").or(u64_of(record, "tokens_completion")).unwrap_or(0);
+    let completion = u64_of(record, "native_tokens_completion")
+        .or(u64_of(record, "tokens_completion"))
+        .unwrap_or(0);
     let id = string_of(record, "id");
     let cancelled = record.get("cancelled").and_then(Value::as_bool) == Some(true);
     let cost = record.get("total_cost").or(record.get("usage")).and_then(Value::as_f64);
@@ -68,7 +69,8 @@ pub(crate) fn parse_record(value: &Value, ctx: &LineCtx<'_>, out: &mut Collector
             ..Units::default()
         },
         cost: crate::record::Cost {
-            billed: cost.map(|c| Money { unit: Some("credits_openrouter".to_owned()), ..Money::usd(c) }),
+            billed: cost
+                .map(|c| Money { unit: Some("credits_openrouter".to_owned()), ..Money::usd(c) }),
             client_estimate: None,
         },
         billable: Some(true),
@@ -139,8 +141,11 @@ pub(crate) struct ActivityColumns {
 
 impl ActivityColumns {
     pub(crate) fn new(header: &csv::StringRecord) -> Result<Self, String> {
-        let find = |name: &str| header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
-        let need = |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
+        let find = |name: &str| {
+            header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+        };
+        let need =
+            |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
         Ok(Self {
             id: need("generation_id")?,
             created: need("created_at")?,
@@ -149,7 +154,9 @@ impl ActivityColumns {
             completion: need("tokens_completion")?,
             reasoning: find("tokens_reasoning"),
             cached: find("tokens_cached"),
-            model: find("model_permaslug").or(find("model")).ok_or("the header has no `model_permaslug` column")?,
+            model: find("model_permaslug")
+                .or(find("model"))
+                .ok_or("the header has no `model_permaslug` column")?,
             provider: find("provider_name"),
             cancelled: find("cancelled"),
             finish: find("finish_reason_raw").or(find("finish_reason_normalized")),
@@ -167,12 +174,17 @@ impl ActivityColumns {
         let count = |i: Option<usize>| -> Result<Option<u64>, &'static str> {
             match i.map(cell) {
                 None | Some("") => Ok(None),
-                Some(t) => t.parse().map(Some).map_err(|_| "openrouter-csv: token count is not a whole number"),
+                Some(t) => t
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| "openrouter-csv: token count is not a whole number"),
             }
         };
         let created = cell(self.created);
-        let ts = crate::time::parse_millis(created).ok_or("openrouter-csv: created_at is not a timestamp")?;
-        let cost: f64 = cell(self.cost).parse().map_err(|_| "openrouter-csv: cost_total is not a number")?;
+        let ts = crate::time::parse_millis(created)
+            .ok_or("openrouter-csv: created_at is not a timestamp")?;
+        let cost: f64 =
+            cell(self.cost).parse().map_err(|_| "openrouter-csv: cost_total is not a number")?;
         let model = cell(self.model);
         if model.is_empty() {
             return Err("openrouter-csv: row without a model");
@@ -199,7 +211,10 @@ impl ActivityColumns {
             },
             units: Units { requests: Some(1), ..Units::default() },
             cost: crate::record::Cost {
-                billed: Some(Money { unit: Some("credits_openrouter".to_owned()), ..Money::usd(cost) }),
+                billed: Some(Money {
+                    unit: Some("credits_openrouter".to_owned()),
+                    ..Money::usd(cost)
+                }),
                 client_estimate: None,
             },
             billable: Some(true),
@@ -226,10 +241,15 @@ pub(crate) struct OpenaiCostColumns {
 
 impl OpenaiCostColumns {
     pub(crate) fn new(header: &csv::StringRecord) -> Result<Self, String> {
-        let find = |name: &str| header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
-        let need = |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
+        let find = |name: &str| {
+            header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+        };
+        let need =
+            |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
         Ok(Self {
-            start: find("start_time_iso").or(find("start_time")).ok_or("the header has no `start_time` column")?,
+            start: find("start_time_iso")
+                .or(find("start_time"))
+                .ok_or("the header has no `start_time` column")?,
             end: find("end_time_iso").or(find("end_time")),
             amount: need("amount_value")?,
             currency: find("amount_currency"),
@@ -238,13 +258,17 @@ impl OpenaiCostColumns {
     }
 
     /// `Ok(None)` for a day without a charge (an empty amount cell).
-    pub(crate) fn row(&self, row: &csv::StringRecord) -> Result<Option<crate::record::Bucket>, &'static str> {
+    pub(crate) fn row(
+        &self,
+        row: &csv::StringRecord,
+    ) -> Result<Option<crate::record::Bucket>, &'static str> {
         let cell = |i: usize| row.get(i).map(str::trim).unwrap_or("");
         let amount = cell(self.amount);
         if amount.is_empty() {
             return Ok(None);
         }
-        let amount: f64 = amount.parse().map_err(|_| "openai-cost-csv: amount_value is not a number")?;
+        let amount: f64 =
+            amount.parse().map_err(|_| "openai-cost-csv: amount_value is not a number")?;
         let time = |text: &str| {
             crate::time::parse_millis(text)
                 .or_else(|| text.parse::<i64>().ok().map(|s| s * 1000))
@@ -252,8 +276,10 @@ impl OpenaiCostColumns {
         };
         let start = time(cell(self.start)).ok_or("openai-cost-csv: start_time is not a time")?;
         let line_item = cell(self.line_item).to_owned();
-        let model = line_item.split(',').next().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
-        let currency = self.currency.map(cell).filter(|c| !c.is_empty()).unwrap_or("usd").to_ascii_uppercase();
+        let model =
+            line_item.split(',').next().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+        let currency =
+            self.currency.map(cell).filter(|c| !c.is_empty()).unwrap_or("usd").to_ascii_uppercase();
         Ok(Some(crate::record::Bucket {
             v: crate::record::BUCKET_SCHEMA.to_owned(),
             src: Src { kind: "openai.cost_csv".to_owned(), ..Src::default() },
