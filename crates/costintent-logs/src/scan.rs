@@ -361,7 +361,7 @@ fn unrecognized(name: &str, what: &str) -> ImportError {
     ImportError::Unrecognized {
         location: format!("{name}:1"),
         message: format!("{what}; cannot tell which log format this is"),
-        help: format!("name the format with --format ({})", formats.join(", ")),
+        help: format!("name the format ({})", formats.join(", ")),
     }
 }
 
@@ -539,7 +539,7 @@ fn read_csv(
     .map_err(|message| ImportError::Unrecognized {
         location: format!("{file}:1"),
         message: format!("{message} (reading it as {format})"),
-        help: "check the export's header, or name another format with --format".to_owned(),
+        help: "check the export's header, or name another format".to_owned(),
     })?;
     let mut record = csv::StringRecord::new();
     loop {

@@ -500,7 +500,13 @@ impl<'a> Summarizer<'a> {
                             row.cost_usd = Some(row.cost_usd.unwrap_or(0.0) + p.usd);
                         }
                     }
-                    None if !has_billed => row.unpriced_attempts += sums.requests,
+                    // Attempts without tokens (failed ones) cost nothing to price.
+                    None if !has_billed
+                        && sums
+                            != TokenSums { requests: sums.requests, ..TokenSums::default() } =>
+                    {
+                        row.unpriced_attempts += sums.requests;
+                    }
                     None => {}
                 }
             }

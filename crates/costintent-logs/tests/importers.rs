@@ -485,7 +485,7 @@ fn bad_inputs_are_counted_or_located_never_a_panic() {
     match err {
         ImportError::Unrecognized { location, help, .. } => {
             assert_eq!(location, "notes.json:1");
-            assert!(help.contains("--format"), "{help}");
+            assert!(help.contains("claude-code"), "{help}");
         }
         other => panic!("{other:?}"),
     }
