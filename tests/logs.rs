@@ -250,6 +250,8 @@ fn a_folder_of_mixed_files_is_read_and_accounted_for() {
         .map(|k| k["reason"].as_str().expect("reason"))
         .collect();
     assert_eq!(reasons, ["empty file", "file in no known log format (found in a folder)"]);
+    // notes.json (one line) and settings.json (a pretty-printed document).
+    assert_eq!(v["skipped"][1]["count"], 2);
 }
 
 #[test]

@@ -160,7 +160,7 @@ pub(crate) trait Sink: Send {
     fn bucket(&mut self, bucket: Bucket);
 }
 
-const CHUNK_BYTES: usize = 4 << 20;
+const CHUNK_BYTES: usize = 1 << 20;
 const HEAD_BYTES: usize = 64 << 10;
 const MAX_LINE: usize = 64 << 20;
 const MAX_DOCUMENT: u64 = 256 << 20;
@@ -178,11 +178,13 @@ enum Unit {
         input: u32,
         format: Format,
         reader: Box<dyn Read + Send>,
+        explicit: bool,
     },
     Document {
         input: u32,
         format: Option<Format>,
         reader: Box<dyn Read + Send>,
+        explicit: bool,
     },
     /// Lines counted by the reader itself (over-long lines).
     Note {
@@ -220,7 +222,9 @@ pub(crate) fn run(
 ) -> Result<ImportStats, ImportError> {
     let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
     let mut consumer = Consumer::new(&names);
-    let target = (2 * rayon::current_num_threads()).max(2) * CHUNK_BYTES;
+    // Many small units per batch let idle workers steal work, so one
+    // descheduled worker does not hold up the batch.
+    let target = (16 * rayon::current_num_threads()).max(16) * CHUNK_BYTES;
     let mut batch: Vec<Unit> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut pending: Vec<Done> = Vec::new();
@@ -276,11 +280,16 @@ pub(crate) fn run(
             }
             Mode::Csv(format) => {
                 consumer.set_format(index, format);
-                batch.push(Unit::Csv { input: index, format, reader });
+                batch.push(Unit::Csv { input: index, format, reader, explicit: input.explicit });
                 batch_bytes += CHUNK_BYTES;
             }
             Mode::Document(format) => {
-                batch.push(Unit::Document { input: index, format, reader });
+                batch.push(Unit::Document {
+                    input: index,
+                    format,
+                    reader,
+                    explicit: input.explicit,
+                });
                 batch_bytes += CHUNK_BYTES;
             }
         }
@@ -491,26 +500,40 @@ fn work(unit: Unit, names: &[&str]) -> Done {
             collector.skip(&ctx, reason);
             Done { input, bytes: 0, collector, format: None, fatal: None }
         }
-        Unit::Csv { input, format, reader } => {
+        Unit::Csv { input, format, reader, explicit } => {
             let mut collector = Collector::default();
-            let (bytes, fatal) =
-                match read_csv(format, reader, names[input as usize], &mut collector) {
-                    Ok(bytes) => (bytes, None),
-                    Err(err) => (0, Some(err)),
-                };
-            Done { input, bytes, collector, format: Some(format), fatal }
+            let file = names[input as usize];
+            match read_csv(format, reader, file, &mut collector) {
+                Ok(bytes) => Done { input, bytes, collector, format: Some(format), fatal: None },
+                Err(err) => not_read(input, file, err, explicit),
+            }
         }
-        Unit::Document { input, format, reader } => {
+        Unit::Document { input, format, reader, explicit } => {
             let mut collector = Collector::default();
             let file = names[input as usize];
             match read_document(format, reader, file, &mut collector) {
                 Ok((format, bytes)) => {
                     Done { input, bytes, collector, format: Some(format), fatal: None }
                 }
-                Err(err) => Done { input, bytes: 0, collector, format, fatal: Some(err) },
+                Err(err) => not_read(input, file, err, explicit),
             }
         }
     }
+}
+
+/// A whole-file unit that could not be read as any format: an error for a
+/// file the user named, a counted skip for one found in a folder.
+fn not_read(input: u32, file: &str, err: ImportError, explicit: bool) -> Done {
+    let mut collector = Collector::default();
+    let fatal = match err {
+        ImportError::Unrecognized { .. } if !explicit => {
+            let ctx = LineCtx { file, line: 1, unterminated: false };
+            collector.skip(&ctx, "file in no known log format (found in a folder)");
+            None
+        }
+        err => Some(err),
+    };
+    Done { input, bytes: 0, collector, format: None, fatal }
 }
 
 fn read_csv(
