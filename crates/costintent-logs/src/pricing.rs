@@ -16,7 +16,12 @@
 //!   request of a model without a catalog discount is priced at the
 //!   standard price and counted (see [`Priced::notes`]);
 //! - credit-priced models are converted at the provider's list price of a
-//!   credit.
+//!   credit;
+//! - per-request and per-task fees are added per attempt and per task;
+//!   images and video seconds are priced when the model has one price per
+//!   image or per second; when the price depends on a size, quality or
+//!   resolution (not carried by the counts) they are left unpriced and
+//!   flagged ([`Priced::unpriced_units`]).
 //!
 //! The function is linear in the counts, so an aggregate of requests of one
 //! model, day and class (batch or not, above the tier or not) is priced in
@@ -42,6 +47,12 @@ pub struct TokenSums {
     pub cache_write_1h: u64,
     /// Attempts (for a per-request fee).
     pub requests: u64,
+    /// Async tasks (for a per-task fee).
+    pub tasks: u64,
+    /// Images generated.
+    pub images: u64,
+    /// Seconds of video generated, in milliseconds (integers keep sums exact).
+    pub video_ms: u64,
 }
 
 impl TokenSums {
@@ -54,6 +65,20 @@ impl TokenSums {
         self.cache_write_5m += other.cache_write_5m;
         self.cache_write_1h += other.cache_write_1h;
         self.requests += other.requests;
+        self.tasks += other.tasks;
+        self.images += other.images;
+        self.video_ms += other.video_ms;
+    }
+
+    /// The counts of one attempt.
+    pub fn of_attempt(attempt: &crate::record::Attempt) -> Self {
+        let u = &attempt.units;
+        Self {
+            tasks: u.tasks.unwrap_or(0),
+            images: u.images.unwrap_or(0),
+            video_ms: u.video_seconds.map_or(0, |s| (s.max(0.0) * 1000.0).round() as u64),
+            ..Self::of(&attempt.tokens, 1)
+        }
     }
 
     /// The counts of one attempt's tokens.
@@ -70,6 +95,7 @@ impl TokenSums {
             cache_write_5m: write - write_1h,
             cache_write_1h: write_1h,
             requests,
+            ..Self::default()
         }
     }
 }
@@ -90,6 +116,10 @@ pub struct Priced {
     pub usd: f64,
     /// Whether a batch class was priced without a catalog discount.
     pub batch_without_discount: bool,
+    /// Whether images or video seconds have no single catalog price (the
+    /// price depends on a size, quality or resolution the counts do not
+    /// carry): `usd` then leaves them out and the amount is not a full price.
+    pub unpriced_units: bool,
 }
 
 impl Priced {
@@ -154,7 +184,18 @@ pub fn price(price: &ModelPrice, class: PriceClass, tokens: &TokenSums) -> Price
         tokens.cache_write_1h,
     ];
     let per_mtok: f64 = counts.iter().zip(rates).map(|(n, rate)| *n as f64 * rate).sum();
-    let fees = tokens.requests as f64 * price.per_request.unwrap_or(0.0);
+    let mut fees = tokens.requests as f64 * price.per_request.unwrap_or(0.0)
+        + tokens.tasks as f64 * price.per_task.unwrap_or(0.0);
+    match (tokens.images, price.per_image) {
+        (0, _) => {}
+        (n, Some(each)) => fees += n as f64 * each,
+        (_, None) => priced.unpriced_units = true,
+    }
+    match (tokens.video_ms, price.per_video_second) {
+        (0, _) => {}
+        (ms, Some(each)) => fees += ms as f64 / 1000.0 * each,
+        (_, None) => priced.unpriced_units = true,
+    }
     priced.usd = (per_mtok / 1e6 * discount + fees) * to_usd;
     priced
 }
@@ -206,5 +247,23 @@ mod tests {
         assert!(!p.batch_without_discount);
         let gpt5 = resolve("openai/gpt-5", "2026-09-01");
         assert!(price(&gpt5, batch, &t).batch_without_discount);
+    }
+
+    #[test]
+    fn fees_images_and_video_seconds() {
+        let flat = ModelPrice {
+            per_task: Some(0.05),
+            per_image: Some(0.04),
+            per_video_second: Some(0.10),
+            currency: Currency::Credits { usd_per_credit: 1.0 },
+            ..ModelPrice::default()
+        };
+        let t = TokenSums { tasks: 2, images: 3, video_ms: 8_500, ..TokenSums::default() };
+        // 2×0.05 + 3×0.04 + 8.5×0.10.
+        let p = price(&flat, PriceClass::default(), &t);
+        assert!((p.usd - 1.07).abs() < 1e-12);
+        assert!(!p.unpriced_units);
+        let by_size = ModelPrice { per_image: None, ..flat };
+        assert!(price(&by_size, PriceClass::default(), &t).unpriced_units);
     }
 }

@@ -229,7 +229,11 @@ impl<'a> Collect<'a> {
             }
             // The catalog price of this attempt, at its own day and class.
             let id = if a.model.is_empty() { None } else { map.catalog_id(&a.provider, &a.model) };
-            if a.tokens.is_empty() {
+            if a.tokens.is_empty()
+                && a.units.tasks.is_none()
+                && a.units.images.is_none()
+                && a.units.video_seconds.is_none()
+            {
                 continue;
             }
             let day = a.timestamp().and_then(crate::time::parse_day).unwrap_or(undated_prices);
@@ -248,7 +252,22 @@ impl<'a> Collect<'a> {
                     if price.per_task.is_some() && !units.contains(&"task") {
                         units.push("task");
                     }
-                    let p = pricing::price(&price, class, &TokenSums::of(&a.tokens, 1));
+                    if a.units.images.is_some_and(|n| n > 0) && !units.contains(&"image") {
+                        units.push("image");
+                    }
+                    if a.units.video_seconds.is_some_and(|s| s > 0.0)
+                        && !units.contains(&"video second")
+                    {
+                        units.push("video second");
+                    }
+                    let p = pricing::price(&price, class, &TokenSums::of_attempt(a));
+                    if p.unpriced_units {
+                        review.notes.push(format!(
+                            "images or video of {} are not priced: the catalog price depends on a size, quality or resolution the log does not give",
+                            price.id
+                        ));
+                        catalog_usd = None;
+                    }
                     catalog_usd = catalog_usd.map(|c| c + p.usd);
                     review.notes.extend(p.notes().into_iter().map(str::to_owned));
                     review.catalog_model = Some(price.id.clone());

@@ -208,6 +208,8 @@ struct Compact {
     unpriced_tier: u16,
     fast: bool,
     tokens: [u64; 6],
+    /// Tasks, images and video milliseconds.
+    units: [u64; 3],
     tool_calls: u64,
     billed: Option<f64>,
     client_estimate: Option<f64>,
@@ -339,6 +341,10 @@ impl<'a> Summarizer<'a> {
                 t.cache_write_1h.unwrap_or(0),
                 t.reasoning.unwrap_or(0),
             ],
+            units: {
+                let sums = TokenSums::of_attempt(a);
+                [sums.tasks, sums.images, sums.video_ms]
+            },
             tool_calls: a.units.tool_calls.unwrap_or(0),
             billed: a.cost.billed.as_ref().and_then(|m| m.as_usd()),
             client_estimate: a.cost.client_estimate.as_ref().and_then(|m| m.as_usd()),
@@ -418,10 +424,13 @@ impl<'a> Summarizer<'a> {
             row.client_estimate_usd = Some(row.client_estimate_usd.unwrap_or(0.0) + estimate);
         }
         let class = PriceClass { batch: c.batch, long_context };
-        cell.classes
-            .entry((day, class, c.billed.is_some()))
-            .or_default()
-            .add(&TokenSums::of(&tokens, 1));
+        let sums = TokenSums {
+            tasks: c.units[0],
+            images: c.units[1],
+            video_ms: c.units[2],
+            ..TokenSums::of(&tokens, 1)
+        };
+        cell.classes.entry((day, class, c.billed.is_some())).or_default().add(&sums);
     }
 
     /// Keeps the final snapshot of a response: the most output tokens, then
@@ -468,6 +477,7 @@ impl<'a> Summarizer<'a> {
             ..Summary::default()
         };
         let mut batch_without_discount = BTreeSet::new();
+        let mut unpriced_units = BTreeSet::new();
         let mut not_priced = BTreeSet::new();
         for key in keys {
             let Some(mut cell) = self.cells.remove(&key) else { continue };
@@ -486,6 +496,14 @@ impl<'a> Summarizer<'a> {
                 };
                 let row = &mut cell.row;
                 match priced {
+                    Some(p) if p.unpriced_units => {
+                        if let Some(slot) = self.models.get(model as usize) {
+                            unpriced_units.insert(slot.key.clone());
+                        }
+                        if !has_billed {
+                            row.unpriced_attempts += sums.requests;
+                        }
+                    }
                     Some(p) => {
                         if p.batch_without_discount
                             && let Some(slot) = self.models.get(model as usize)
@@ -550,6 +568,11 @@ impl<'a> Summarizer<'a> {
         for model in batch_without_discount {
             notes.push(format!(
                 "batch requests of {model} are priced at the standard price: the catalog has no batch discount for it"
+            ));
+        }
+        for model in unpriced_units {
+            notes.push(format!(
+                "images or video of {model} are not priced: the catalog price depends on a size, quality or resolution the log does not give"
             ));
         }
         for what in not_priced {
