@@ -186,6 +186,12 @@ enum Unit {
         reader: Box<dyn Read + Send>,
         explicit: bool,
     },
+    /// A whole file not read (empty, or of no known format in a folder).
+    FileNote {
+        input: u32,
+        reason: &'static str,
+        bytes: u64,
+    },
     /// Lines counted by the reader itself (over-long lines).
     Note {
         input: u32,
@@ -214,7 +220,8 @@ struct Done {
     fatal: Option<ImportError>,
 }
 
-/// Reads every input and feeds `sink` in order.
+/// Reads every input and feeds `sink` in order: while one batch is parsed
+/// on the pool, the previous one is consumed and the next one read.
 pub(crate) fn run(
     inputs: &[Input],
     options: &ImportOptions,
@@ -224,83 +231,108 @@ pub(crate) fn run(
     let mut consumer = Consumer::new(&names);
     // Many small units per batch let idle workers steal work, so one
     // descheduled worker does not hold up the batch.
-    let target = (16 * rayon::current_num_threads()).max(16) * CHUNK_BYTES;
-    let mut batch: Vec<Unit> = Vec::new();
-    let mut batch_bytes = 0usize;
+    let target = (8 * rayon::current_num_threads()).max(8) * CHUNK_BYTES;
+    let mut reader = BatchReader { inputs, format: options.format, next: 0, chunker: None, target };
+    let mut current = reader.next_batch()?;
     let mut pending: Vec<Done> = Vec::new();
-    let flush = |batch: &mut Vec<Unit>,
-                 pending: &mut Vec<Done>,
-                 consumer: &mut Consumer<'_>,
-                 sink: &mut dyn Sink|
-     -> Result<(), ImportError> {
-        let units = std::mem::take(batch);
-        let previous = std::mem::take(pending);
-        let (done, consumed) = rayon::join(
+    while !(current.is_empty() && pending.is_empty()) {
+        let units = std::mem::take(&mut current);
+        let previous = std::mem::take(&mut pending);
+        let (done, (consumed, next)) = rayon::join(
             || units.into_par_iter().map(|u| work(u, &names)).collect::<Vec<Done>>(),
-            || consumer.consume(previous, sink),
+            || {
+                let consumed = consumer.consume(previous, sink);
+                let next = if consumed.is_ok() { reader.next_batch() } else { Ok(Vec::new()) };
+                (consumed, next)
+            },
         );
-        *pending = done;
-        consumed
-    };
-    for (index, input) in inputs.iter().enumerate() {
-        let index = index as u32;
+        consumed?;
+        current = next?;
+        pending = done;
+    }
+    Ok(consumer.finish())
+}
+
+/// Opens inputs in order, decides their format and cuts them into units.
+struct BatchReader<'a> {
+    inputs: &'a [Input],
+    format: Option<Format>,
+    next: usize,
+    chunker: Option<(Chunker, usize)>,
+    target: usize,
+}
+
+impl BatchReader<'_> {
+    /// The next units, about `target` bytes; empty at the end.
+    fn next_batch(&mut self) -> Result<Vec<Unit>, ImportError> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while bytes < self.target {
+            if let Some((chunker, index)) = &mut self.chunker {
+                let file = &self.inputs[*index].name;
+                match chunker
+                    .next_unit()
+                    .map_err(|message| ImportError::Io { file: file.clone(), message })?
+                {
+                    Some(unit) => {
+                        bytes += unit.size();
+                        batch.push(unit);
+                        continue;
+                    }
+                    None => self.chunker = None,
+                }
+            }
+            let Some(input) = self.inputs.get(self.next) else { break };
+            let index = self.next;
+            self.next += 1;
+            let unit = self.open(input, index)?;
+            if let Some(unit) = unit {
+                bytes += unit.size();
+                batch.push(unit);
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Opens one input: a unit for a whole-file format or a file-level
+    /// note, or `None` after setting up the chunker of a line format.
+    fn open(&mut self, input: &Input, index: usize) -> Result<Option<Unit>, ImportError> {
+        let input_no = index as u32;
         let mut reader = (input.open)()
             .map_err(|e| ImportError::Io { file: input.name.clone(), message: e.to_string() })?;
         let head = read_head(&mut reader, &input.name)?;
-        let first_non_space = head.iter().position(|b| !b.is_ascii_whitespace());
-        let Some(first_non_space) = first_non_space else {
-            consumer.stats.files[index as usize].bytes = head.len() as u64;
-            consumer.file_skip(index, "empty file");
-            continue;
+        let Some(first_non_space) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+            return Ok(Some(Unit::FileNote {
+                input: input_no,
+                reason: "empty file",
+                bytes: head.len() as u64,
+            }));
         };
-        let mode = match decide(&head[first_non_space..], options.format, &input.name) {
+        let mode = match decide(&head[first_non_space..], self.format, &input.name) {
             Ok(mode) => mode,
             Err(err) if input.explicit => return Err(err),
             Err(_) => {
-                consumer.file_skip(index, "file in no known log format (found in a folder)");
-                continue;
+                return Ok(Some(Unit::FileNote {
+                    input: input_no,
+                    reason: "file in no known log format (found in a folder)",
+                    bytes: 0,
+                }));
             }
         };
         let reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(reader));
-        match mode {
+        Ok(match mode {
             Mode::Lines(format) => {
-                consumer.set_format(index, format);
-                let mut chunks = Chunker::new(reader, index, format);
-                while let Some(unit) = chunks
-                    .next_unit()
-                    .map_err(|message| ImportError::Io { file: input.name.clone(), message })?
-                {
-                    batch_bytes += unit.size();
-                    batch.push(unit);
-                    if batch_bytes >= target {
-                        flush(&mut batch, &mut pending, &mut consumer, sink)?;
-                        batch_bytes = 0;
-                    }
-                }
+                self.chunker = Some((Chunker::new(reader, input_no, format), index));
+                None
             }
             Mode::Csv(format) => {
-                consumer.set_format(index, format);
-                batch.push(Unit::Csv { input: index, format, reader, explicit: input.explicit });
-                batch_bytes += CHUNK_BYTES;
+                Some(Unit::Csv { input: input_no, format, reader, explicit: input.explicit })
             }
             Mode::Document(format) => {
-                batch.push(Unit::Document {
-                    input: index,
-                    format,
-                    reader,
-                    explicit: input.explicit,
-                });
-                batch_bytes += CHUNK_BYTES;
+                Some(Unit::Document { input: input_no, format, reader, explicit: input.explicit })
             }
-        }
-        if batch_bytes >= target {
-            flush(&mut batch, &mut pending, &mut consumer, sink)?;
-            batch_bytes = 0;
-        }
+        })
     }
-    flush(&mut batch, &mut pending, &mut consumer, sink)?;
-    flush(&mut batch, &mut pending, &mut consumer, sink)?;
-    Ok(consumer.finish())
 }
 
 enum Mode {
@@ -493,6 +525,13 @@ fn work(unit: Unit, names: &[&str]) -> Done {
             }
             Done { input, bytes: bytes.len() as u64, collector, format: Some(format), fatal: None }
         }
+        Unit::FileNote { input, reason, bytes } => {
+            let mut collector = Collector::default();
+            // Line 0 stands for the whole file.
+            let ctx = LineCtx { file: names[input as usize], line: 0, unterminated: false };
+            collector.skip(&ctx, reason);
+            Done { input, bytes, collector, format: None, fatal: None }
+        }
         Unit::Note { input, line, reason } => {
             let mut collector = Collector::default();
             let ctx = LineCtx { file: names[input as usize], line, unterminated: false };
@@ -527,7 +566,7 @@ fn not_read(input: u32, file: &str, err: ImportError, explicit: bool) -> Done {
     let mut collector = Collector::default();
     let fatal = match err {
         ImportError::Unrecognized { .. } if !explicit => {
-            let ctx = LineCtx { file, line: 1, unterminated: false };
+            let ctx = LineCtx { file, line: 0, unterminated: false };
             collector.skip(&ctx, "file in no known log format (found in a folder)");
             None
         }
@@ -695,19 +734,6 @@ impl<'a> Consumer<'a> {
         }
     }
 
-    fn set_format(&mut self, input: u32, format: Format) {
-        let i = input as usize;
-        self.stats.files[i].format = Some(format.name().to_owned());
-    }
-
-    fn file_skip(&mut self, input: u32, reason: &str) {
-        let entry = self
-            .skipped
-            .entry(reason.to_owned())
-            .or_insert_with(|| (0, self.names[input as usize].to_owned()));
-        entry.0 += 1;
-    }
-
     fn consume(&mut self, done: Vec<Done>, sink: &mut dyn Sink) -> Result<(), ImportError> {
         for d in done {
             if let Some(err) = d.fatal {
@@ -721,10 +747,10 @@ impl<'a> Consumer<'a> {
             self.stats.files[i].lines += d.collector.lines;
             self.stats.files[i].bytes += d.bytes;
             for (reason, count, line) in d.collector.skipped {
-                let entry = self
-                    .skipped
-                    .entry(reason.into_owned())
-                    .or_insert_with(|| (0, format!("{}:{line}", self.names[i])));
+                let name = self.names[i];
+                let entry = self.skipped.entry(reason.into_owned()).or_insert_with(|| {
+                    (0, if line == 0 { name.to_owned() } else { format!("{name}:{line}") })
+                });
                 entry.0 += count;
             }
             for (reason, count) in d.collector.ignored {
