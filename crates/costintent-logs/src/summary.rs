@@ -89,6 +89,9 @@ pub struct Row {
     pub reasoning_tokens: u64,
     /// Tool calls the models made.
     pub tool_calls: u64,
+    /// Server-side web searches (counted, not priced: the catalog has no
+    /// per-search price).
+    pub web_searches: u64,
     /// Billed where the log has it, else the catalog price; `None` when
     /// nothing could be priced (an unknown model without billed amounts).
     pub cost_usd: Option<f64>,
@@ -128,6 +131,7 @@ impl Row {
         self.cache_write_tokens += o.cache_write_tokens;
         self.reasoning_tokens += o.reasoning_tokens;
         self.tool_calls += o.tool_calls;
+        self.web_searches += o.web_searches;
         self.cost_usd = add_opt(self.cost_usd, o.cost_usd);
         self.billed_usd = add_opt(self.billed_usd, o.billed_usd);
         self.billed_records += o.billed_records;
@@ -211,6 +215,7 @@ struct Compact {
     /// Tasks, images and video milliseconds.
     units: [u64; 3],
     tool_calls: u64,
+    web_searches: u64,
     billed: Option<f64>,
     client_estimate: Option<f64>,
     parts: Vec<u64>,
@@ -346,6 +351,7 @@ impl<'a> Summarizer<'a> {
                 [sums.tasks, sums.images, sums.video_ms]
             },
             tool_calls: a.units.tool_calls.unwrap_or(0),
+            web_searches: a.units.web_searches.unwrap_or(0),
             billed: a.cost.billed.as_ref().and_then(|m| m.as_usd()),
             client_estimate: a.cost.client_estimate.as_ref().and_then(|m| m.as_usd()),
             parts: keyed.parts,
@@ -416,6 +422,7 @@ impl<'a> Summarizer<'a> {
         row.cache_write_tokens += c.tokens[3];
         row.reasoning_tokens += c.tokens[5];
         row.tool_calls += tool_calls;
+        row.web_searches += c.web_searches;
         if let Some(billed) = c.billed {
             row.billed_usd = Some(row.billed_usd.unwrap_or(0.0) + billed);
             row.billed_records += 1;
@@ -580,8 +587,17 @@ impl<'a> Summarizer<'a> {
         }
         for (name, row) in &summary.unknown_models {
             notes.push(format!(
-                "model `{name}` is not in the catalog: {} attempts, {} input and {} output tokens left unpriced",
-                row.attempts, row.input_tokens, row.output_tokens
+                "model `{name}` is not in the catalog: {} {}, {} input and {} output tokens left unpriced",
+                row.attempts,
+                if row.attempts == 1 { "attempt" } else { "attempts" },
+                row.input_tokens,
+                row.output_tokens
+            ));
+        }
+        if summary.totals.web_searches > 0 {
+            notes.push(format!(
+                "{} server-side web searches are counted but not priced (the catalog has no per-search price)",
+                summary.totals.web_searches
             ));
         }
         summary.exports = std::mem::take(&mut self.exports);

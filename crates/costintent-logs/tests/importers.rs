@@ -242,7 +242,8 @@ fn anthropic_messages_and_batch_results() {
     let s = summarize(&["anthropic/messages.jsonl", "anthropic/batch_results.jsonl"]);
     let opus = &s.by_model["anthropic/claude-opus-4-5"].row;
     assert_eq!(tokens(opus), [91_314, 412, 88_200, 3_100, 0]);
-    assert_eq!(opus.tool_calls, 1);
+    assert_eq!((opus.tool_calls, opus.web_searches), (1, 1));
+    assert!(s.notes.iter().any(|n| n.starts_with("1 server-side web searches")), "{:?}", s.notes);
     // 14×5 + 1100×6.25 + 2000×10 + 88200×0.5 + 412×25 = 81,345 µ$ (no time: priced on 2026-09-01).
     assert_usd(opus.cost_usd, 0.081_345);
     let haiku = &s.by_model["anthropic/claude-haiku-4-5"].row;

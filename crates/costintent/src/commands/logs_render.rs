@@ -32,6 +32,7 @@ fn row_json(row: &Row) -> Map<String, Value> {
     m.insert("cache_write_tokens".into(), json!(row.cache_write_tokens));
     m.insert("reasoning_tokens".into(), json!(row.reasoning_tokens));
     m.insert("tool_calls".into(), json!(row.tool_calls));
+    m.insert("web_searches".into(), json!(row.web_searches));
     m.insert("cost_usd".into(), money(row.cost_usd));
     m.insert("billed_usd".into(), money(row.billed_usd));
     m.insert("catalog_usd".into(), money(row.catalog_usd));
