@@ -69,7 +69,7 @@ pub(crate) enum Command {
     #[command(after_help = "Examples:
   costintent logs summarize ~/.claude/projects
   costintent logs summarize ~/.codex/sessions --by day --format json
-  costintent logs summarize openrouter_activity.csv app-log.jsonl --by model
+  costintent logs summarize openrouter_activity.csv --by day
   costintent logs review req_011CQx ~/.claude/projects --format markdown")]
     Logs(LogsArgs),
 }
@@ -327,7 +327,7 @@ Examples:
 #[derive(Debug, Args)]
 pub(crate) struct LogInputArgs {
     /// Read every input as this log format instead of detecting it.
-    #[arg(long, value_name = "F", value_parser = LOG_FORMATS)]
+    #[arg(long, value_name = "F", value_parser = log_formats())]
     pub(crate) log_format: Option<String>,
     /// A price catalog file laid over the built-in one.
     #[arg(long, value_name = "FILE")]
@@ -343,23 +343,10 @@ pub(crate) struct LogInputArgs {
     pub(crate) quiet: bool,
 }
 
-/// The names `--log-format` accepts.
-pub(crate) const LOG_FORMATS: [&str; 14] = [
-    "costintent",
-    "claude-code",
-    "codex",
-    "openai",
-    "openai-batch",
-    "openai-usage",
-    "openai-cost-csv",
-    "anthropic",
-    "anthropic-batch",
-    "anthropic-usage",
-    "anthropic-console-csv",
-    "gemini",
-    "openrouter",
-    "openrouter-csv",
-];
+/// The names `--log-format` accepts: every importer's.
+fn log_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(costintent_logs::Format::ALL.map(|f| f.name()))
+}
 
 #[derive(Debug, Args)]
 pub(crate) struct SummarizeArgs {
@@ -370,10 +357,18 @@ pub(crate) struct SummarizeArgs {
     #[arg(long, value_enum, default_value_t = LogsBy::Model)]
     pub(crate) by: LogsBy,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub(crate) format: TextOrJson,
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub(crate) format: TableOrJson,
     #[command(flatten)]
     pub(crate) input: LogInputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableOrJson {
+    /// A readable table.
+    Table,
+    /// JSON (`costintent.logs-summary/v1`).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -396,7 +391,7 @@ pub(crate) struct ReviewArgs {
     #[arg(required = true, value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = CardFormat::Text)]
+    #[arg(long, value_enum, default_value_t = CardFormat::Table)]
     pub(crate) format: CardFormat,
     #[command(flatten)]
     pub(crate) input: LogInputArgs,
@@ -404,9 +399,9 @@ pub(crate) struct ReviewArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum CardFormat {
-    /// Human-readable text.
-    Text,
-    /// JSON.
+    /// The card as a readable table.
+    Table,
+    /// JSON (`costintent.logs-review/v1`).
     Json,
     /// Markdown, to paste into a ticket.
     Markdown,

@@ -9,7 +9,7 @@ use costintent_scenario::Date;
 
 use super::logs_render;
 use crate::cli::{
-    CardFormat, LogInputArgs, LogsArgs, LogsBy, LogsCommand, ReviewArgs, SummarizeArgs, TextOrJson,
+    CardFormat, LogInputArgs, LogsArgs, LogsBy, LogsCommand, ReviewArgs, SummarizeArgs, TableOrJson,
 };
 use crate::error::CliError;
 use crate::output::{pretty_json, print_stderr, print_stdout};
@@ -153,8 +153,10 @@ fn summarize(args: &SummarizeArgs) -> Result<(), CliError> {
         .map_err(import_error)?;
     speed_line(&summary.stats, start.elapsed().as_secs_f64(), args.input.quiet);
     let text = match args.format {
-        TextOrJson::Json => pretty_json(&logs_render::summary_json(&summary, prepared.passed_over)),
-        TextOrJson::Text => logs_render::summary_table(&summary, prepared.passed_over),
+        TableOrJson::Json => {
+            pretty_json(&logs_render::summary_json(&summary, prepared.passed_over))
+        }
+        TableOrJson::Table => logs_render::summary_table(&summary, prepared.passed_over),
     };
     print_stdout(&text)
 }
@@ -182,7 +184,7 @@ fn review(args: &ReviewArgs) -> Result<(), CliError> {
         ));
     }
     let text = match args.format {
-        CardFormat::Text => logs_render::review_card(&review),
+        CardFormat::Table => logs_render::review_card(&review),
         CardFormat::Markdown => logs_render::review_markdown(&review),
         CardFormat::Json => pretty_json(&logs_render::review_json(&review)),
     };
