@@ -295,7 +295,9 @@ pub(crate) enum LogsCommand {
 (cache_read_tokens and cache_write_tokens are the parts of it), and output_tokens includes \
 reasoning. Cost is what the log says was billed where it has an amount (OpenRouter), else the \
 catalog price at the request's day; both are shown where both exist. Models the catalog does \
-not know are listed by name with their tokens and never priced at $0.
+not know are listed by name with their tokens and never priced at $0. Duplicate lines of one \
+response (Claude Code snapshots, Gemini stream chunks) are merged; records of different sources \
+are added up, so give one source per request (`logs review` compares two).
 
 Formats (detected from the content; --log-format forces one):
   costintent, claude-code, codex, openai, openai-batch, openai-usage, openai-cost-csv, anthropic,
