@@ -68,6 +68,13 @@ pub(crate) enum Command {
   costintent plan scenarios/small-prepaid-test.toml
   costintent plan scenarios/coding-agent.toml --steps 1,10,100")]
     Plan(PlanArgs),
+    /// Read real usage logs and billing exports: summarize them, or review one request.
+    #[command(after_help = "Examples:
+  costintent logs summarize ~/.claude/projects
+  costintent logs summarize ~/.codex/sessions --by day --format json
+  costintent logs summarize openrouter_activity.csv --by day
+  costintent logs review req_011CQx ~/.claude/projects --format markdown")]
+    Logs(LogsArgs),
 }
 
 /// Options every simulating command shares.
@@ -297,6 +304,133 @@ pub(crate) struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LogsArgs {
+    #[command(subcommand)]
+    pub(crate) command: LogsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogsCommand {
+    /// Requests, attempts, failures, retries, tokens and cost, by model and by day, session or workload.
+    #[command(after_help = "Token convention: input_tokens INCLUDES cache reads and cache writes \
+(cache_read_tokens and cache_write_tokens are the parts of it), and output_tokens includes \
+reasoning. Cost is what the log says was billed where it has an amount (OpenRouter), else the \
+catalog price at the request's day; both are shown where both exist. Models the catalog does \
+not know are listed by name with their tokens and never priced at $0. Duplicate lines of one \
+response (Claude Code snapshots, Gemini stream chunks) are merged; records of different sources \
+are added up, so give one source per request (`logs review` compares two).
+
+Formats (detected from the content; --log-format forces one):
+  costintent, claude-code, codex, openai, openai-batch, openai-usage, openai-cost-csv, anthropic,
+  anthropic-batch, anthropic-usage, anthropic-console-csv, gemini, openrouter, openrouter-csv
+
+Folders are read recursively: every .jsonl, .ndjson, .json and .csv file in them.
+
+Examples:
+  costintent logs summarize ~/.claude/projects
+  costintent logs summarize ~/.claude/projects --by day --format json
+  costintent logs summarize activity.csv --catalog my-prices.toml")]
+    Summarize(SummarizeArgs),
+    /// The Budget Review card of one request (or job): tokens, attempts, catalog vs billed cost, and whether the logs match.
+    #[command(
+        after_help = "The id is matched against request ids, response ids, client request ids \
+(custom_id), job ids and parent ids. When several sources mention the request (your application's \
+log and the provider's export, say), the first one tells it and the others are compared with it, \
+token class by token class; a billed amount is compared with the catalog price. The card ends \
+with `logs matched` or every difference, in tokens and dollars.
+
+Examples:
+  costintent logs review req_011CQx ~/.claude/projects
+  costintent logs review gen-1767225600-Ab3 app-log.jsonl openrouter_activity.csv --format markdown"
+    )]
+    Review(ReviewArgs),
+}
+
+/// Options every `logs` command shares.
+#[derive(Debug, Args)]
+pub(crate) struct LogInputArgs {
+    /// Read every input as this log format instead of detecting it.
+    #[arg(long, value_name = "F", value_parser = log_formats())]
+    pub(crate) log_format: Option<String>,
+    /// A price catalog file laid over the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// Prices for records that carry no time (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "D")]
+    pub(crate) date: Option<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true, value_parser = parse_threads)]
+    pub(crate) threads: usize,
+    /// Do not print the reading speed on stderr.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}
+
+/// The names `--log-format` accepts: every importer's.
+fn log_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(costintent_logs::Format::ALL.map(|f| f.name()))
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SummarizeArgs {
+    /// Log files and folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Group by model only, or also by day, session or workload.
+    #[arg(long, value_enum, default_value_t = LogsBy::Model)]
+    pub(crate) by: LogsBy,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub(crate) format: TableOrJson,
+    #[command(flatten)]
+    pub(crate) input: LogInputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableOrJson {
+    /// A readable table.
+    Table,
+    /// JSON (`costintent.logs-summary/v1`).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogsBy {
+    /// By catalog model id.
+    Model,
+    /// By UTC day of the request.
+    Day,
+    /// By agent session or conversation.
+    Session,
+    /// By workload (costintent attempt logs), else by source kind.
+    Workload,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReviewArgs {
+    /// A request id, response id, custom_id, job id or parent id.
+    pub(crate) id: String,
+    /// Log files and folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = CardFormat::Table)]
+    pub(crate) format: CardFormat,
+    #[command(flatten)]
+    pub(crate) input: LogInputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CardFormat {
+    /// The card as a readable table.
+    Table,
+    /// JSON (`costintent.logs-review/v1`).
+    Json,
+    /// Markdown, to paste into a ticket.
+    Markdown,
 }
 
 /// `--threads`: a thread count of at most [`crate::commands::MAX_THREADS`]

@@ -4,6 +4,8 @@ mod catalog;
 mod check;
 mod compare;
 mod init;
+mod logs;
+mod logs_render;
 mod plan;
 mod run;
 mod sensitivity;
@@ -28,6 +30,7 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Catalog(args) => catalog::catalog(args),
         Command::Compare(args) => compare::compare(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Logs(args) => logs::logs(args),
     }
 }
 
