@@ -7,7 +7,7 @@
 
 use statrs::distribution::{ContinuousCDF, DiscreteCDF, Normal, Poisson};
 
-use crate::model::{Dist, Domain, LogNormalParams, NegBinSpread, Sampler, Value};
+use crate::model::{Dist, Domain, LogNormalParams, NegBinSpread, Sampler, Value, Volume};
 
 /// The 0.9 quantile of the standard normal distribution.
 pub const Z90: f64 = 1.281_551_565_544_600_4;
@@ -224,6 +224,18 @@ impl Dist {
             Self::Gamma { .. } => "gamma",
             Self::Beta { .. } => "beta",
             Self::Choice(_) => "choice",
+        }
+    }
+}
+
+impl Volume {
+    /// The mean count per period, when every parameter is fixed.
+    pub fn mean(&self) -> Option<f64> {
+        let mean = |d: &Dist| d.fixed_sampler().and_then(Result::ok).map(|s| s.mean());
+        match self {
+            Volume::Fixed(n) => Some(*n),
+            Volume::PerPeriod(d) => mean(d),
+            Volume::PerUnit { units, dist, .. } => mean(dist).map(|m| m * units),
         }
     }
 }

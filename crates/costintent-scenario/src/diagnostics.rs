@@ -11,12 +11,76 @@
 //! a terminal, through the [`miette::Diagnostic`] implementations here) and
 //! [`Diagnostics::render_plain`], a stable plain-text form for logs and
 //! snapshot tests.
+//!
+//! Both stay short and harmless whatever the file holds: a quoted source
+//! line longer than [`MAX_QUOTED_CHARS`] is cut to a window around the
+//! error (so a 60 MB one-line file gives a few lines of error), messages are
+//! cut at [`MAX_MESSAGE_CHARS`], at most [`MAX_SHOWN`] diagnostics of a file
+//! are printed, and control characters from the file are shown as visible
+//! symbols, never sent to the terminal. The graphical form is used only when
+//! none of this is needed.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+/// The longest source line quoted in full; a longer one is cut to this many
+/// characters around the error column, with an ellipsis on the cut side(s).
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// The longest message, label or help printed; longer ones (which can echo a
+/// huge key or value) end in an ellipsis.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
+/// At most this many diagnostics of one file are printed, then a count of
+/// the rest.
+pub const MAX_SHOWN: usize = 50;
+
+/// Text safe to print: control characters and bidirectional overrides are
+/// replaced by their escapes (`\u{1b}`), so no file can send a terminal
+/// escape sequence through a message that quotes it.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(crate::text::is_unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if crate::text::is_unsafe_char(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// [`printable`], then cut at `max` characters with an ellipsis.
+fn clipped(text: &str, max: usize) -> String {
+    let text = printable(text);
+    if text.chars().count() <= max {
+        return text.into_owned();
+    }
+    let mut out: String = text.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+/// One character of a quoted source line as shown: a control character
+/// becomes its visible symbol (␛ for ESC, ␀ for NUL), so that the caret
+/// underline stays aligned and nothing reaches the terminal.
+fn visible(c: char) -> char {
+    match u32::from(c) {
+        code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+        0x7f => '\u{2421}',
+        _ if crate::text::is_unsafe_char(c) => '\u{fffd}',
+        _ => c,
+    }
+}
 
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,17 +234,26 @@ impl Diagnostic {
 
     /// Text for a terminal: miette's graphical report (colours, box art)
     /// when `color` is true, else the plain form, which suits logs and pipes.
+    /// A diagnostic with a very long line or control characters is always
+    /// rendered plain (cut and made visible).
     pub fn render(&self, color: bool) -> String {
-        if color { render_graphical(self) } else { self.render_plain() }
+        if color && self.fits_graphical() { render_graphical(self) } else { self.render_plain() }
     }
 
     fn write_plain(&self, out: &mut String) {
         let file = self.source.as_ref().map_or("<unknown>", |s| s.name.as_str());
+        let file = printable(file);
         // Writing to a String cannot fail, so the results are ignored.
-        let _ = writeln!(out, "{}: {}", self.severity.keyword(), self.message);
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            self.severity.keyword(),
+            clipped(&self.message, MAX_MESSAGE_CHARS)
+        );
+        let help = self.help.as_deref().map(|h| clipped(h, MAX_MESSAGE_CHARS));
         let (Some(location), Some(source)) = (&self.location, &self.source) else {
             let _ = writeln!(out, " --> {file}");
-            if let Some(help) = &self.help {
+            if let Some(help) = &help {
                 let _ = writeln!(out, "  = help: {help}");
             }
             return;
@@ -189,22 +262,80 @@ impl Diagnostic {
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {file}:{}:{}", location.line, location.column);
         let line_text = source.text.lines().nth(location.line - 1).unwrap_or("");
-        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text).replace('\t', " ");
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {line_text}", location.line);
+        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
         let start = floor_char_boundary(&source.text, location.span.start);
         let end = floor_char_boundary(&source.text, location.span.end.max(start));
         let spanned = source.text[start..end].lines().next().unwrap_or("");
-        let available = line_text.chars().count().saturating_sub(location.column - 1);
-        let carets = spanned.chars().count().min(available).max(1);
-        let _ = write!(out, "{pad} | {}{}", " ".repeat(location.column - 1), "^".repeat(carets));
+        let quoted = Quoted::new(line_text, location.column, spanned.chars().count());
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{} | {}", location.line, quoted.text);
+        let _ =
+            write!(out, "{pad} | {}{}", " ".repeat(quoted.column - 1), "^".repeat(quoted.carets));
         if let Some(label) = &self.label {
-            let _ = write!(out, " {label}");
+            let _ = write!(out, " {}", clipped(label, MAX_MESSAGE_CHARS));
         }
         out.push('\n');
-        if let Some(help) = &self.help {
+        if let Some(help) = &help {
             let _ = writeln!(out, "{pad} = help: {help}");
         }
+    }
+
+    /// Whether miette's graphical report can show this diagnostic as is:
+    /// a short source line and messages without control characters.
+    fn fits_graphical(&self) -> bool {
+        let short_and_clean = |t: &str| {
+            t.chars().count() <= MAX_MESSAGE_CHARS && !t.chars().any(crate::text::is_unsafe_char)
+        };
+        let texts_ok = short_and_clean(&self.message)
+            && self.label.as_deref().is_none_or(short_and_clean)
+            && self.help.as_deref().is_none_or(short_and_clean);
+        let line_ok = match (&self.location, &self.source) {
+            (Some(location), Some(source)) => {
+                let line = source.text.lines().nth(location.line - 1).unwrap_or("");
+                line.chars().count() <= MAX_QUOTED_CHARS
+                    && !line.chars().any(|c| c != '\t' && crate::text::is_unsafe_char(c))
+            }
+            _ => true,
+        };
+        texts_ok && line_ok
+    }
+}
+
+/// A source line as quoted under a diagnostic: tabs as spaces, control
+/// characters as visible symbols, cut to a window of [`MAX_QUOTED_CHARS`]
+/// around the error; with the caret column and count in that window.
+struct Quoted {
+    text: String,
+    /// 1-based column of the first caret in `text`.
+    column: usize,
+    carets: usize,
+}
+
+impl Quoted {
+    fn new(line: &str, column: usize, spanned_chars: usize) -> Self {
+        let chars: Vec<char> =
+            line.chars().map(|c| if c == '\t' { ' ' } else { visible(c) }).collect();
+        let at = column.saturating_sub(1).min(chars.len());
+        let (from, to) = if chars.len() <= MAX_QUOTED_CHARS {
+            (0, chars.len())
+        } else {
+            // Keep some context before the error and the rest after it.
+            let from = at.saturating_sub(MAX_QUOTED_CHARS / 4);
+            let to = (from + MAX_QUOTED_CHARS).min(chars.len());
+            (to.saturating_sub(MAX_QUOTED_CHARS).min(from), to)
+        };
+        let mut text = String::new();
+        let lead = usize::from(from > 0);
+        if from > 0 {
+            text.push('…');
+        }
+        text.extend(&chars[from..to]);
+        if to < chars.len() {
+            text.push('…');
+        }
+        let column = at - from + lead + 1;
+        let available = to.saturating_sub(at);
+        Self { text, column, carets: spanned_chars.min(available).max(1) }
     }
 }
 
@@ -272,9 +403,13 @@ impl Diagnostics {
     }
 
     /// Text for a terminal: miette's graphical report of every error when
-    /// `color` is true, else [`Diagnostics::render_plain`].
+    /// `color` is true, else [`Diagnostics::render_plain`] (also used when an
+    /// error cannot be shown graphically, or there are very many).
     pub fn render(&self, color: bool) -> String {
-        if color { render_graphical(self) } else { self.render_plain() }
+        let graphical = color
+            && self.errors.len() <= MAX_SHOWN
+            && self.errors.iter().all(Diagnostic::fits_graphical);
+        if graphical { render_graphical(self) } else { self.render_plain() }
     }
 }
 
@@ -298,11 +433,14 @@ pub fn render_plain_list(file: &str, diagnostics: &[Diagnostic]) -> String {
     if diagnostics.is_empty() {
         return out;
     }
-    for diagnostic in diagnostics {
+    for diagnostic in diagnostics.iter().take(MAX_SHOWN) {
         diagnostic.write_plain(&mut out);
         out.push('\n');
     }
-    out.push_str(&count_line(file, diagnostics));
+    if diagnostics.len() > MAX_SHOWN {
+        let _ = writeln!(out, "… {} more not shown", diagnostics.len() - MAX_SHOWN);
+    }
+    out.push_str(&printable(&count_line(file, diagnostics)));
     out.push('\n');
     out
 }
@@ -428,6 +566,50 @@ mod tests {
                 && fancy.contains("unknown key")
                 && fancy.contains('\u{1b}')
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_error() {
+        let mut text = "x".repeat(1_000_000);
+        text.push_str(" = oops");
+        let s = source(&text);
+        let d = Diagnostic::error(&s, Some(1_000_003..1_000_007), "bad value").with_label("here");
+        let plain = d.render_plain();
+        assert!(plain.len() < 600, "{} bytes", plain.len());
+        let lines: Vec<&str> = plain.lines().collect();
+        let quoted = lines[3].trim_start_matches("1 | ");
+        assert!(quoted.starts_with('…') && quoted.ends_with("= oops"), "{quoted}");
+        // The carets still sit under `oops`.
+        let caret_line = lines[4].trim_start_matches("  | ");
+        let at = caret_line.find('^').expect("carets");
+        assert_eq!(quoted.chars().skip(at).take(4).collect::<String>(), "oops");
+        // Graphical rendering is not used for it (it would quote the whole line).
+        assert_eq!(d.render(true), plain);
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let s = source("name = \"a\u{1b}[2Jb\"\n");
+        let d = Diagnostic::error(&s, Some(7..15), "bad name `a\u{1b}[2Jb`").with_help("x\u{0}y");
+        let plain = d.render(true);
+        assert!(!plain.contains('\u{1b}') && !plain.contains('\0'), "{plain:?}");
+        assert!(plain.contains("a\u{241b}[2Jb"), "the quoted line shows ␛: {plain}");
+        assert!(plain.contains("bad name `a\\u{1b}[2Jb`"), "the message escapes it: {plain}");
+        assert_eq!(printable("plain text"), "plain text");
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    #[test]
+    fn very_many_errors_are_counted_not_all_printed() {
+        let s = source("x");
+        let list: Vec<Diagnostic> =
+            (0..200).map(|i| Diagnostic::error(&s, None, format!("e{i}"))).collect();
+        let text = render_plain_list("s.toml", &list);
+        assert!(
+            text.contains("… 150 more not shown") && text.ends_with("200 errors in s.toml\n"),
+            "{text}"
+        );
+        assert!(!text.contains("e60"));
     }
 
     #[test]

@@ -7,14 +7,19 @@
 //! The dated pricing catalog, with a source for every price, is embedded
 //! here too.
 //!
+//! The crate never touches the file system: the caller reads the file (the
+//! CLI does, with size and type limits) and passes its text and a name for
+//! messages.
+//!
 //! ```no_run
 //! use costintent_scenario::{Catalog, Date, LoadOptions};
 //!
 //! let catalog = Catalog::embedded();
 //! let options = LoadOptions { catalog: &catalog, today: Date::today_utc(), overrides: &[] };
-//! match costintent_scenario::load_file("scenarios/coding-agent.toml".as_ref(), &options) {
+//! let text = "[scenario]\nname = \"demo\"\nperiod = \"30d\"\n";
+//! match costintent_scenario::load_str("demo.toml", text, &options) {
 //!     Ok(checked) => println!("{} workloads", checked.scenario.workloads.len()),
-//!     Err(diagnostics) => eprintln!("{diagnostics:?}"),
+//!     Err(diagnostics) => eprintln!("{}", diagnostics.render_plain()),
 //! }
 //! ```
 
@@ -22,13 +27,13 @@ pub mod catalog;
 pub mod convert;
 pub mod date;
 pub mod diagnostics;
+pub mod limits;
 pub mod model;
 mod parse;
 pub mod prices;
 mod rescale;
+pub mod text;
 mod uncertain;
-
-use std::path::Path;
 
 pub use catalog::Catalog;
 pub use date::Date;
@@ -70,16 +75,6 @@ pub struct Checked {
     /// Things that are allowed but probably not meant (a retired model, a
     /// price date in the future, a cache without a cache price).
     pub warnings: Vec<Diagnostic>,
-}
-
-/// Reads and validates a scenario file. A missing or unreadable file is a
-/// diagnostic too, so the caller has one error path.
-pub fn load_file(path: &Path, options: &LoadOptions<'_>) -> Result<Checked, Diagnostics> {
-    let name = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => load_str(&name, &text, options),
-        Err(err) => Err(Diagnostics::io(&name, &err)),
-    }
 }
 
 /// Validates scenario text; `name` is the file name used in messages.

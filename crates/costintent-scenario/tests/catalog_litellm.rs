@@ -264,3 +264,19 @@ fn importer_and_embedded_catalog_agree() {
         );
     }
 }
+
+#[test]
+fn entries_with_control_characters_or_absurd_prices_are_skipped() {
+    let json = r#"{
+  "good": { "litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06 },
+  "evil\u001b[2J": { "litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06 },
+  "dear": { "litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 1.2e38, "output_cost_per_token": 2e-06 },
+  "odd": { "litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "x\u001b_cost_per_token": 1 }
+}"#;
+    let (catalog, report) = Catalog::import_litellm(json, "p.json", None).expect("valid JSON");
+    let why = skipped(&report);
+    assert_eq!(why.get("evil\u{1b}[2J"), Some(&"control characters in the key"));
+    assert_eq!(why.get("dear"), Some(&"invalid prices"));
+    assert!(catalog.resolve("acme/good", d("2026-11-01")).is_ok());
+    assert!(!report.to_string().contains('\u{1b}'), "{report}");
+}

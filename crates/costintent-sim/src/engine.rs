@@ -63,6 +63,31 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
+/// Why [`Engine::run`] returned no outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// The caller set the cancel flag.
+    Cancelled,
+    /// The table of per-trial rows could not be allocated.
+    OutOfMemory {
+        /// Bytes the table needed.
+        bytes: u64,
+    },
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Cancelled => Cancelled.fmt(f),
+            Self::OutOfMemory { bytes } => {
+                write!(f, "cannot allocate {bytes} bytes for the per-trial results")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
 /// A scenario compiled for simulation: samplers converted and prices in USD
 /// per unit, once; then any number of trials or runs.
 #[derive(Clone, Debug)]
@@ -146,18 +171,36 @@ impl Engine {
         total
     }
 
+    /// Bytes of memory a run of `trials` trials needs: the row table
+    /// (`trials` × the row width × 8 bytes) and, while the columns are
+    /// built from it, the same again. Saturates instead of overflowing.
+    pub fn memory_needed(&self, trials: u64) -> u64 {
+        trials.saturating_mul(self.width as u64).saturating_mul(8).saturating_mul(2)
+    }
+
     /// Runs `options.trials` trials. `progress` is called from worker
     /// threads with the number of trials each finished chunk held; setting
-    /// `cancel` stops the run at the next trial and returns [`Cancelled`].
+    /// `cancel` stops the run at the next trial and returns
+    /// [`RunError::Cancelled`]. A row table that cannot be allocated is
+    /// [`RunError::OutOfMemory`], not an abort (callers should still check
+    /// [`Engine::memory_needed`] first: an operating system that
+    /// overcommits may grant the allocation and fail later).
     pub fn run(
         &self,
         options: &SimOptions,
         progress: &(dyn Fn(u64) + Sync),
         cancel: &AtomicBool,
-    ) -> Result<Outcomes, Cancelled> {
-        let trials = usize::try_from(options.trials).unwrap_or(usize::MAX);
+    ) -> Result<Outcomes, RunError> {
         let width = self.width;
-        let mut rows = vec![0.0; trials.saturating_mul(width)];
+        let len = usize::try_from(options.trials)
+            .ok()
+            .and_then(|trials| trials.checked_mul(width))
+            .filter(|len| len.checked_mul(8).is_some_and(|b| b <= isize::MAX as usize));
+        let out_of_memory = RunError::OutOfMemory { bytes: self.memory_needed(options.trials) / 2 };
+        let Some(len) = len else { return Err(out_of_memory) };
+        let mut rows: Vec<f64> = Vec::new();
+        rows.try_reserve_exact(len).map_err(|_| out_of_memory)?;
+        rows.resize(len, 0.0);
         let plan = |pool_trials: u64| -> Vec<Plan> {
             self.workloads
                 .iter()
@@ -215,7 +258,7 @@ impl Engine {
             }
         };
         if cancel.load(Ordering::Relaxed) {
-            return Err(Cancelled);
+            return Err(RunError::Cancelled);
         }
         let mut outcomes = self.columns(&rows, options.first_trial);
         outcomes.methods = plans
@@ -345,13 +388,23 @@ impl Engine {
 /// stops at the next trial and returns [`Cancelled`]. The result depends on
 /// the scenario, `seed`, `scale`, `first_trial` and the trial count only —
 /// never on `threads`.
+///
+/// # Panics
+///
+/// When the per-trial table cannot be allocated; [`Engine::run`] returns
+/// that as an error instead.
 pub fn simulate(
     scenario: &Scenario,
     options: &SimOptions,
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Outcomes, Cancelled> {
-    Engine::new(scenario).run(options, progress, cancel)
+    match Engine::new(scenario).run(options, progress, cancel) {
+        Ok(outcomes) => Ok(outcomes),
+        Err(RunError::Cancelled) => Err(Cancelled),
+        // What `vec!` did before `Engine::run` learnt to report it.
+        Err(e @ RunError::OutOfMemory { .. }) => panic!("{e}"),
+    }
 }
 
 /// Total spend of one trial of `scenario` (for benchmarks; compiles the
@@ -360,4 +413,43 @@ pub fn simulate_trial(scenario: &Scenario, seed: u64, trial: u64, scale: f64) ->
     let engine = Engine::new(scenario);
     let mut scratch = engine.scratch();
     engine.trial_total(&mut scratch, seed, trial, scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        let text = "[scenario]\nname = \"t\"\nperiod = \"1d\"\n\n[models.\"acme/a\"]\ninput_per_mtok = 1.0\noutput_per_mtok = 2.0\n\n[[workload]]\nname = \"chat\"\nkind = \"requests\"\nmodel = \"acme/a\"\nrequests = 3\ninput = 10\noutput = 5\n";
+        let catalog = costintent_scenario::Catalog::embedded();
+        let options = costintent_scenario::LoadOptions {
+            catalog: &catalog,
+            today: costintent_scenario::Date::new(2026, 11, 1).expect("date"),
+            overrides: &[],
+        };
+        let checked = costintent_scenario::load_str("t.toml", text, &options).expect("valid");
+        Engine::new(&checked.scenario)
+    }
+
+    #[test]
+    fn memory_needed_counts_rows_and_their_transpose() {
+        let engine = engine();
+        // total, clamped, 5 workload columns, 2 units × (quantity, usd).
+        assert_eq!(engine.width, 11);
+        assert_eq!(engine.memory_needed(1000), 1000 * 11 * 8 * 2);
+        assert_eq!(engine.memory_needed(u64::MAX), u64::MAX, "saturates");
+    }
+
+    #[test]
+    fn a_table_too_large_to_allocate_is_an_error_not_an_abort() {
+        let engine = engine();
+        let cancel = AtomicBool::new(false);
+        for trials in [u64::MAX, 1 << 56] {
+            let options = SimOptions::new(trials, 1);
+            let err = engine.run(&options, &|_| {}, &cancel).expect_err("cannot allocate");
+            assert!(matches!(err, RunError::OutOfMemory { .. }), "{err:?}");
+        }
+        let ok = engine.run(&SimOptions::new(10, 1), &|_| {}, &cancel).expect("small run");
+        assert_eq!(ok.trials(), 10);
+    }
 }

@@ -61,7 +61,9 @@ mod workload;
 mod ziggurat;
 mod ziggurat_tables;
 
-pub use engine::{CHUNK, Cancelled, Engine, SimOptions, TrialScratch, simulate, simulate_trial};
+pub use engine::{
+    CHUNK, Cancelled, Engine, RunError, SimOptions, TrialScratch, simulate, simulate_trial,
+};
 pub use fast::Method;
 pub use outcome::{Outcomes, Unit, UnitSeries, WalletOutcome, WorkloadOutcome};
 pub use sampling::Draws;

@@ -19,7 +19,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
   costintent compare a.toml b.toml                the difference, trial by trial
   costintent plan my-team.toml                    the small prepaid test before scaling
 
-Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted."
+Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted.
+Environment: COSTINTENT_MEMORY_LIMIT=4G sets the memory a run may plan for (default: what is available).
+Bad input and limits: docs/bad-input.md."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -66,6 +68,13 @@ pub(crate) enum Command {
   costintent plan scenarios/small-prepaid-test.toml
   costintent plan scenarios/coding-agent.toml --steps 1,10,100")]
     Plan(PlanArgs),
+    /// Read real usage logs and billing exports: summarize them, or review one request.
+    #[command(after_help = "Examples:
+  costintent logs summarize ~/.claude/projects
+  costintent logs summarize ~/.codex/sessions --by day --format json
+  costintent logs summarize openrouter_activity.csv --by day
+  costintent logs review req_011CQx ~/.claude/projects --format markdown")]
+    Logs(LogsArgs),
 }
 
 /// Options every simulating command shares.
@@ -77,11 +86,12 @@ pub(crate) struct SimArgs {
     /// Master seed (default: the scenario's `seed`, else 42).
     #[arg(long, value_name = "SEED")]
     pub(crate) seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    /// Worker threads (default: all cores; more than 4 per core are lowered
+    /// to that with a warning, more than 1024 refused). Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true, value_parser = parse_threads)]
     pub(crate) threads: usize,
     /// Multiply every volume (requests, sessions) by K.
-    #[arg(long, value_name = "K", default_value_t = 1.0)]
+    #[arg(long, value_name = "K", default_value_t = 1.0, allow_negative_numbers = true)]
     pub(crate) scale: f64,
     /// A price catalog file laid over the built-in one (see `catalog import`).
     #[arg(long, value_name = "FILE")]
@@ -105,23 +115,35 @@ pub(crate) struct RunArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = RunFormat::Table)]
     pub(crate) format: RunFormat,
-    /// Budget for the period in USD (overrides the scenario's `budget`).
-    #[arg(long, value_name = "USD")]
+    /// Budget for the period in USD (overrides the scenario's `budget`; at most 1e12).
+    #[arg(long, value_name = "USD", value_parser = parse_budget, allow_negative_numbers = true)]
     pub(crate) budget: Option<f64>,
     /// Write report.md, report.html, summary.json, trials.csv, trials.parquet and charts to DIR.
+    /// DIR is replaced whole (old report or new, never a mix) and must be new, empty or an
+    /// earlier report; it is created only when the report is written.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
-    /// Run the scenario once per value: `workload.key=v1,v2,...` (TOML values; `scenario.budget=...` too).
+    /// Run the scenario once per value: `workload.key=v1,v2,...` (TOML values;
+    /// `scenario.budget=...` too: each run is then tested against its own budget).
     #[arg(long, value_name = "WORKLOAD.KEY=V1,V2,...")]
     pub(crate) vary: Option<String>,
     /// Rank the uncertain assumptions by how much they move p90 (with a tornado chart in --out).
-    #[arg(long)]
+    /// Not with --vary.
+    #[arg(long, conflicts_with = "vary")]
     pub(crate) sensitivity: bool,
-    /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk).
+    /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk); with --vary, when it
+    /// does in any run. Needs a budget (checked before simulating).
     #[arg(long)]
     pub(crate) fail_over_budget: bool,
-    /// The largest acceptable P(spend > budget) for --fail-over-budget.
-    #[arg(long, value_name = "P", default_value_t = 0.10, requires = "fail_over_budget")]
+    /// The largest acceptable P(spend > budget) for --fail-over-budget, between 0 and 1.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.10,
+        requires = "fail_over_budget",
+        value_parser = parse_probability,
+        allow_negative_numbers = true
+    )]
     pub(crate) max_risk: f64,
 }
 
@@ -146,13 +168,13 @@ pub(crate) struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct InitArgs {
-    /// Where to write the scenario.
+    /// Where to write the scenario (a new or regular file; links and devices are refused).
     #[arg(default_value = "scenario.toml")]
     pub(crate) path: PathBuf,
     /// What the starter scenario describes.
     #[arg(long, value_enum, default_value_t = Template::Agent)]
     pub(crate) template: Template,
-    /// Overwrite an existing file.
+    /// Overwrite an existing regular file (never a link, device, FIFO or folder).
     #[arg(long)]
     pub(crate) force: bool,
 }
@@ -269,7 +291,8 @@ pub(crate) struct CompareArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = RunFormat::Table)]
     pub(crate) format: RunFormat,
-    /// Write comparison.md, comparison.json and an overlay chart to DIR.
+    /// Write comparison.md, comparison.json and an overlay chart to DIR (replaced whole; it must
+    /// be new, empty or an earlier report).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
 }
@@ -286,4 +309,195 @@ pub(crate) struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LogsArgs {
+    #[command(subcommand)]
+    pub(crate) command: LogsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogsCommand {
+    /// Requests, attempts, failures, retries, tokens and cost, by model and by day, session or workload.
+    #[command(after_help = "Token convention: input_tokens INCLUDES cache reads and cache writes \
+(cache_read_tokens and cache_write_tokens are the parts of it), and output_tokens includes \
+reasoning. Cost is what the log says was billed where it has an amount (OpenRouter), else the \
+catalog price at the request's day; both are shown where both exist. Models the catalog does \
+not know are listed by name with their tokens and never priced at $0. Duplicate lines of one \
+response (Claude Code snapshots, Gemini stream chunks) are merged; records of different sources \
+are added up, so give one source per request (`logs review` compares two).
+
+Formats (detected from the content; --log-format forces one):
+  costintent, claude-code, codex, openai, openai-batch, openai-usage, openai-cost-csv, anthropic,
+  anthropic-batch, anthropic-usage, anthropic-console-csv, gemini, openrouter, openrouter-csv
+
+Folders are read recursively: every .jsonl, .ndjson, .json and .csv file in them.
+
+Examples:
+  costintent logs summarize ~/.claude/projects
+  costintent logs summarize ~/.claude/projects --by day --format json
+  costintent logs summarize activity.csv --catalog my-prices.toml")]
+    Summarize(SummarizeArgs),
+    /// The Budget Review card of one request (or job): tokens, attempts, catalog vs billed cost, and whether the logs match.
+    #[command(
+        after_help = "The id is matched against request ids, response ids, client request ids \
+(custom_id), job ids and parent ids. When several sources mention the request (your application's \
+log and the provider's export, say), the first one tells it and the others are compared with it, \
+token class by token class; a billed amount is compared with the catalog price. The card ends \
+with `logs matched` or every difference, in tokens and dollars.
+
+Examples:
+  costintent logs review req_011CQx ~/.claude/projects
+  costintent logs review gen-1767225600-Ab3 app-log.jsonl openrouter_activity.csv --format markdown"
+    )]
+    Review(ReviewArgs),
+}
+
+/// Options every `logs` command shares.
+#[derive(Debug, Args)]
+pub(crate) struct LogInputArgs {
+    /// Read every input as this log format instead of detecting it.
+    #[arg(long, value_name = "F", value_parser = log_formats())]
+    pub(crate) log_format: Option<String>,
+    /// A price catalog file laid over the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// Prices for records that carry no time (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "D")]
+    pub(crate) date: Option<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true, value_parser = parse_threads)]
+    pub(crate) threads: usize,
+    /// Do not print the reading speed on stderr.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}
+
+/// The names `--log-format` accepts: every importer's.
+fn log_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(costintent_logs::Format::ALL.map(|f| f.name()))
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SummarizeArgs {
+    /// Log files and folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Group by model only, or also by day, session or workload.
+    #[arg(long, value_enum, default_value_t = LogsBy::Model)]
+    pub(crate) by: LogsBy,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub(crate) format: TableOrJson,
+    #[command(flatten)]
+    pub(crate) input: LogInputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableOrJson {
+    /// A readable table.
+    Table,
+    /// JSON (`costintent.logs-summary/v1`).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogsBy {
+    /// By catalog model id.
+    Model,
+    /// By UTC day of the request.
+    Day,
+    /// By agent session or conversation.
+    Session,
+    /// By workload (costintent attempt logs), else by source kind.
+    Workload,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReviewArgs {
+    /// A request id, response id, custom_id, job id or parent id.
+    pub(crate) id: String,
+    /// Log files and folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = CardFormat::Table)]
+    pub(crate) format: CardFormat,
+    #[command(flatten)]
+    pub(crate) input: LogInputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CardFormat {
+    /// The card as a readable table.
+    Table,
+    /// JSON (`costintent.logs-review/v1`).
+    Json,
+    /// Markdown, to paste into a ticket.
+    Markdown,
+}
+
+/// `--threads`: a thread count of at most [`crate::commands::MAX_THREADS`]
+/// (0 for every core).
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let n: usize = text.trim().parse().map_err(|_| format!("`{text}` is not a whole number"))?;
+    let max = crate::commands::MAX_THREADS;
+    if n > max {
+        return Err(format!(
+            "{n} threads is more than the {max} supported (0 uses every core; results do not depend on it)"
+        ));
+    }
+    Ok(n)
+}
+
+/// `--max-risk`: a probability in [0, 1].
+fn parse_probability(text: &str) -> Result<f64, String> {
+    let p: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number"))?;
+    if !(0.0..=1.0).contains(&p) {
+        return Err(format!("`{text}` is not a probability between 0 and 1 (write 5% as 0.05)"));
+    }
+    Ok(p)
+}
+
+/// `--budget`: USD, finite, not negative, at most the scenario format's
+/// bound on amounts of money.
+fn parse_budget(text: &str) -> Result<f64, String> {
+    use costintent_scenario::limits;
+    let usd: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of USD"))?;
+    if !(usd.is_finite() && usd >= 0.0) {
+        return Err(format!("`{text}` is not a non-negative number of USD"));
+    }
+    if !limits::within(usd, limits::USD) {
+        return Err(format!(
+            "{} USD is above the sanity bound of {} USD ({})",
+            limits::show(usd),
+            limits::show(limits::USD.max),
+            limits::USD.why
+        ));
+    }
+    Ok(usd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_values_are_bounded() {
+        assert_eq!(parse_probability("0.1"), Ok(0.1));
+        assert_eq!(parse_probability("0"), Ok(0.0));
+        assert_eq!(parse_probability("1"), Ok(1.0));
+        for bad in ["-0.1", "1.5", "NaN", "nan", "inf", "x"] {
+            assert!(parse_probability(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_budget("6000"), Ok(6000.0));
+        for bad in ["-1", "1e308", "inf", "NaN", "1e13"] {
+            assert!(parse_budget(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_threads("0"), Ok(0));
+        assert_eq!(parse_threads("1024"), Ok(1024));
+        assert!(parse_threads("1025").is_err());
+        assert!(parse_threads("100000").is_err());
+    }
 }

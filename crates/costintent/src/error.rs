@@ -3,6 +3,7 @@
 use std::io::Write as _;
 
 use costintent_scenario::Diagnostics;
+use costintent_scenario::diagnostics::printable;
 
 /// Exit codes (documented in `--help` and the README).
 pub(crate) mod exit {
@@ -12,7 +13,7 @@ pub(crate) mod exit {
     pub(crate) const INPUT: u8 = 2;
     /// `--fail-over-budget` and the risk of exceeding the budget is too high.
     pub(crate) const OVER_BUDGET: u8 = 3;
-    /// Stopped by Ctrl-C.
+    /// Stopped by Ctrl-C or SIGTERM.
     pub(crate) const INTERRUPTED: u8 = 130;
 }
 
@@ -25,10 +26,13 @@ pub(crate) enum CliError {
     Input { message: String, help: Option<String> },
     /// A failure while running.
     Runtime(String),
-    /// The budget check of `--fail-over-budget` failed; the report was printed.
-    OverBudget { p_exceed: f64, max_risk: f64 },
-    /// Ctrl-C.
+    /// The budget check of `--fail-over-budget` failed; the report was
+    /// printed. `run` names the worst run of a `--vary`.
+    OverBudget { p_exceed: f64, max_risk: f64, run: Option<String> },
+    /// Ctrl-C or SIGTERM during a simulation.
     Interrupted { done: u64, total: u64 },
+    /// Ctrl-C or SIGTERM while writing output: nothing was put in place.
+    InterruptedWriting { target: std::path::PathBuf },
 }
 
 impl CliError {
@@ -49,7 +53,7 @@ impl CliError {
             Self::Scenario(_) | Self::Input { .. } => exit::INPUT,
             Self::Runtime(_) => exit::RUNTIME,
             Self::OverBudget { .. } => exit::OVER_BUDGET,
-            Self::Interrupted { .. } => exit::INTERRUPTED,
+            Self::Interrupted { .. } | Self::InterruptedWriting { .. } => exit::INTERRUPTED,
         }
     }
 
@@ -57,23 +61,30 @@ impl CliError {
     pub(crate) fn report(&self) {
         let mut err = anstream::stderr();
         let red = anstyle::AnsiColor::Red.on_default().bold();
+        // Messages can quote paths, keys and names from files: never let
+        // them carry a control character to the terminal.
         let text = match self {
             Self::Scenario(diagnostics) => diagnostics.render(crate::output::stderr_color()),
             Self::Input { message, help } => {
-                let mut s = format!("{red}error{red:#}: {message}\n");
+                let mut s = format!("{red}error{red:#}: {}\n", printable(message));
                 if let Some(help) = help {
-                    s.push_str(&format!("  = help: {help}\n"));
+                    s.push_str(&format!("  = help: {}\n", printable(help)));
                 }
                 s
             }
-            Self::Runtime(message) => format!("{red}error{red:#}: {message}\n"),
-            Self::OverBudget { p_exceed, max_risk } => format!(
-                "{red}over budget{red:#}: P(spend > budget) = {:.1}% is above the accepted {:.1}% (--max-risk)\n",
+            Self::Runtime(message) => format!("{red}error{red:#}: {}\n", printable(message)),
+            Self::OverBudget { p_exceed, max_risk, run } => format!(
+                "{red}over budget{red:#}: {}P(spend > budget) = {:.1}% is above the accepted {:.1}% (--max-risk)\n",
+                run.as_ref().map(|r| format!("in run `{r}`, ")).unwrap_or_default(),
                 p_exceed * 100.0,
                 max_risk * 100.0
             ),
             Self::Interrupted { done, total } => format!(
                 "interrupted: stopped after {done} of {total} trials; nothing was written\n"
+            ),
+            Self::InterruptedWriting { target } => format!(
+                "interrupted while writing {}: nothing was put in place (a previous version is untouched)\n",
+                printable(&target.display().to_string())
             ),
         };
         // Nothing useful can be done if stderr itself is gone.

@@ -5,6 +5,8 @@
 mod cli;
 mod commands;
 mod error;
+mod files;
+mod memory;
 mod output;
 mod progress;
 
@@ -14,6 +16,10 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    // Ctrl-C and SIGTERM set a flag that simulations and writes check, so
+    // that an interrupted command removes what it started and leaves every
+    // output as it was; a second signal ends the process at once.
+    progress::cancel_flag();
     match commands::dispatch(args.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

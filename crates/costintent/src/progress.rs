@@ -7,16 +7,23 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Set by Ctrl-C; the engine checks it between chunks of trials.
+/// Set by Ctrl-C, SIGTERM or SIGHUP; the engine checks it between trials and
+/// the file writers before each file and before putting anything in place.
+/// A second signal ends the process at once (exit code 130), in case some
+/// long step does not check the flag.
 pub(crate) fn cancel_flag() -> &'static Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
         let handler_flag = Arc::clone(&flag);
-        // If the handler cannot be installed, Ctrl-C keeps its default
+        // If the handler cannot be installed, the signals keep their default
         // behaviour (the process ends at once), which is still safe: files
-        // are only ever renamed into place complete.
-        let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+        // and report folders are only ever put in place complete.
+        let _ = ctrlc::set_handler(move || {
+            if handler_flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(i32::from(crate::error::exit::INTERRUPTED));
+            }
+        });
         flag
     })
 }

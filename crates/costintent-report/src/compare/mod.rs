@@ -34,8 +34,9 @@ pub struct Run<'a> {
 pub struct CompareInfo {
     /// The master seed all runs share.
     pub seed: u64,
-    /// A budget to test every run against; `None` uses the first run's
-    /// scenario budget, if any.
+    /// A budget to test every run against (`--budget`); `None` tests each
+    /// run against its own scenario's budget, if it has one (so that
+    /// `--vary scenario.budget=…` gives each run its budget).
     pub budget: Option<f64>,
 }
 
@@ -51,7 +52,9 @@ pub struct Comparison {
     pub seed: u64,
     /// The first run's period (the others' are checked to match, or warned).
     pub period: Period,
-    /// The budget the runs are tested against.
+    /// The budget every run is tested against, when they share one; `None`
+    /// when no run has a budget or their budgets differ (see
+    /// [`RunStats::budget`]).
     pub budget: Option<f64>,
     /// One entry per run, in the order given; the first is the baseline.
     pub runs: Vec<RunStats>,
@@ -70,6 +73,8 @@ pub struct RunStats {
     pub scenario: String,
     /// Total spend per trial.
     pub total: Summary,
+    /// The budget this run is tested against, if any.
+    pub budget: Option<f64>,
     /// Trials over the budget, when there is one.
     pub exceed: Option<Proportion>,
     /// Mean spend per workload, in scenario order.
@@ -148,8 +153,14 @@ impl Comparison {
             }
         }
 
-        let budget = info.budget.or(first.scenario.budget);
-        let stats = runs.iter().map(|run| run_stats(run, budget)).collect::<Result<Vec<_>, _>>()?;
+        let stats = runs
+            .iter()
+            .map(|run| run_stats(run, info.budget.or(run.scenario.budget)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let budget = match stats.first().and_then(|s| s.budget) {
+            Some(b) if stats.iter().all(|s| s.budget == Some(b)) => Some(b),
+            _ => None,
+        };
         let baseline = &stats[0];
         let mut differences = Vec::with_capacity(runs.len().saturating_sub(1));
         for (run, run_stats) in runs.iter().zip(&stats).skip(1) {
@@ -199,6 +210,7 @@ fn run_stats(run: &Run<'_>, budget: Option<f64>) -> Result<RunStats, ReportError
         name: run.name.to_owned(),
         scenario: run.scenario.name.clone(),
         total,
+        budget,
         exceed,
         workloads: outcomes.workloads.iter().map(|w| (w.name.clone(), mean(&w.spend))).collect(),
     })

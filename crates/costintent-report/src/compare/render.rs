@@ -67,6 +67,7 @@ impl Comparison {
                     "scenario": run.scenario,
                     "total": summary_json(&run.total),
                     "total_ci": summary_ci_json(&run.total, z),
+                    "budget": run.budget.map(money),
                     "p_exceed": run.exceed.map(|p| p.estimate),
                     "p_exceed_ci": run.exceed.map(|p| [p.ci.lo, p.ci.hi]),
                     "workload_spend_mean": workloads,
@@ -191,14 +192,21 @@ impl Comparison {
                 self.runs.iter().map(|r| usd(r.total.percentiles()[i].1.value)).collect(),
             ));
         }
+        let exceed = || -> Vec<String> {
+            self.runs
+                .iter()
+                .map(|r| r.exceed.map_or(String::new(), |p| percent(p.estimate)))
+                .collect()
+        };
         if let Some(budget) = self.budget {
+            rows.push((format!("P(spend > {})", usd(budget)), exceed()));
+        } else if self.runs.iter().any(|r| r.budget.is_some()) {
+            // Each run against its own budget (`--vary scenario.budget=…`).
             rows.push((
-                format!("P(spend > {})", usd(budget)),
-                self.runs
-                    .iter()
-                    .map(|r| r.exceed.map_or(String::new(), |p| percent(p.estimate)))
-                    .collect(),
+                "budget".to_owned(),
+                self.runs.iter().map(|r| r.budget.map_or_else(|| "none".to_owned(), usd)).collect(),
             ));
+            rows.push(("P(spend > budget)".to_owned(), exceed()));
         }
         rows
     }

@@ -35,6 +35,12 @@ pub(crate) struct FileContents {
 
 /// Reads and validates catalog text; `file` names it in errors.
 pub(crate) fn read(file: &str, text: &str, origin: &Origin) -> Result<FileContents, CatalogError> {
+    // Names, ids and sources reach terminals and reports: no control characters.
+    if let Ok(root) = toml::de::DeTable::parse(text)
+        && let Some(found) = crate::text::unsafe_strings(root.get_ref()).first()
+    {
+        return Err(CatalogError::at(file, text, found.span.start, found.message()));
+    }
     let raw: RawFile = toml::from_str(text).map_err(|e| match e.span() {
         Some(span) => CatalogError::at(file, text, span.start, e.message().trim()),
         None => CatalogError::whole(file, e.message().trim()),

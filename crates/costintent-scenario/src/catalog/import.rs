@@ -104,12 +104,13 @@ impl fmt::Display for ImportReport {
         }
         writeln!(f, "; skipped {}", self.skipped.len())?;
         for (reason, n) in self.skipped_by_reason() {
-            writeln!(f, "  skipped {n}: {reason}")?;
+            writeln!(f, "  skipped {n}: {}", crate::diagnostics::printable(reason))?;
         }
         if !self.dropped_fields.is_empty() {
             writeln!(f, "  price fields not imported (entries that had them):")?;
             for (field, n) in &self.dropped_fields {
-                writeln!(f, "    {field}: {n}")?;
+                // Field names come from the file.
+                writeln!(f, "    {}: {n}", crate::diagnostics::printable(field))?;
             }
         }
         match self.format {

@@ -118,6 +118,11 @@ impl Importer {
             );
             return None;
         }
+        if crate::text::first_unsafe(key).is_some() {
+            // Its id would carry the character into catalogs, lists and terminals.
+            self.skip(key, "control characters in the key", None);
+            return None;
+        }
         let Value::Object(fields) = value else {
             self.skip(key, "not a model entry", Some(format!("the value is {}", json_type(value))));
             return None;

@@ -4,6 +4,8 @@
 
 use super::entry::{AfterRetirement, ModelEntry, Status, Validity};
 use super::unit::Unit;
+use crate::limits;
+use crate::text::{describe_char, first_unsafe};
 
 /// The part of an entry a problem is about, so the file reader can point
 /// at it.
@@ -35,6 +37,7 @@ fn invalid(locus: Locus, message: impl Into<String>) -> Invalid {
 /// Checks one entry; the first problem found is returned.
 pub(crate) fn validate(entry: &ModelEntry) -> Result<(), Invalid> {
     check_id(&entry.id)?;
+    check_text(entry)?;
     if entry.lines.is_empty() {
         return Err(invalid(Locus::Model, format!("model `{}` has no prices", entry.id)));
     }
@@ -59,7 +62,7 @@ pub(crate) fn validate(entry: &ModelEntry) -> Result<(), Invalid> {
         return Err(invalid(Locus::Model, "a model cannot be its own successor"));
     }
     if let super::entry::CurrencyRule::Credits { usd_per_credit, .. } = &entry.currency {
-        check_amount(Locus::Model, "usd_per_credit", *usd_per_credit)?;
+        check_price(Locus::Model, "usd_per_credit", *usd_per_credit, 1.0)?;
         if *usd_per_credit <= 0.0 {
             return Err(invalid(Locus::Model, "usd_per_credit must be positive"));
         }
@@ -71,6 +74,16 @@ pub(crate) fn validate(entry: &ModelEntry) -> Result<(), Invalid> {
         ] {
             if !(x.is_finite() && x > 0.0) {
                 return Err(invalid(Locus::Model, format!("{name} must be a positive number")));
+            }
+            if !limits::within(x, limits::TOKENS) {
+                return Err(invalid(
+                    Locus::Model,
+                    format!(
+                        "{name} of {} is above the sanity bound of {}",
+                        limits::show(x),
+                        limits::show(limits::TOKENS.max)
+                    ),
+                ));
             }
         }
     }
@@ -93,11 +106,66 @@ fn check_id(id: &str) -> Result<(), Invalid> {
     }
 }
 
+/// Every string an entry shows (id, name, notes, qualifiers) is plain text:
+/// `catalog list` and reports print them.
+fn check_text(entry: &ModelEntry) -> Result<(), Invalid> {
+    let mut strings: Vec<(Locus, &str, &str)> =
+        vec![(Locus::Model, "id", &entry.id), (Locus::Model, "name", &entry.name)];
+    for (what, s) in [("successor", &entry.successor), ("note", &entry.note)] {
+        if let Some(s) = s {
+            strings.push((Locus::Model, what, s));
+        }
+    }
+    for (i, line) in entry.lines.iter().enumerate() {
+        let v = &line.variant;
+        for (what, s) in [
+            ("size", &v.size),
+            ("quality", &v.quality),
+            ("resolution", &v.resolution),
+            ("note", &line.note),
+        ] {
+            if let Some(s) = s {
+                strings.push((Locus::Line(i), what, s));
+            }
+        }
+    }
+    for (locus, what, s) in strings {
+        if let Some(c) = first_unsafe(s) {
+            return Err(invalid(
+                locus,
+                format!("the {what} holds the control character {}", describe_char(c)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A price: a non-negative number within [`limits::UNIT_PRICE_USD`] once
+/// converted to USD with `usd_per_unit` (1 for dollar prices).
+fn check_price(locus: Locus, what: &str, x: f64, usd_per_unit: f64) -> Result<(), Invalid> {
+    check_amount(locus, what, x)?;
+    let usd = x * usd_per_unit;
+    if !limits::within(usd, limits::UNIT_PRICE_USD) {
+        return Err(invalid(
+            locus,
+            format!(
+                "{what} of {} USD is above the sanity bound of {} USD per unit (token prices are per 1M tokens)",
+                limits::show(usd),
+                limits::show(limits::UNIT_PRICE_USD.max)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_amount(locus: Locus, what: &str, x: f64) -> Result<(), Invalid> {
     if x.is_finite() && x >= 0.0 {
         Ok(())
     } else {
-        Err(invalid(locus, format!("{what} must be a non-negative number, not {x}")))
+        Err(invalid(
+            locus,
+            format!("{what} must be a non-negative number, not {}", limits::show(x)),
+        ))
     }
 }
 
@@ -111,9 +179,10 @@ fn check_validity(locus: Locus, v: &Validity) -> Result<(), Invalid> {
 }
 
 fn check_lines(entry: &ModelEntry) -> Result<(), Invalid> {
+    let usd_per_unit = entry.currency.usd_per_unit();
     for (i, line) in entry.lines.iter().enumerate() {
         let locus = Locus::Line(i);
-        check_amount(locus, "the amount", line.amount)?;
+        check_price(locus, "the amount", line.amount, usd_per_unit)?;
         check_validity(locus, &line.validity)?;
         let v = &line.variant;
         if (v.size.is_some() || v.quality.is_some()) && !line.unit.takes_image_variant() {
@@ -170,21 +239,22 @@ fn describe_unit(unit: Unit, variant: &str) -> String {
 }
 
 fn check_rules(entry: &ModelEntry) -> Result<(), Invalid> {
+    let usd_per_unit = entry.currency.usd_per_unit();
     for (i, rule) in entry.long_context.iter().enumerate() {
         let locus = Locus::LongContext(i);
-        if !(rule.above.is_finite() && rule.above > 0.0) {
-            return Err(invalid(locus, "`above` must be a positive token count"));
+        if !(rule.above.is_finite() && rule.above > 0.0 && rule.above <= limits::TOKENS.max) {
+            return Err(invalid(locus, "`above` must be a positive token count of at most 1e9"));
         }
         if let Some(tier) = rule.tier() {
-            check_amount(locus, "input_token", tier.input)?;
-            check_amount(locus, "output_token", tier.output)?;
+            check_price(locus, "input_token", tier.input, usd_per_unit)?;
+            check_price(locus, "output_token", tier.output, usd_per_unit)?;
             for (name, x) in [
                 ("cache_read_token", tier.cache_read),
                 ("cache_write_5m_token", tier.cache_write_5m),
                 ("cache_write_1h_token", tier.cache_write_1h),
             ] {
                 if let Some(x) = x {
-                    check_amount(locus, name, x)?;
+                    check_price(locus, name, x, usd_per_unit)?;
                 }
             }
         }

@@ -46,6 +46,11 @@ pub(crate) fn parse(
         Ok(root) => {
             let mut root = root.into_inner();
             overrides::apply(&mut ctx, &mut root, options.overrides);
+            for found in crate::text::unsafe_strings(&root) {
+                ctx.error(found.span.clone(), found.message()).label("control character").help(
+                    "remove it: escape sequences and NUL bytes would reach terminals and reports",
+                );
+            }
             scenario(&mut ctx, &root, options, name)
         }
         Err(err) => {

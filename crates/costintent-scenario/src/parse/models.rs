@@ -11,9 +11,10 @@ use std::ops::Range;
 
 use super::ctx::{Annotate as _, Ctx, suggest};
 use super::table::{self, Node, Table};
-use super::values::check_domain;
+use super::values::{Unit, check_domain, check_magnitude};
 use crate::catalog::{Catalog, LookupError};
 use crate::date::Date;
+use crate::limits;
 use crate::model::Domain;
 use crate::prices::{AudioPrice, Currency, LongContext, ModelPrice, Origin, PriceLine};
 
@@ -291,12 +292,16 @@ impl Setter<'_> {
         *field(self.price) = Some(amount);
     }
 
-    /// A non-negative USD amount at `key`, if present and valid.
+    /// A non-negative USD price at `key` within [`limits::UNIT_PRICE_USD`],
+    /// if present and valid.
     fn usd(&mut self, ctx: &mut Ctx, t: Table<'_, '_>, key: &str) -> Option<f64> {
         let node = t.get(key)?;
         self.set_any = true;
-        let x = table::number(ctx, node, key)
-            .and_then(|x| check_domain(ctx, node, key, x, Domain::NonNegative).map(|()| x));
+        let x = table::number(ctx, node, key).and_then(|x| {
+            check_domain(ctx, node, key, x, Domain::NonNegative)?;
+            check_magnitude(ctx, node, key, Unit::Plain, limits::UNIT_PRICE_USD)?;
+            Some(x)
+        });
         self.ok &= x.is_some();
         x
     }
@@ -338,6 +343,7 @@ fn long_context(ctx: &mut Ctx, node: &Node<'_>, setter: &mut Setter<'_>) -> Opti
         Some(n) => {
             let x = table::number(ctx, n, "above")?;
             check_domain(ctx, n, "above", x, Domain::Positive)?;
+            check_magnitude(ctx, n, "above", Unit::Plain, limits::TOKENS)?;
             Some(x)
         }
         None => base.as_ref().map(|b| b.above),
@@ -410,6 +416,7 @@ fn audio(ctx: &mut Ctx, node: &Node<'_>, setter: &mut Setter<'_>) -> Option<()> 
         let Some(n) = t.get(key) else { return Some(None) };
         let x = table::number(ctx, n, key)?;
         check_domain(ctx, n, key, x, Domain::Positive)?;
+        check_magnitude(ctx, n, key, Unit::Plain, limits::TOKENS)?;
         Some(Some(x))
     };
     let in_rate =

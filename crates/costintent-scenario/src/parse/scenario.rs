@@ -7,9 +7,10 @@ use toml::de::DeValue;
 
 use super::ctx::{Annotate as _, Ctx, did_you_mean, one_of};
 use super::table::{self, Node, Table};
-use super::values::check_domain;
+use super::values::{Unit, check_domain, check_magnitude};
 use crate::catalog::Catalog;
 use crate::date::Date;
+use crate::limits::{self, Bound as Limit};
 use crate::model::{Domain, Period, Wallet};
 
 const SCENARIO_KEYS: &[&str] = &["name", "period", "trials", "seed", "prices", "budget"];
@@ -115,8 +116,11 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Ca
     }
     let budget = match t.get("budget") {
         None => Some(None),
-        Some(n) => table::number(ctx, n, "budget")
-            .and_then(|x| check_domain(ctx, n, "budget", x, Domain::NonNegative).map(|()| Some(x))),
+        Some(n) => table::number(ctx, n, "budget").and_then(|x| {
+            check_domain(ctx, n, "budget", x, Domain::NonNegative)?;
+            check_magnitude(ctx, n, "budget", Unit::Plain, limits::USD)?;
+            Some(Some(x))
+        }),
     };
     Settings { name, period, trials, seed, prices_date, budget }
 }
@@ -159,6 +163,7 @@ fn period(ctx: &mut Ctx, node: &Node<'_>) -> Option<Period> {
             .help("for example `period = \"30d\"`");
         return None;
     }
+    check_magnitude(ctx, node, "period", Unit::Seconds, limits::PERIOD_SECONDS)?;
     let text = match node.get_ref() {
         DeValue::String(s) => s.trim().to_owned(),
         _ => format!("{seconds}s"),
@@ -285,14 +290,19 @@ fn wallet(
         };
         if started { p.usage_fee_free_requests_per_month } else { 0.0 }
     });
-    let credit_usd = amount(ctx, t, "credit_usd", credit, Bound::Positive);
+    let credit_usd = amount(ctx, t, "credit_usd", credit, Bound::Positive(limits::UNIT_PRICE_USD));
     let fee_percent = amount(ctx, t, "fee_percent", fee, Bound::Percent);
-    let fee_min = amount(ctx, t, "fee_min", fee_min, Bound::NonNegative);
+    let fee_min = amount(ctx, t, "fee_min", fee_min, Bound::NonNegative(limits::USD));
     let usage_fee_percent = amount(ctx, t, "usage_fee_percent", usage, Bound::Percent);
-    let free_requests =
-        amount(ctx, t, "usage_fee_free_requests_per_month", free, Bound::NonNegative);
+    let free_requests = amount(
+        ctx,
+        t,
+        "usage_fee_free_requests_per_month",
+        free,
+        Bound::NonNegative(limits::COUNT),
+    );
     let topup = match t.get("topup") {
-        Some(_) => amount(ctx, t, "topup", 0.0, Bound::Positive),
+        Some(_) => amount(ctx, t, "topup", 0.0, Bound::Positive(limits::USD)),
         None if ctx.was_suggested(&t.span(), "topup") => None,
         None => {
             ctx.error(t.span(), format!("missing key `topup` in {what}"))
@@ -314,8 +324,8 @@ fn wallet(
 
 #[derive(Clone, Copy, Debug)]
 enum Bound {
-    Positive,
-    NonNegative,
+    Positive(Limit),
+    NonNegative(Limit),
     Percent,
 }
 
@@ -324,8 +334,14 @@ fn amount(ctx: &mut Ctx, t: Table<'_, '_>, key: &str, default: f64, bound: Bound
     let Some(node) = t.get(key) else { return Some(default) };
     let x = table::number(ctx, node, key)?;
     match bound {
-        Bound::Positive => check_domain(ctx, node, key, x, Domain::Positive)?,
-        Bound::NonNegative => check_domain(ctx, node, key, x, Domain::NonNegative)?,
+        Bound::Positive(limit) => {
+            check_domain(ctx, node, key, x, Domain::Positive)?;
+            check_magnitude(ctx, node, key, Unit::Plain, limit)?;
+        }
+        Bound::NonNegative(limit) => {
+            check_domain(ctx, node, key, x, Domain::NonNegative)?;
+            check_magnitude(ctx, node, key, Unit::Plain, limit)?;
+        }
         Bound::Percent => {
             if !(0.0..=100.0).contains(&x) {
                 ctx.error(

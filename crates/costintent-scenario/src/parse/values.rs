@@ -13,8 +13,9 @@ use toml::de::DeValue;
 
 use super::ctx::{Annotate as _, Ctx, did_you_mean, one_of};
 use super::table::{self, Node, Table};
+use crate::limits::{self, Bound};
 use crate::model::{
-    Choice, Dist, Domain, Draw, LogNormalParams, NegBinSpread, TimeUnit, Value, Volume,
+    Choice, Dist, Domain, Draw, LogNormalParams, NegBinSpread, Sampler, TimeUnit, Value, Volume,
 };
 
 /// How a number is written: plainly, or as a duration (`"20s"` or seconds).
@@ -82,8 +83,45 @@ pub(super) enum DrawRule {
     AtLeastOne,
 }
 
-/// A quantity sampled at its key's grain (per request, per turn, …).
+/// A fixed value or a per-trial assumption in `domain` that must also stay
+/// within `bound` (every number written in it, and its distribution's tail).
+pub(super) fn bounded_value(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    unit: Unit,
+    domain: Domain,
+    bound: Bound,
+) -> Option<Value> {
+    let within = check_magnitude(ctx, node, key, unit, bound);
+    let value = value(ctx, node, key, unit, domain)?;
+    within?;
+    if let Value::PerTrial { dist, .. } = &value {
+        check_tail(ctx, node, key, dist, bound)?;
+    }
+    Some(value)
+}
+
+/// A quantity sampled at its key's grain (per request, per turn, …), within
+/// `bound`: every number written in it, and its distribution's tail.
 pub(super) fn draw(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    unit: Unit,
+    rule: DrawRule,
+    bound: Bound,
+) -> Option<Draw> {
+    let within = check_magnitude(ctx, node, key, unit, bound);
+    let draw = unbounded_draw(ctx, node, key, unit, rule)?;
+    within?;
+    if let Draw::Dist(dist) = &draw {
+        check_tail(ctx, node, key, dist, bound)?;
+    }
+    Some(draw)
+}
+
+fn unbounded_draw(
     ctx: &mut Ctx,
     node: &Node<'_>,
     key: &str,
@@ -118,10 +156,198 @@ pub(super) fn draw(
     Some(Draw::Const(x))
 }
 
+/// Reports every number written in `node` (a scalar, a duration, or the
+/// parameters of a distribution at any depth) that exceeds `bound`.
+/// Numbers that are not finite are left to the type checks.
+pub(super) fn check_magnitude(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    unit: Unit,
+    bound: Bound,
+) -> Option<()> {
+    let mut ok = true;
+    magnitudes(ctx, node, key, key, unit, bound, &mut ok);
+    ok.then_some(())
+}
+
+fn magnitudes(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    param: &str,
+    unit: Unit,
+    bound: Bound,
+    ok: &mut bool,
+) {
+    let x = match (node.get_ref(), unit) {
+        (DeValue::Integer(_) | DeValue::Float(_), _) => match table::raw_number(node.get_ref()) {
+            Some(Ok(x)) if x.is_finite() => x,
+            _ => return,
+        },
+        (DeValue::String(s), Unit::Seconds) => match table::parse_duration(s) {
+            Ok(x) => x,
+            Err(_) => return,
+        },
+        (DeValue::Table(map), _) => {
+            for (k, v) in map.iter() {
+                let name: &str = k.get_ref();
+                // Keywords and relative weights are not quantities.
+                if !matches!(name, "dist" | "per" | "weights") {
+                    magnitudes(ctx, v, key, name, unit, bound, ok);
+                }
+            }
+            return;
+        }
+        (DeValue::Array(items), _) => {
+            for item in items.iter() {
+                magnitudes(ctx, item, key, param, unit, bound, ok);
+            }
+            return;
+        }
+        _ => return,
+    };
+    if limits::within(x, bound) {
+        return;
+    }
+    *ok = false;
+    let whose = if param == key { format!("`{key}`") } else { format!("`{param}` of `{key}`") };
+    ctx.error(
+        node.span(),
+        format!(
+            "{whose} is {}, above the sanity bound of {}",
+            limits::show_in(x, bound),
+            limits::show_in(bound.max, bound)
+        ),
+    )
+    .label("too large")
+    .help(bound.why);
+}
+
+/// The value a sampler exceeds with probability [`limits::TAIL_PROBABILITY`]
+/// (approximated for counts, whose exact quantiles are slow for huge means);
+/// `None` when it cannot be computed.
+fn tail(sampler: &Sampler) -> Option<f64> {
+    let p = 1.0 - limits::TAIL_PROBABILITY;
+    let q = match sampler {
+        Sampler::Poisson { mean } => mean + 6.0 * mean.sqrt() + 10.0,
+        Sampler::NegBin { r, mean } => {
+            // λ ~ Gamma(r, mean / r), then Poisson noise around it.
+            let lambda = Sampler::Gamma { shape: *r, scale: mean / r }.quantile(p);
+            lambda + 6.0 * lambda.sqrt() + 10.0
+        }
+        other => other.quantile(p),
+    };
+    (!q.is_nan()).then_some(q)
+}
+
+/// Checks that `dist`, and every parameter distribution in it, stays within
+/// `bound` but for a one-in-a-million tail.
+fn check_tail(ctx: &mut Ctx, node: &Node<'_>, key: &str, dist: &Dist, bound: Bound) -> Option<()> {
+    let mut widest: Option<(f64, &'static str)> = None;
+    let mut visit = |d: &Dist| {
+        if let Some(Ok(sampler)) = d.fixed_sampler()
+            && let Some(q) = tail(&sampler)
+            && !limits::within(q, bound)
+            && widest.is_none_or(|(w, _)| q > w)
+        {
+            widest = Some((q, d.keyword()));
+        }
+    };
+    visit_dists(dist, &mut visit);
+    let Some((q, keyword)) = widest else { return Some(()) };
+    ctx.error(
+        node.span(),
+        format!(
+            "`{key}` is drawn from a `{keyword}` whose 99.9999th percentile is {}, above the sanity bound of {}",
+            limits::show_in(q, bound),
+            limits::show_in(bound.max, bound)
+        ),
+    )
+    .label("too wide")
+    .help(
+        "narrow the distribution: one draw in a million would be that large (for a lognormal, the p90 is too far above the median)",
+    );
+    None
+}
+
+/// Calls `f` on `dist` and on every distribution among its parameters.
+fn visit_dists<'d>(dist: &'d Dist, f: &mut dyn FnMut(&'d Dist)) {
+    f(dist);
+    let mut param = |v: &'d Value| {
+        if let Value::PerTrial { dist, .. } = v {
+            visit_dists(dist, f);
+        }
+    };
+    match dist {
+        Dist::Poisson { mean } | Dist::Geometric { mean } => param(mean),
+        Dist::NegBin { mean, spread } => {
+            param(mean);
+            match spread {
+                NegBinSpread::P90(v) | NegBinSpread::Sd(v) => param(v),
+            }
+        }
+        Dist::LogNormal(LogNormalParams::MedianP90 { median: a, p90: b })
+        | Dist::LogNormal(LogNormalParams::MeanSd { mean: a, sd: b })
+        | Dist::Normal { mean: a, sd: b }
+        | Dist::Uniform { min: a, max: b }
+        | Dist::Gamma { mean: a, sd: b }
+        | Dist::Beta { mean: a, sd: b } => {
+            param(a);
+            param(b);
+        }
+        Dist::Choice(_) => {}
+    }
+}
+
+/// A volume within [`limits::VOLUME`], with a warning above
+/// [`limits::VOLUME_WARNING`].
+pub(super) fn bounded_volume(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    key: &str,
+    period_seconds: Option<f64>,
+) -> Option<Volume> {
+    let within = check_magnitude(ctx, node, key, Unit::Plain, limits::VOLUME);
+    let volume = volume(ctx, node, key, period_seconds)?;
+    within?;
+    // A count per unit of time is checked by its mean over the period below.
+    if let Volume::PerPeriod(d) = &volume {
+        check_tail(ctx, node, key, d, limits::VOLUME)?;
+    }
+    let Some(mean) = volume.mean() else { return Some(volume) };
+    if !limits::within(mean, limits::VOLUME) {
+        ctx.error(
+            node.span(),
+            format!(
+                "`{key}` comes to {} per period on average, above the sanity bound of {}",
+                limits::show(mean),
+                limits::show(limits::VOLUME.max)
+            ),
+        )
+        .label("too many")
+        .help(limits::VOLUME.why);
+        return None;
+    }
+    if mean > limits::VOLUME_WARNING {
+        ctx.warning(
+            node.span(),
+            format!(
+                "`{key}` comes to {} per period on average, more than any real workload ({} is the usual ceiling)",
+                limits::show(mean),
+                limits::show(limits::VOLUME_WARNING)
+            ),
+        )
+        .label("absurd volume")
+        .help("check `per` and the unit; simulating this volume may take long");
+    }
+    Some(volume)
+}
+
 /// A volume (`requests`, `sessions`): a number per period, `{ per, mean }`,
 /// `{ per, dist, … }` or `{ dist, … }` for the whole period.
 /// `period_seconds` is `None` when the period itself was invalid (already reported).
-pub(super) fn volume(
+fn volume(
     ctx: &mut Ctx,
     node: &Node<'_>,
     key: &str,

@@ -10,6 +10,7 @@ use super::models::{self, ImageMiss, Pricing, ScenarioModels};
 use super::pricing;
 use super::table::{self, Node, Table};
 use super::values::{self, DrawRule, Unit, check_domain};
+use crate::limits::{self, Bound};
 use crate::model::{
     AgentSpec, Billed, Cache, CacheWritePrice, Context, Domain, Draw, Failures, ImageSpec,
     MAX_REGENERATE, Mode, Poll, RealtimeSpec, RequestsSpec, Timeout, Tools, Value, VideoSpec,
@@ -28,9 +29,6 @@ const MAX_CACHE_TTL_SECONDS: f64 = 3_600.0;
 
 /// The TTL up to which a cache write pays the 5-minute price.
 const FIVE_MINUTES: f64 = 300.0;
-
-/// More retries than this are a typo, and would make the engine spin.
-const MAX_RETRIES: f64 = 1_000.0;
 
 fn kind_keys(kind: &str) -> &'static [&'static str] {
     match kind {
@@ -340,26 +338,24 @@ fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failur
         .and_then(|n| values::value(ctx, n, "rate", Unit::Plain, Domain::Probability));
     let retries = match t.get("retries") {
         None => Some(Value::Fixed(0.0)),
-        Some(n) => {
-            values::value(ctx, n, "retries", Unit::Plain, Domain::NonNegative).and_then(|v| {
-                if let Value::Fixed(x) = v {
-                    if x.fract() != 0.0 {
-                        ctx.error(n.span(), format!("`retries` must be a whole number, not {x}"))
-                            .label("not a whole number");
-                        return None;
-                    }
-                    if x > MAX_RETRIES {
-                        ctx.error(
-                            n.span(),
-                            format!("`retries` of {x} is more than the {MAX_RETRIES} supported"),
-                        )
-                        .label("too many retries");
-                        return None;
-                    }
-                }
-                Some(v)
-            })
-        }
+        Some(n) => values::bounded_value(
+            ctx,
+            n,
+            "retries",
+            Unit::Plain,
+            Domain::NonNegative,
+            limits::RETRIES,
+        )
+        .and_then(|v| {
+            if let Value::Fixed(x) = v
+                && x.fract() != 0.0
+            {
+                ctx.error(n.span(), format!("`retries` must be a whole number, not {x}"))
+                    .label("not a whole number");
+                return None;
+            }
+            Some(v)
+        }),
     };
     let billed_node = t.get("billed");
     let billed = match billed_node {
@@ -402,9 +398,9 @@ fn timeout(ctx: &mut Ctx, node: &Node<'_>) -> Option<Timeout> {
     t.check_keys(ctx, &["after", "latency"], "`timeout`", &|_| None);
     let after =
         t.require(ctx, "after", "`timeout`").and_then(|n| positive_duration(ctx, n, "after"));
-    let latency = t
-        .require(ctx, "latency", "`timeout`")
-        .and_then(|n| values::draw(ctx, n, "latency", Unit::Seconds, DrawRule::NonNegative));
+    let latency = t.require(ctx, "latency", "`timeout`").and_then(|n| {
+        values::draw(ctx, n, "latency", Unit::Seconds, DrawRule::NonNegative, limits::EVENT_SECONDS)
+    });
     Some(Timeout { after_seconds: after?, latency: latency? })
 }
 
@@ -437,21 +433,28 @@ fn via(ctx: &mut Ctx, node: &Node<'_>, env: &mut Env<'_, '_>) -> Option<usize> {
     None
 }
 
-/// A required per-event quantity.
-fn required_draw(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, key: &str, unit: Unit) -> Option<Draw> {
+/// A required per-event quantity within `bound`.
+fn required_draw(
+    ctx: &mut Ctx,
+    spec: &Spec<'_, '_, '_>,
+    key: &str,
+    unit: Unit,
+    bound: Bound,
+) -> Option<Draw> {
     spec.t
         .require(ctx, key, spec.what)
-        .and_then(|n| values::draw(ctx, n, key, unit, DrawRule::NonNegative))
+        .and_then(|n| values::draw(ctx, n, key, unit, DrawRule::NonNegative, bound))
 }
 
-/// An optional per-event quantity.
+/// An optional per-event quantity within `bound`.
 fn optional_draw(
     ctx: &mut Ctx,
     spec: &Spec<'_, '_, '_>,
     key: &str,
     unit: Unit,
+    bound: Bound,
 ) -> Option<Option<Draw>> {
-    optional(spec.t.get(key), |n| values::draw(ctx, n, key, unit, DrawRule::NonNegative))
+    optional(spec.t.get(key), |n| values::draw(ctx, n, key, unit, DrawRule::NonNegative, bound))
 }
 
 /// A required volume.
@@ -463,7 +466,7 @@ fn required_volume(
 ) -> Option<crate::model::Volume> {
     spec.t
         .require(ctx, key, spec.what)
-        .and_then(|n| values::volume(ctx, n, key, env.period_seconds))
+        .and_then(|n| values::bounded_volume(ctx, n, key, env.period_seconds))
 }
 
 /// Checks that the model has the token prices a text workload bills.
@@ -515,9 +518,9 @@ fn warn_no_cache_price(ctx: &mut Ctx, price: Option<&ModelPrice>, span: Range<us
 fn requests(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<WorkloadKind> {
     let t = spec.t;
     let requests = required_volume(ctx, spec, "requests", env);
-    let input = required_draw(ctx, spec, "input", Unit::Plain);
-    let output = required_draw(ctx, spec, "output", Unit::Plain);
-    let reasoning = optional_draw(ctx, spec, "reasoning", Unit::Plain);
+    let input = required_draw(ctx, spec, "input", Unit::Plain, limits::TOKENS);
+    let output = required_draw(ctx, spec, "output", Unit::Plain, limits::TOKENS);
+    let reasoning = optional_draw(ctx, spec, "reasoning", Unit::Plain, limits::TOKENS);
     let cached = match t.get("cached") {
         None => Some(Value::Fixed(0.0)),
         Some(n) => values::value(ctx, n, "cached", Unit::Plain, Domain::Probability).inspect(|v| {
@@ -560,9 +563,9 @@ fn requests(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option
 fn agent(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<WorkloadKind> {
     let t = spec.t;
     let sessions = required_volume(ctx, spec, "sessions", env);
-    let turns = required_draw(ctx, spec, "turns", Unit::Plain);
-    let input = required_draw(ctx, spec, "input", Unit::Plain);
-    let output = required_draw(ctx, spec, "output", Unit::Plain);
+    let turns = required_draw(ctx, spec, "turns", Unit::Plain, limits::COUNT);
+    let input = required_draw(ctx, spec, "input", Unit::Plain, limits::TOKENS);
+    let output = required_draw(ctx, spec, "output", Unit::Plain, limits::TOKENS);
     let context = t.require(ctx, "context", spec.what).and_then(|n| context(ctx, n));
     let compaction_cost =
         optional(t.get("compaction_cost"), |n| table::boolean(ctx, n, "compaction_cost"))
@@ -588,7 +591,7 @@ fn agent(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
         Some(cache)
     });
     let tools = optional(t.get("tools"), |n| tools(ctx, n));
-    let reasoning = optional_draw(ctx, spec, "reasoning", Unit::Plain);
+    let reasoning = optional_draw(ctx, spec, "reasoning", Unit::Plain, limits::TOKENS);
     need_token_prices(ctx, spec, "agent")?;
     Some(WorkloadKind::Agent(AgentSpec {
         sessions: sessions?,
@@ -610,6 +613,7 @@ fn context(ctx: &mut Ctx, node: &Node<'_>) -> Option<Context> {
         let n = t.require(ctx, key, "`context`")?;
         let x = table::number(ctx, n, key)?;
         check_domain(ctx, n, key, x, domain)?;
+        values::check_magnitude(ctx, n, key, Unit::Plain, limits::TOKENS)?;
         Some((x, n.span()))
     };
     let start = tokens("start", Domain::NonNegative);
@@ -644,9 +648,9 @@ fn cache(ctx: &mut Ctx, node: &Node<'_>) -> Option<Cache> {
         }
         Some(ttl)
     });
-    let gap = t
-        .require(ctx, "gap", "`cache`")
-        .and_then(|n| values::draw(ctx, n, "gap", Unit::Seconds, DrawRule::NonNegative));
+    let gap = t.require(ctx, "gap", "`cache`").and_then(|n| {
+        values::draw(ctx, n, "gap", Unit::Seconds, DrawRule::NonNegative, limits::EVENT_SECONDS)
+    });
     let ttl_seconds = ttl?;
     let write_price = if ttl_seconds <= FIVE_MINUTES {
         CacheWritePrice::FiveMinutes
@@ -659,12 +663,12 @@ fn cache(ctx: &mut Ctx, node: &Node<'_>) -> Option<Cache> {
 fn tools(ctx: &mut Ctx, node: &Node<'_>) -> Option<Tools> {
     let t = table::table(ctx, node, "tools", "a table `{ calls, output }`")?;
     t.check_keys(ctx, &["calls", "output"], "`tools`", &|_| None);
-    let calls = t
-        .require(ctx, "calls", "`tools`")
-        .and_then(|n| values::draw(ctx, n, "calls", Unit::Plain, DrawRule::NonNegative));
-    let output = t
-        .require(ctx, "output", "`tools`")
-        .and_then(|n| values::draw(ctx, n, "output", Unit::Plain, DrawRule::NonNegative));
+    let calls = t.require(ctx, "calls", "`tools`").and_then(|n| {
+        values::draw(ctx, n, "calls", Unit::Plain, DrawRule::NonNegative, limits::COUNT)
+    });
+    let output = t.require(ctx, "output", "`tools`").and_then(|n| {
+        values::draw(ctx, n, "output", Unit::Plain, DrawRule::NonNegative, limits::TOKENS)
+    });
     Some(Tools { calls: calls?, output: output? })
 }
 
@@ -679,7 +683,9 @@ fn image(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
         .and_then(|n| Some((table::string(ctx, n, "quality")?, n.span())));
     let n = match t.get("n") {
         None => Some(Draw::Const(1.0)),
-        Some(node) => values::draw(ctx, node, "n", Unit::Plain, DrawRule::AtLeastOne),
+        Some(node) => {
+            values::draw(ctx, node, "n", Unit::Plain, DrawRule::AtLeastOne, limits::COUNT)
+        }
     };
     let regenerate = match t.get("regenerate") {
         None => Some(Value::Fixed(0.0)),
@@ -759,7 +765,7 @@ fn video(
 ) -> Option<(WorkloadKind, Option<Timeout>)> {
     let t = spec.t;
     let requests = required_volume(ctx, spec, "requests", env);
-    let seconds = required_draw(ctx, spec, "seconds", Unit::Seconds);
+    let seconds = required_draw(ctx, spec, "seconds", Unit::Seconds, limits::EVENT_SECONDS);
     let resolution = t
         .require(ctx, "resolution", spec.what)
         .and_then(|n| Some((table::string(ctx, n, "resolution")?, n.span())));
@@ -768,7 +774,7 @@ fn video(
     let poll = optional(t.get("poll"), |n| poll(ctx, n));
     let client_timeout =
         optional(t.get("client_timeout"), |n| positive_duration(ctx, n, "client_timeout"));
-    let duration = optional_draw(ctx, spec, "duration", Unit::Seconds);
+    let duration = optional_draw(ctx, spec, "duration", Unit::Seconds, limits::EVENT_SECONDS);
     let timeout = match (client_timeout?, duration?) {
         (Some(after_seconds), Some(latency)) => Some(Timeout { after_seconds, latency }),
         (Some(_), None) => {
@@ -834,11 +840,30 @@ fn video(
 fn poll(ctx: &mut Ctx, node: &Node<'_>) -> Option<Poll> {
     let t = table::table(ctx, node, "poll", "a table `{ every, cost }`")?;
     t.check_keys(ctx, &["every", "cost"], "`poll`", &|_| None);
-    let every = t.require(ctx, "every", "`poll`").and_then(|n| positive_duration(ctx, n, "every"));
+    let every = t.require(ctx, "every", "`poll`").and_then(|n| {
+        let every = positive_duration(ctx, n, "every")?;
+        if every < limits::MIN_POLL_SECONDS {
+            ctx.error(
+                n.span(),
+                format!(
+                    "`every` of {} s polls more often than once per {} s",
+                    limits::show(every),
+                    limits::show(limits::MIN_POLL_SECONDS)
+                ),
+            )
+            .label("too often")
+            .help("providers ask clients to poll every few seconds, such as `every = \"5s\"`");
+            return None;
+        }
+        Some(every)
+    });
     let cost = match t.get("cost") {
         None => Some(0.0),
-        Some(n) => table::number(ctx, n, "cost")
-            .and_then(|x| check_domain(ctx, n, "cost", x, Domain::NonNegative).map(|()| x)),
+        Some(n) => table::number(ctx, n, "cost").and_then(|x| {
+            check_domain(ctx, n, "cost", x, Domain::NonNegative)?;
+            values::check_magnitude(ctx, n, "cost", Unit::Plain, limits::UNIT_PRICE_USD)?;
+            Some(x)
+        }),
     };
     Some(Poll { every_seconds: every?, usd_per_poll: cost? })
 }
@@ -846,10 +871,17 @@ fn poll(ctx: &mut Ctx, node: &Node<'_>) -> Option<Poll> {
 fn realtime(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<WorkloadKind> {
     let t = spec.t;
     let sessions = required_volume(ctx, spec, "sessions", env);
-    let minutes = required_draw(ctx, spec, "minutes", Unit::Plain);
-    let turns_per_minute = t
-        .require(ctx, "turns_per_minute", spec.what)
-        .and_then(|n| values::value(ctx, n, "turns_per_minute", Unit::Plain, Domain::NonNegative));
+    let minutes = required_draw(ctx, spec, "minutes", Unit::Plain, limits::SESSION_MINUTES);
+    let turns_per_minute = t.require(ctx, "turns_per_minute", spec.what).and_then(|n| {
+        values::bounded_value(
+            ctx,
+            n,
+            "turns_per_minute",
+            Unit::Plain,
+            Domain::NonNegative,
+            limits::COUNT,
+        )
+    });
     let user_share = match t.get("user_share") {
         None => Some(Value::Fixed(0.5)),
         Some(n) => values::value(ctx, n, "user_share", Unit::Plain, Domain::Probability),

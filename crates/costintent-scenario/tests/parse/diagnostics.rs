@@ -86,14 +86,11 @@ fn malformed_toml_is_one_located_error() {
 
 #[test]
 fn a_missing_file_says_how_to_start_one() {
-    let catalog = costintent_scenario::Catalog::embedded();
-    let options = costintent_scenario::LoadOptions {
-        catalog: &catalog,
-        today: super::today(),
-        overrides: &[],
-    };
+    // The crate does not read files; the caller turns a read error into a
+    // diagnostic with `Diagnostics::io`.
     let path = fixture_path("does-not-exist.toml");
-    let Err(d) = costintent_scenario::load_file(&path, &options) else { panic!("no such file") };
+    let err = std::fs::read_to_string(&path).expect_err("no such file");
+    let d = costintent_scenario::Diagnostics::io(&path.display().to_string(), &err);
     // The absolute path differs between machines; the snapshot shows a stable one.
     let shown =
         d.render_plain().replace(&path.display().to_string(), "fixtures/parse/does-not-exist.toml");

@@ -8,6 +8,7 @@
 mod catalog;
 mod diagnostics;
 mod examples;
+mod limits;
 mod overrides;
 mod properties;
 

@@ -13,7 +13,8 @@ use crate::cli::{
     CatalogArgs, CatalogCommand, ImportArgs, ImportSource, ListArgs, ShowArgs, TextOrJson,
 };
 use crate::error::CliError;
-use crate::output::{pretty_json, print_stderr, print_stdout, write_atomically};
+use crate::files::{Destination, Input, file_destination, read_text, write_file};
+use crate::output::{pretty_json, print_stderr, print_stdout};
 
 pub(crate) fn catalog(args: CatalogArgs) -> Result<(), CliError> {
     match args.command {
@@ -304,11 +305,14 @@ fn dates(from: Option<Date>, until: Option<Date>, documented: bool) -> String {
 }
 
 fn import(args: &ImportArgs) -> Result<(), CliError> {
-    if let Some(out) = args.out.as_ref().filter(|out| out.exists() && !args.force) {
-        return Err(CliError::input_with_help(
-            format!("{} already exists", out.display()),
-            "pass --force to overwrite it",
-        ));
+    if let Some(out) = &args.out {
+        // Refused whatever --force says: a link, a device, a FIFO, a folder.
+        if file_destination(out)? == Destination::File && !args.force {
+            return Err(CliError::input_with_help(
+                format!("{} already exists", out.display()),
+                "pass --force to overwrite it",
+            ));
+        }
     }
     let read = parse_date(args.read.as_deref())
         .map_err(|_| {
@@ -316,8 +320,7 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         })?
         .unwrap_or_else(Date::today_utc);
     let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+    let text = read_text(&args.file, Input::PRICE_FILE)?;
     let imported = match args.source {
         ImportSource::Litellm => Catalog::import_litellm(&text, &name, Some(read)),
         ImportSource::GenaiPrices => Catalog::import_genai_prices(&text, &name, Some(read)),
@@ -327,7 +330,7 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
     let mut summary = report.to_string();
     match &args.out {
         Some(out) => {
-            write_atomically(out, toml.as_bytes())?;
+            write_file(out, toml.as_bytes())?;
             let _ = writeln!(
                 summary,
                 "wrote {0}; use it with `costintent run <scenario> --catalog {0}`",

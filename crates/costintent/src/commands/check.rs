@@ -7,12 +7,38 @@ use costintent_scenario::{Checked, Scenario, Volume, Workload, WorkloadKind};
 
 use crate::cli::CheckArgs;
 use crate::error::CliError;
-use crate::output::print_stdout;
+use crate::memory::{self, Need};
+use crate::output::{print_stderr, print_stdout};
+
+/// Estimates at or above this are shown by `check` (1 GiB).
+const SHOW_MEMORY_FROM: u64 = 1 << 30;
 
 pub(crate) fn check(args: &CheckArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.catalog.as_deref())?;
     let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
-    print_stdout(&describe(&args.scenario.display().to_string(), &checked))
+    let mut text = describe(&args.scenario.display().to_string(), &checked);
+    let s = &checked.scenario;
+    let need = Need { kept: vec![s], transient: None, trials: s.trials, csv: false };
+    let bytes = need.bytes();
+    let available = memory::available()?;
+    let usable = memory::usable(&available);
+    if bytes >= SHOW_MEMORY_FROM || bytes > usable {
+        text.push_str(&format!(
+            "\nmemory    about {} for {} trials ({} usable here)\n",
+            memory::bytes_text(bytes),
+            memory::group(s.trials),
+            memory::bytes_text(usable)
+        ));
+    }
+    if bytes > usable {
+        print_stderr(&format!(
+            "warning: `trials = {}` needs about {} of memory, more than the {} usable here: `run` will refuse it\n  = help: lower `trials`, or pass a smaller --trials to `run`\n",
+            memory::group(s.trials),
+            memory::bytes_text(bytes),
+            memory::bytes_text(usable)
+        ));
+    }
+    print_stdout(&text)
 }
 
 /// The resolved scenario in words: workloads, volumes and the prices each

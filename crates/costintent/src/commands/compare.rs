@@ -7,11 +7,14 @@ use costintent_sim::Outcomes;
 
 use crate::cli::{CompareArgs, RunFormat};
 use crate::error::CliError;
-use crate::output::{OutDir, pretty_json, print_stderr, print_stdout, stdout_color};
+use crate::files::ReportDir;
+use crate::memory::Need;
+use crate::output::{pretty_json, print_stderr, print_stdout, stdout_color};
 
 pub(crate) fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.sim.catalog.as_deref())?;
-    let out_dir = args.out.as_deref().map(OutDir::create).transpose()?;
+    // Checked before simulating; created only when the comparison is written.
+    let out_dir = args.out.as_deref().map(ReportDir::check).transpose()?;
     // Validate every file before simulating any, so a typo in the last file
     // does not cost a long run of the first.
     let mut scenarios = Vec::new();
@@ -24,6 +27,15 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), CliError> {
         return Err(CliError::input("compare needs at least two scenario files"));
     };
     let options = super::sim_options(&args.sim, first)?;
+    for scenario in &scenarios {
+        super::warn_scaled_volumes(scenario, options.scale);
+    }
+    super::ensure_memory(&Need {
+        kept: scenarios.iter().collect(),
+        transient: None,
+        trials: options.trials,
+        csv: false,
+    })?;
     let names = run_names(&args.scenarios);
     let mut runs: Vec<(String, Scenario, Outcomes)> = Vec::new();
     for (name, scenario) in names.into_iter().zip(scenarios) {
@@ -43,13 +55,14 @@ pub(crate) fn emit(
     comparison: &Comparison,
     runs: &[Run<'_>],
     format: RunFormat,
-    out_dir: Option<&OutDir>,
+    out_dir: Option<&ReportDir>,
 ) -> Result<(), CliError> {
     let mut links = ChartLinks::default();
-    if let Some(dir) = out_dir {
+    if let Some(out_dir) = out_dir {
         let chart = comparison
             .distributions_chart(runs)
             .map_err(|e| CliError::runtime(format!("drawing charts: {e}")))?;
+        let mut dir = out_dir.stage()?;
         dir.write("distributions.svg", chart.svg.as_bytes())?;
         dir.write("distributions.png", &chart.png)?;
         let file_links = ChartLinks {
@@ -60,6 +73,7 @@ pub(crate) fn emit(
         dir.write("comparison.md", comparison.render_markdown(&file_links).as_bytes())?;
         dir.write("comparison.html", comparison.render_html(&svgs).as_bytes())?;
         dir.write("comparison.json", pretty_json(&comparison.to_json()).as_bytes())?;
+        dir.commit()?;
         links = file_links;
     }
     match format {

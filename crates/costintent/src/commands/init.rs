@@ -2,7 +2,8 @@
 
 use crate::cli::{InitArgs, Template};
 use crate::error::CliError;
-use crate::output::{print_stderr, write_atomically};
+use crate::files::{Destination, file_destination, write_file};
+use crate::output::print_stderr;
 
 /// The starter scenarios are the bundled examples themselves, so every
 /// template is run by the test suite and always passes `check`.
@@ -17,7 +18,9 @@ pub(crate) fn template_text(template: Template) -> &'static str {
 }
 
 pub(crate) fn init(args: &InitArgs) -> Result<(), CliError> {
-    if args.path.exists() && !args.force {
+    // Refused whatever --force says: a link, a device, a FIFO, a folder.
+    let existing = file_destination(&args.path)?;
+    if existing == Destination::File && !args.force {
         return Err(CliError::input_with_help(
             format!("{} already exists", args.path.display()),
             "pass --force to overwrite it, or give another path",
@@ -30,7 +33,7 @@ pub(crate) fn init(args: &InitArgs) -> Result<(), CliError> {
         .filter(|line| !line.starts_with("#:schema"))
         .map(|line| format!("{line}\n"))
         .collect();
-    write_atomically(&args.path, text.as_bytes())?;
+    write_file(&args.path, text.as_bytes())?;
     print_stderr(&format!(
         "wrote {}\nnext: costintent check {0} && costintent run {0}\n",
         args.path.display()

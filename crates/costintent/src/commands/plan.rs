@@ -72,6 +72,14 @@ pub(crate) fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.sim.catalog.as_deref())?;
     let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
     let options = super::sim_options(&args.sim, &checked.scenario)?;
+    super::warn_scaled_volumes(&checked.scenario, options.scale);
+    // The 100% run is kept while the smaller steps are simulated.
+    super::ensure_memory(&crate::memory::Need {
+        kept: vec![&checked.scenario],
+        transient: Some(&checked.scenario),
+        trials: options.trials,
+        csv: false,
+    })?;
     let base = super::simulate(&checked.scenario, &options, "100%", args.sim.quiet)?;
     let plan = build_plan(
         &checked.scenario,

@@ -6,30 +6,40 @@ use costintent_report::{
     ChartLinks, ChartSvgs, CompareInfo, Comparison, Report, ReportCharts, RunInfo, trials_csv,
 };
 use costintent_scenario::{Catalog, Override, Scenario};
-use costintent_sim::Outcomes;
+use costintent_sim::{Outcomes, SimOptions};
 
 use super::plan::{PlanSteps, build_plan};
 use super::sensitivity::{Sensitivity, sensitivity};
 use crate::cli::{RunArgs, RunFormat};
 use crate::error::CliError;
-use crate::output::{OutDir, pretty_json, print_stderr, print_stdout, stdout_color};
+use crate::files::{ReportDir, Staged};
+use crate::memory::Need;
+use crate::output::{pretty_json, print_stderr, print_stdout, stdout_color};
 
 pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
-    if let Some(b) = args.budget.filter(|b| !(b.is_finite() && *b >= 0.0)) {
-        return Err(CliError::input(format!(
-            "--budget must be a non-negative number of USD, not {b}"
-        )));
-    }
     let catalog = super::load_catalog(args.sim.catalog.as_deref())?;
-    // Create the output folder before simulating, so a bad path fails in a
-    // second rather than after a long run.
-    let out_dir = args.out.as_deref().map(OutDir::create).transpose()?;
+    // Checked before simulating, so a bad path fails in a second rather than
+    // after a long run; nothing is created until the report is written.
+    let out_dir = args.out.as_deref().map(ReportDir::check).transpose()?;
     if let Some(vary) = &args.vary {
         return run_vary(args, &catalog, vary, out_dir.as_ref());
     }
     let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
     let scenario = &checked.scenario;
     let options = super::sim_options(&args.sim, scenario)?;
+    super::warn_scaled_volumes(scenario, options.scale);
+    if args.fail_over_budget && args.budget.or(scenario.budget).is_none() {
+        return Err(needs_budget());
+    }
+    // The test plan (with --out) and --sensitivity simulate further runs
+    // while this one is kept.
+    let transient = (args.sensitivity || out_dir.is_some()).then_some(scenario);
+    super::ensure_memory(&Need {
+        kept: vec![scenario],
+        transient,
+        trials: options.trials,
+        csv: out_dir.is_some(),
+    })?;
     let outcomes = super::simulate(scenario, &options, "simulating", args.sim.quiet)?;
     let info = RunInfo {
         trials: options.trials,
@@ -53,7 +63,9 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
         let plan =
             build_plan(scenario, &options, &outcomes, &PlanSteps::default_steps(), args.sim.quiet)?;
         report.test_plan = Some(plan.to_test_plan());
-        write_report_dir(dir, &report, &outcomes, sensitivity.as_ref())?;
+        let mut staged = dir.stage()?;
+        write_report_files(&mut staged, &report, &outcomes, sensitivity.as_ref())?;
+        staged.commit()?;
     }
 
     match args.format {
@@ -77,20 +89,23 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     fail_over_budget(args, &report)
 }
 
+fn needs_budget() -> CliError {
+    CliError::input_with_help(
+        "--fail-over-budget needs a budget",
+        "set `budget` in [scenario] or pass --budget USD",
+    )
+}
+
 fn fail_over_budget(args: &RunArgs, report: &Report) -> Result<(), CliError> {
     if !args.fail_over_budget {
         return Ok(());
     }
-    let Some(budget) = &report.budget else {
-        return Err(CliError::input_with_help(
-            "--fail-over-budget needs a budget",
-            "set `budget` in [scenario] or pass --budget USD",
-        ));
-    };
+    let Some(budget) = &report.budget else { return Err(needs_budget()) };
     if budget.exceed.estimate > args.max_risk {
         return Err(CliError::OverBudget {
             p_exceed: budget.exceed.estimate,
             max_risk: args.max_risk,
+            run: None,
         });
     }
     Ok(())
@@ -105,9 +120,9 @@ fn report_json(report: &Report, sensitivity: Option<&Sensitivity>) -> serde_json
     json
 }
 
-/// Writes every report file; each one atomically.
-fn write_report_dir(
-    dir: &OutDir,
+/// Writes every report file into the staged folder.
+fn write_report_files(
+    dir: &mut Staged<'_>,
     report: &Report,
     outcomes: &Outcomes,
     sensitivity: Option<&Sensitivity>,
@@ -141,7 +156,7 @@ fn write_report_dir(
 }
 
 #[cfg(feature = "parquet")]
-fn write_parquet(dir: &OutDir, outcomes: &Outcomes) -> Result<(), CliError> {
+fn write_parquet(dir: &mut Staged<'_>, outcomes: &Outcomes) -> Result<(), CliError> {
     let bytes = costintent_report::trials_parquet(outcomes)
         .map_err(|e| CliError::runtime(format!("writing trials.parquet: {e}")))?;
     dir.write("trials.parquet", &bytes)?;
@@ -149,34 +164,71 @@ fn write_parquet(dir: &OutDir, outcomes: &Outcomes) -> Result<(), CliError> {
 }
 
 #[cfg(not(feature = "parquet"))]
-fn write_parquet(_dir: &OutDir, _outcomes: &Outcomes) -> Result<(), CliError> {
+fn write_parquet(_dir: &mut Staged<'_>, _outcomes: &Outcomes) -> Result<(), CliError> {
     print_stderr("note: trials.parquet not written (built without the `parquet` feature)\n");
     Ok(())
 }
 
 /// `--vary workload.key=v1,v2,...`: one run per value with common random
-/// numbers, reported as a comparison against the first value.
+/// numbers, reported as a comparison against the first value. Every value
+/// is validated, and the runs checked to be comparable and to fit in
+/// memory, before any is simulated.
 fn run_vary(
     args: &RunArgs,
     catalog: &Catalog,
     vary: &str,
-    out_dir: Option<&OutDir>,
+    out_dir: Option<&ReportDir>,
 ) -> Result<(), CliError> {
     let (path, values) = parse_vary(vary)?;
-    let mut runs: Vec<(String, Scenario, Outcomes)> = Vec::new();
-    let mut options = None;
+    let mut loaded: Vec<(String, Scenario, SimOptions)> = Vec::new();
     for value in &values {
         let overrides = [Override { path: path.clone(), value: value.clone() }];
         let checked = super::load_scenario(&args.scenario, catalog, &overrides)?;
         let opts = super::sim_options(&args.sim, &checked.scenario)?;
-        let label = format!("{path}={value}");
-        let outcomes = super::simulate(&checked.scenario, &opts, &label, args.sim.quiet)?;
-        options.get_or_insert(opts);
-        runs.push((label, checked.scenario, outcomes));
+        loaded.push((format!("{path}={value}"), checked.scenario, opts));
     }
-    let Some(options) = options else {
+    let Some((_, first_scenario, options)) = loaded.first() else {
         return Err(CliError::input("--vary needs at least one value"));
     };
+    let options = *options;
+    for (label, _, opts) in &loaded[1..] {
+        let differs = if opts.trials != options.trials {
+            Some(format!("{} trials against {}", opts.trials, options.trials))
+        } else if opts.seed != options.seed {
+            Some(format!("seed {} against {}", opts.seed, options.seed))
+        } else {
+            None
+        };
+        if let Some(differs) = differs {
+            return Err(CliError::input_with_help(
+                format!(
+                    "--vary {path}: run `{label}` would use {differs}; a comparison needs the same trials and seed in every run (common random numbers)"
+                ),
+                "vary another key; set the trial count with --trials and the seed with --seed",
+            ));
+        }
+    }
+    super::warn_scaled_volumes(first_scenario, options.scale);
+    if args.fail_over_budget
+        && let Some((label, _, _)) =
+            loaded.iter().find(|(_, s, _)| args.budget.or(s.budget).is_none())
+    {
+        return Err(CliError::input_with_help(
+            format!("--fail-over-budget needs a budget, and run `{label}` has none"),
+            "set `budget` in [scenario] or pass --budget USD",
+        ));
+    }
+    super::ensure_memory(&Need {
+        kept: loaded.iter().map(|(_, s, _)| s).collect(),
+        transient: None,
+        trials: options.trials,
+        csv: false,
+    })?;
+    let mut runs: Vec<(String, Scenario, Outcomes)> = Vec::new();
+    for (label, scenario, opts) in loaded {
+        let outcomes = super::simulate(&scenario, &opts, &label, args.sim.quiet)?;
+        runs.push((label, scenario, outcomes));
+    }
     let borrowed: Vec<costintent_report::Run<'_>> = runs
         .iter()
         .map(|(name, scenario, outcomes)| costintent_report::Run { name, scenario, outcomes })
@@ -184,7 +236,23 @@ fn run_vary(
     let comparison =
         Comparison::build(&borrowed, &CompareInfo { seed: options.seed, budget: args.budget })
             .map_err(|e| CliError::runtime(e.to_string()))?;
-    super::compare::emit(&comparison, &borrowed, args.format, out_dir)
+    super::compare::emit(&comparison, &borrowed, args.format, out_dir)?;
+    if !args.fail_over_budget {
+        return Ok(());
+    }
+    // Every run is tested against its own budget; the worst one decides.
+    let worst = comparison
+        .runs
+        .iter()
+        .filter_map(|r| r.exceed.map(|p| (r.name.clone(), p.estimate)))
+        .filter(|(_, p)| *p > args.max_risk)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    match worst {
+        Some((run, p_exceed)) => {
+            Err(CliError::OverBudget { p_exceed, max_risk: args.max_risk, run: Some(run) })
+        }
+        None => Ok(()),
+    }
 }
 
 /// Splits `agent.cache.ttl=5m,1h` into the path and its values. Values may

@@ -1,0 +1,269 @@
+//! Pricing logged tokens with the catalog's prices of the request's day.
+//!
+//! The prices come from `costintent_scenario::Catalog::resolve` (dated
+//! lines, the long-context tier, the batch discount, credits); this module
+//! only applies them to counts, with the same rules the engine bills
+//! simulated requests by:
+//! - the long-context tier is whole-request: a request whose prompt (input
+//!   including cache reads and writes) exceeds the tier's threshold pays
+//!   the tier price for every token; a tier cache price the catalog does not
+//!   give is the base cache price scaled by tier input / base input;
+//! - a missing cache-read or cache-write price falls back to the input
+//!   price, a missing reasoning price to the output price;
+//! - cache writes whose TTL the log does not split are billed at the
+//!   5-minute price;
+//! - batch requests pay (1 − discount) on every token price; a batch
+//!   request of a model without a catalog discount is priced at the
+//!   standard price and counted (see [`Priced::notes`]);
+//! - credit-priced models are converted at the provider's list price of a
+//!   credit;
+//! - per-request and per-task fees are added per attempt and per task;
+//!   images and video seconds are priced when the model has one price per
+//!   image or per second; when the price depends on a size, quality or
+//!   resolution (not carried by the counts) they are left unpriced and
+//!   flagged ([`Priced::unpriced_units`]).
+//!
+//! The function is linear in the counts, so an aggregate of requests of one
+//! model, day and class (batch or not, above the tier or not) is priced in
+//! one call: sums of integer counts are exact and order-free, which keeps
+//! summaries identical on any thread count.
+
+use costintent_scenario::{Currency, ModelPrice};
+
+/// Token counts of one price class, by the price each pays.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TokenSums {
+    /// Input neither read from nor written to the cache.
+    pub uncached_input: u64,
+    /// Output, reasoning excluded.
+    pub output: u64,
+    /// Reasoning (priced as output unless the catalog prices it).
+    pub reasoning: u64,
+    /// Cache reads.
+    pub cache_read: u64,
+    /// Cache writes at the 5-minute price (including writes of unknown TTL).
+    pub cache_write_5m: u64,
+    /// Cache writes at the 1-hour price.
+    pub cache_write_1h: u64,
+    /// Attempts (for a per-request fee).
+    pub requests: u64,
+    /// Async tasks (for a per-task fee).
+    pub tasks: u64,
+    /// Images generated.
+    pub images: u64,
+    /// Seconds of video generated, in milliseconds (integers keep sums exact).
+    pub video_ms: u64,
+}
+
+impl TokenSums {
+    /// Adds another class's counts.
+    pub fn add(&mut self, other: &TokenSums) {
+        self.uncached_input += other.uncached_input;
+        self.output += other.output;
+        self.reasoning += other.reasoning;
+        self.cache_read += other.cache_read;
+        self.cache_write_5m += other.cache_write_5m;
+        self.cache_write_1h += other.cache_write_1h;
+        self.requests += other.requests;
+        self.tasks += other.tasks;
+        self.images += other.images;
+        self.video_ms += other.video_ms;
+    }
+
+    /// The counts of one attempt.
+    pub fn of_attempt(attempt: &crate::record::Attempt) -> Self {
+        let u = &attempt.units;
+        Self {
+            tasks: u.tasks.unwrap_or(0),
+            images: u.images.unwrap_or(0),
+            video_ms: u.video_seconds.map_or(0, |s| (s.max(0.0) * 1000.0).round() as u64),
+            ..Self::of(&attempt.tokens, 1)
+        }
+    }
+
+    /// The counts of one attempt's tokens.
+    pub fn of(tokens: &crate::record::Tokens, requests: u64) -> Self {
+        let write = tokens.cache_write_total();
+        let write_1h = tokens.cache_write_1h.unwrap_or(0).min(write);
+        let output = tokens.output.unwrap_or(0);
+        let reasoning = tokens.reasoning.unwrap_or(0).min(output);
+        Self {
+            uncached_input: tokens.uncached_input(),
+            output: output - reasoning,
+            reasoning,
+            cache_read: tokens.cache_read.unwrap_or(0),
+            cache_write_5m: write - write_1h,
+            cache_write_1h: write_1h,
+            requests,
+            ..Self::default()
+        }
+    }
+}
+
+/// What a price class pays.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PriceClass {
+    /// Batch API requests.
+    pub batch: bool,
+    /// Requests above the long-context threshold.
+    pub long_context: bool,
+}
+
+/// A priced amount and what was approximated.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Priced {
+    /// USD.
+    pub usd: f64,
+    /// Whether a batch class was priced without a catalog discount.
+    pub batch_without_discount: bool,
+    /// Whether images or video seconds have no single catalog price (the
+    /// price depends on a size, quality or resolution the counts do not
+    /// carry): `usd` then leaves them out and the amount is not a full price.
+    pub unpriced_units: bool,
+}
+
+impl Priced {
+    /// The caveats, as sentences.
+    pub fn notes(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.batch_without_discount {
+            out.push("batch requests of a model without a batch discount in the catalog are priced at the standard price");
+        }
+        out
+    }
+}
+
+/// Whether a request with this prompt (input including the cache) pays the
+/// long-context tier.
+pub fn above_long_context(price: &ModelPrice, prompt_tokens: u64) -> bool {
+    price.long_context.as_ref().is_some_and(|lc| prompt_tokens as f64 > lc.above)
+}
+
+/// The catalog price of `tokens` in `class`, in USD.
+pub fn price(price: &ModelPrice, class: PriceClass, tokens: &TokenSums) -> Priced {
+    let to_usd = match price.currency {
+        Currency::Usd => 1.0,
+        Currency::Credits { usd_per_credit } => usd_per_credit,
+    };
+    let input = price.input_per_mtok.unwrap_or(0.0);
+    let output = price.output_per_mtok.unwrap_or(0.0);
+    let read = price.cache_read_per_mtok.unwrap_or(input);
+    let write_5m = price.cache_write_5m_per_mtok.unwrap_or(input);
+    let write_1h = price.cache_write_1h_per_mtok.unwrap_or(input);
+    let reasoning = price.reasoning_per_mtok.unwrap_or(output);
+    let mut rates = [input, output, reasoning, read, write_5m, write_1h];
+    if class.long_context
+        && let Some(lc) = &price.long_context
+    {
+        let in_ratio = if input > 0.0 { lc.input_per_mtok / input } else { 1.0 };
+        let out_ratio = if output > 0.0 { lc.output_per_mtok / output } else { 1.0 };
+        rates = [
+            lc.input_per_mtok,
+            lc.output_per_mtok,
+            reasoning * out_ratio,
+            lc.cache_read_per_mtok.unwrap_or(read * in_ratio),
+            lc.cache_write_5m_per_mtok.unwrap_or(write_5m * in_ratio),
+            lc.cache_write_1h_per_mtok.unwrap_or(write_1h * in_ratio),
+        ];
+    }
+    let mut priced = Priced::default();
+    let discount = match (class.batch, price.batch_discount) {
+        (true, Some(share)) => 1.0 - share,
+        (true, None) => {
+            priced.batch_without_discount = true;
+            1.0
+        }
+        (false, _) => 1.0,
+    };
+    let counts = [
+        tokens.uncached_input,
+        tokens.output,
+        tokens.reasoning,
+        tokens.cache_read,
+        tokens.cache_write_5m,
+        tokens.cache_write_1h,
+    ];
+    let per_mtok: f64 = counts.iter().zip(rates).map(|(n, rate)| *n as f64 * rate).sum();
+    let mut fees = tokens.requests as f64 * price.per_request.unwrap_or(0.0)
+        + tokens.tasks as f64 * price.per_task.unwrap_or(0.0);
+    match (tokens.images, price.per_image) {
+        (0, _) => {}
+        (n, Some(each)) => fees += n as f64 * each,
+        (_, None) => priced.unpriced_units = true,
+    }
+    match (tokens.video_ms, price.per_video_second) {
+        (0, _) => {}
+        (ms, Some(each)) => fees += ms as f64 / 1000.0 * each,
+        (_, None) => priced.unpriced_units = true,
+    }
+    priced.usd = (per_mtok / 1e6 * discount + fees) * to_usd;
+    priced
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use costintent_scenario::{Catalog, Date};
+
+    fn resolve(id: &str, day: &str) -> ModelPrice {
+        let date: Date = day.parse().unwrap();
+        Catalog::embedded().resolve(id, date).unwrap()
+    }
+
+    #[test]
+    fn sonnet_4_6_pays_the_tier_only_before_2026_03_13() {
+        // 300k prompt tokens: 10k uncached, 250k read, 40k written (5m); 2k out.
+        let t = TokenSums {
+            uncached_input: 10_000,
+            cache_read: 250_000,
+            cache_write_5m: 40_000,
+            output: 2_000,
+            ..TokenSums::default()
+        };
+        let march = resolve("anthropic/claude-sonnet-4-6", "2026-03-12");
+        assert!(above_long_context(&march, 300_000));
+        let tier = PriceClass { long_context: true, batch: false };
+        // 10k×$6 + 250k×$0.60 + 40k×$7.50 + 2k×$22.50 per 1M = 0.06+0.15+0.30+0.045.
+        assert!((price(&march, tier, &t).usd - 0.555).abs() < 1e-12);
+        let april = resolve("anthropic/claude-sonnet-4-6", "2026-04-01");
+        assert!(!above_long_context(&april, 300_000));
+        // 10k×$3 + 250k×$0.30 + 40k×$3.75 + 2k×$15 = 0.03+0.075+0.15+0.03.
+        assert!((price(&april, PriceClass::default(), &t).usd - 0.285).abs() < 1e-12);
+    }
+
+    #[test]
+    fn batch_halves_and_one_hour_writes_cost_more() {
+        let haiku = resolve("anthropic/claude-haiku-4-5", "2026-09-01");
+        let t = TokenSums {
+            uncached_input: 1_000_000,
+            cache_write_1h: 1_000_000,
+            ..TokenSums::default()
+        };
+        // $1 input + $2 one-hour writes, half off in batch.
+        assert!((price(&haiku, PriceClass::default(), &t).usd - 3.0).abs() < 1e-12);
+        let batch = PriceClass { batch: true, long_context: false };
+        let p = price(&haiku, batch, &t);
+        assert!((p.usd - 1.5).abs() < 1e-12);
+        assert!(!p.batch_without_discount);
+        let gpt5 = resolve("openai/gpt-5", "2026-09-01");
+        assert!(price(&gpt5, batch, &t).batch_without_discount);
+    }
+
+    #[test]
+    fn fees_images_and_video_seconds() {
+        let flat = ModelPrice {
+            per_task: Some(0.05),
+            per_image: Some(0.04),
+            per_video_second: Some(0.10),
+            currency: Currency::Credits { usd_per_credit: 1.0 },
+            ..ModelPrice::default()
+        };
+        let t = TokenSums { tasks: 2, images: 3, video_ms: 8_500, ..TokenSums::default() };
+        // 2×0.05 + 3×0.04 + 8.5×0.10.
+        let p = price(&flat, PriceClass::default(), &t);
+        assert!((p.usd - 1.07).abs() < 1e-12);
+        assert!(!p.unpriced_units);
+        let by_size = ModelPrice { per_image: None, ..flat };
+        assert!(price(&by_size, PriceClass::default(), &t).unpriced_units);
+    }
+}
