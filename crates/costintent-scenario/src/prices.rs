@@ -66,6 +66,29 @@ pub struct ModelPrice {
     pub lines: Vec<PriceLine>,
 }
 
+impl ModelPrice {
+    /// The price of one image at `size` and `quality`: a per-variant price,
+    /// or the model's single per-image price.
+    pub fn image_amount(&self, size: &str, quality: &str) -> Option<f64> {
+        self.images
+            .iter()
+            .find(|p| p.size == size && p.quality == quality)
+            .map(|p| p.amount)
+            .or(self.per_image)
+    }
+
+    /// The price of one second of video at `resolution`, with or without
+    /// audio: a per-variant price (one without an audio flag matches both),
+    /// or the model's single per-second price.
+    pub fn video_amount(&self, resolution: &str, audio: bool) -> Option<f64> {
+        self.video
+            .iter()
+            .find(|p| p.resolution == resolution && p.audio.is_none_or(|a| a == audio))
+            .map(|p| p.amount)
+            .or(self.per_video_second)
+    }
+}
+
 /// Where a [`ModelPrice`] came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Origin {

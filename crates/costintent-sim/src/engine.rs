@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use costintent_scenario::{Scenario, Wallet};
 use rayon::prelude::*;
 
-use crate::fast::{FastPlan, Plan};
+use crate::fast::{FastPlan, WorkloadPlan};
 use crate::outcome::{Outcomes, UnitSeries, WalletOutcome, WorkloadOutcome};
 use crate::wallet::settle;
 use crate::workload::{Compiled, State, TrialKey};
@@ -99,6 +99,8 @@ pub struct Engine {
     offsets: Vec<usize>,
     /// Column offset of the wallets' block.
     wallets_at: usize,
+    /// Length of the period in days (for monthly allowances).
+    period_days: f64,
     width: usize,
 }
 
@@ -106,7 +108,8 @@ pub struct Engine {
 #[derive(Clone, Debug)]
 pub struct TrialScratch {
     states: Vec<State>,
-    wallet_used: Vec<f64>,
+    /// Per wallet: USD of credit used, and API requests (attempts) sent.
+    wallet_used: Vec<(f64, f64)>,
     row: Vec<f64>,
     /// Per workload, trials drawn as compound sums.
     summed: Vec<u64>,
@@ -139,6 +142,7 @@ impl Engine {
             wallets: scenario.wallets.clone(),
             offsets,
             wallets_at,
+            period_days: scenario.period.days(),
             width,
         }
     }
@@ -147,7 +151,7 @@ impl Engine {
     pub fn scratch(&self) -> TrialScratch {
         TrialScratch {
             states: self.workloads.iter().map(Compiled::state).collect(),
-            wallet_used: vec![0.0; self.wallets.len()],
+            wallet_used: vec![(0.0, 0.0); self.wallets.len()],
             row: vec![0.0; self.width],
             summed: vec![0; self.workloads.len()],
         }
@@ -163,7 +167,7 @@ impl Engine {
         scale: f64,
     ) -> f64 {
         let key = TrialKey { seed, trial, scale };
-        let plans = vec![None; self.workloads.len()];
+        let plans = vec![Vec::new(); self.workloads.len()];
         let mut row = std::mem::take(&mut scratch.row);
         self.trial_into(scratch, key, &mut row, &AtomicBool::new(false), &plans);
         let total = row[TOTAL];
@@ -201,62 +205,69 @@ impl Engine {
         let mut rows: Vec<f64> = Vec::new();
         rows.try_reserve_exact(len).map_err(|_| out_of_memory)?;
         rows.resize(len, 0.0);
-        let plan = |pool_trials: u64| -> Vec<Plan> {
+        let plan = |pool_trials: u64| -> Vec<WorkloadPlan> {
             self.workloads
                 .iter()
                 .map(|w| {
-                    if options.exact {
-                        Plan::Exact(String::new())
-                    } else {
-                        FastPlan::build(w, options.seed, options.scale, pool_trials, cancel)
-                    }
+                    WorkloadPlan::build(
+                        w,
+                        options.seed,
+                        options.scale,
+                        pool_trials,
+                        options.exact,
+                        cancel,
+                    )
                 })
                 .collect()
         };
         let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
         let n_workloads = self.workloads.len();
-        let work = |plans: &[Option<&FastPlan>], (chunk, slab): (usize, &mut [f64])| -> Vec<u64> {
-            if cancel.load(Ordering::Relaxed) {
-                return vec![0u64; n_workloads];
-            }
-            let mut scratch = self.scratch();
-            let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
-            let mut done = 0;
-            for (k, row) in slab.chunks_mut(width).enumerate() {
+        let work =
+            |plans: &[Vec<Option<&FastPlan>>], (chunk, slab): (usize, &mut [f64])| -> Vec<u64> {
                 if cancel.load(Ordering::Relaxed) {
-                    return scratch.summed;
+                    return vec![0u64; n_workloads];
                 }
-                let trial = first.wrapping_add(k as u64);
-                let key = TrialKey { seed: options.seed, trial, scale: options.scale };
-                self.trial_into(&mut scratch, key, row, cancel, plans);
-                done += 1;
-            }
-            progress(done);
-            scratch.summed
-        };
-        let (plans, counts): (Vec<Plan>, Vec<Vec<u64>>) = match rayon::ThreadPoolBuilder::new()
-            .num_threads(options.threads)
-            .build()
-        {
-            Ok(pool) => pool.install(|| {
-                let plans = plan(run_trials);
-                let fast: Vec<Option<&FastPlan>> = plans.iter().map(Plan::fast).collect();
-                let counts = rows
-                    .par_chunks_mut(CHUNK * width)
-                    .enumerate()
-                    .map(|c| work(&fast, c))
-                    .collect();
-                (plans, counts)
-            }),
-            // Without threads the same chunks run here, with the same results.
-            Err(_) => {
-                let plans = plan(run_trials);
-                let fast: Vec<Option<&FastPlan>> = plans.iter().map(Plan::fast).collect();
-                let counts =
-                    rows.chunks_mut(CHUNK * width).enumerate().map(|c| work(&fast, c)).collect();
-                (plans, counts)
-            }
-        };
+                let mut scratch = self.scratch();
+                let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
+                let mut done = 0;
+                for (k, row) in slab.chunks_mut(width).enumerate() {
+                    if cancel.load(Ordering::Relaxed) {
+                        return scratch.summed;
+                    }
+                    let trial = first.wrapping_add(k as u64);
+                    let key = TrialKey { seed: options.seed, trial, scale: options.scale };
+                    self.trial_into(&mut scratch, key, row, cancel, plans);
+                    done += 1;
+                }
+                progress(done);
+                scratch.summed
+            };
+        let (plans, counts): (Vec<WorkloadPlan>, Vec<Vec<u64>>) =
+            match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
+                Ok(pool) => pool.install(|| {
+                    let plans = plan(run_trials);
+                    let fast: Vec<Vec<Option<&FastPlan>>> =
+                        plans.iter().map(WorkloadPlan::fast).collect();
+                    let counts = rows
+                        .par_chunks_mut(CHUNK * width)
+                        .enumerate()
+                        .map(|c| work(&fast, c))
+                        .collect();
+                    (plans, counts)
+                }),
+                // Without threads the same chunks run here, with the same results.
+                Err(_) => {
+                    let plans = plan(run_trials);
+                    let fast: Vec<Vec<Option<&FastPlan>>> =
+                        plans.iter().map(WorkloadPlan::fast).collect();
+                    let counts = rows
+                        .chunks_mut(CHUNK * width)
+                        .enumerate()
+                        .map(|c| work(&fast, c))
+                        .collect();
+                    (plans, counts)
+                }
+            };
         if cancel.load(Ordering::Relaxed) {
             return Err(RunError::Cancelled);
         }
@@ -279,15 +290,15 @@ impl Engine {
         key: TrialKey,
         row: &mut [f64],
         cancel: &AtomicBool,
-        plans: &[Option<&FastPlan>],
+        plans: &[Vec<Option<&FastPlan>>],
     ) {
         let TrialScratch { states, wallet_used, summed, .. } = scratch;
-        wallet_used.fill(0.0);
+        wallet_used.fill((0.0, 0.0));
         let mut total = 0.0;
         let mut clamped = 0u64;
         let workloads = self.workloads.iter().zip(states.iter_mut()).zip(&self.offsets);
         for (i, ((w, state), &at)) in workloads.enumerate() {
-            let plan = plans.get(i).copied().flatten();
+            let plan = plans.get(i).map_or(&[][..], Vec::as_slice);
             let r = w.run(state, key, cancel, plan);
             if r.summed {
                 summed[i] += 1;
@@ -300,16 +311,19 @@ impl Engine {
             block[4] = r.ledger.lost;
             for (i, &unit) in w.units.iter().enumerate() {
                 block[WORKLOAD_COLUMNS + 2 * i] = r.ledger.quantity(unit);
-                block[WORKLOAD_COLUMNS + 2 * i + 1] = r.ledger.usd(unit, &w.prices);
+                block[WORKLOAD_COLUMNS + 2 * i + 1] = r.usd[crate::prices::idx(unit)];
             }
             total += r.totals.spend;
             clamped += r.clamped;
-            if let Some(used) = w.via.and_then(|i| wallet_used.get_mut(i)) {
+            if let Some((used, requests)) = w.via.and_then(|i| wallet_used.get_mut(i)) {
                 *used += r.totals.spend;
+                *requests += r.ledger.attempts;
             }
         }
-        for (i, (wallet, &used)) in self.wallets.iter().zip(wallet_used.iter()).enumerate() {
-            let t = settle(wallet, used);
+        for (i, (wallet, &(used, requests))) in
+            self.wallets.iter().zip(wallet_used.iter()).enumerate()
+        {
+            let t = settle(wallet, used, requests, self.period_days);
             let at = self.wallets_at + WALLET_COLUMNS * i;
             row[at..at + WALLET_COLUMNS].copy_from_slice(&[
                 t.topups,

@@ -39,7 +39,7 @@ use crate::compound::{MomentSums, SumSampler, UnitMoments};
 use crate::kinds::Ctx;
 use crate::ledger::Ledger;
 use crate::params::ParamDraws;
-use crate::prices::idx;
+use crate::prices::{PriceTable, idx};
 use crate::rng::{SimRng, Stream, stream};
 use crate::sampling::poisson_count;
 use crate::workload::Compiled;
@@ -108,6 +108,54 @@ pub(crate) enum Plan {
     Exact(String),
 }
 
+/// A workload's plans, one per price segment of the period.
+#[derive(Debug)]
+pub(crate) struct WorkloadPlan {
+    segments: Vec<Plan>,
+}
+
+impl WorkloadPlan {
+    /// Plans every segment of `w` (all exact with `exact`).
+    pub(crate) fn build(
+        w: &Compiled,
+        seed: u64,
+        scale: f64,
+        trials: u64,
+        exact: bool,
+        cancel: &AtomicBool,
+    ) -> Self {
+        let segments = (0..w.segments.len())
+            .map(|j| {
+                if exact {
+                    Plan::Exact(String::new())
+                } else {
+                    FastPlan::build(w, j, seed, scale, trials, cancel)
+                }
+            })
+            .collect();
+        Self { segments }
+    }
+
+    /// Each segment's fast plan, if it has one.
+    pub(crate) fn fast(&self) -> Vec<Option<&FastPlan>> {
+        self.segments.iter().map(Plan::fast).collect()
+    }
+
+    /// The method, with `summed` trials drawn (in some segment) as sums.
+    pub(crate) fn method(&self, summed: u64) -> Method {
+        let fast: Vec<&FastPlan> = self.segments.iter().filter_map(Plan::fast).collect();
+        if fast.is_empty() {
+            return self.segments.first().map_or(Method::Exact { reason: None }, |p| p.method(0));
+        }
+        Method::Fast {
+            pool_units: fast.iter().map(|p| p.pool_units).sum(),
+            min_units: fast.iter().map(|p| p.min_units).fold(f64::INFINITY, f64::min),
+            mean_rse: fast.iter().map(|p| p.mean_rse).fold(0.0, f64::max),
+            fast_trials: summed,
+        }
+    }
+}
+
 impl Plan {
     /// The fast plan, if there is one.
     pub(crate) fn fast(&self) -> Option<&FastPlan> {
@@ -143,14 +191,22 @@ impl FastPlan {
         }
     }
 
-    /// Plans the fast path of workload `w` for a run of `trials` trials.
+    /// Plans the fast path of segment `segment` of workload `w` for a run
+    /// of `trials` trials.
     pub(crate) fn build(
         w: &Compiled,
+        segment: usize,
         seed: u64,
         scale: f64,
         trials: u64,
         cancel: &AtomicBool,
     ) -> Plan {
+        let Some(part) = w.segments.get(segment) else {
+            return Plan::Exact("no such segment".into());
+        };
+        let end = w.segments.get(segment + 1).map_or(1.0, |s| s.start);
+        let share = (end - part.start).max(0.0);
+        let prices = &part.prices;
         // The unit distribution must not depend on per-trial draws.
         let mut state = w.state();
         let mut rng = stream(seed, 0, w.name_hash(), Stream::Params);
@@ -159,23 +215,32 @@ impl FastPlan {
         if params.drawn > 0 {
             return Plan::Exact("a unit parameter is drawn per trial".into());
         }
-        let mean_volume = mean_volume(w, seed, scale, trials.min(VOLUME_PROBE));
+        let mean_volume = share * mean_volume(w, seed, scale, trials.min(VOLUME_PROBE));
         let units_in_run = mean_volume * trials as f64;
         if units_in_run < 4.0 * PILOT as f64 {
             return Plan::Exact("few units: simulating them is as fast".into());
         }
 
-        let cells = cells(w);
-        let prices: Vec<f64> = cells
+        let cells = cells(w, prices);
+        let cell_prices: Vec<f64> = cells
             .iter()
             .map(|c| match *c {
-                Cell::Billed { tier, unit } => w.prices.usd[tier][unit],
+                Cell::Billed { tier, unit } => prices.usd[tier][unit],
                 _ => 0.0,
             })
             .collect();
         let d = cells.len();
-        let mut sums = pool(w, seed, &cells, &prices, 0, PILOT / POOL_CHUNK, cancel);
-        let pilot = sums.moments(&prices);
+        let pool = Pool {
+            w,
+            prices,
+            seed,
+            segment: segment as u64,
+            cells: &cells,
+            cell_prices: &cell_prices,
+            cancel,
+        };
+        let mut sums = pool.run(0, PILOT / POOL_CHUNK);
+        let pilot = sums.moments(&cell_prices);
         let (mean, var) = (pilot.cost_mean(), pilot.cost_var());
         let cv2 = if mean > 0.0 { var / (mean * mean) } else { 0.0 };
         let wanted = (cv2 / (TARGET_RSE * TARGET_RSE)).ceil().clamp(PILOT as f64, MAX_POOL as f64);
@@ -183,9 +248,9 @@ impl FastPlan {
         if (chunks * POOL_CHUNK) as f64 * 4.0 > units_in_run {
             return Plan::Exact("the pool would cost more than a quarter of the run".into());
         }
-        let rest = pool(w, seed, &cells, &prices, PILOT / POOL_CHUNK, chunks, cancel);
+        let rest = pool.run(PILOT / POOL_CHUNK, chunks);
         sums.merge(&rest);
-        let moments = sums.moments(&prices);
+        let moments = sums.moments(&cell_prices);
         let n = sums.count();
         let rare: Vec<bool> = cells
             .iter()
@@ -241,9 +306,9 @@ impl FastPlan {
     }
 }
 
-/// The ledger cells a workload can fill.
-fn cells(w: &Compiled) -> Vec<Cell> {
-    let tiers = if w.prices.above.is_finite() { 2 } else { 1 };
+/// The ledger cells a workload can fill under `prices`.
+fn cells(w: &Compiled, prices: &PriceTable) -> Vec<Cell> {
+    let tiers = if prices.above.is_finite() { 2 } else { 1 };
     let mut cells = Vec::new();
     for &unit in w.units() {
         for tier in 0..tiers {
@@ -265,67 +330,68 @@ fn read(ledger: &Ledger, cell: Cell) -> f64 {
     }
 }
 
-/// Simulates pool chunks `first..end` and returns their merged moments.
-fn pool(
-    w: &Compiled,
+/// A pool of units of one workload segment, simulated chunk by chunk.
+struct Pool<'a> {
+    w: &'a Compiled,
+    prices: &'a PriceTable,
     seed: u64,
-    cells: &[Cell],
-    prices: &[f64],
-    first: u64,
-    end: u64,
-    cancel: &AtomicBool,
-) -> MomentSums {
-    let chunks: Vec<MomentSums> = (first..end)
-        .into_par_iter()
-        .map(|chunk| {
-            if cancel.load(Ordering::Relaxed) {
-                return MomentSums::new(cells.len());
-            }
-            pool_chunk(w, seed, cells, prices, chunk, cancel)
-        })
-        .collect();
-    let mut sums = MomentSums::new(cells.len());
-    for c in &chunks {
-        sums.merge(c);
-    }
-    sums
+    segment: u64,
+    cells: &'a [Cell],
+    cell_prices: &'a [f64],
+    cancel: &'a AtomicBool,
 }
 
-fn pool_chunk(
-    w: &Compiled,
-    seed: u64,
-    cells: &[Cell],
-    prices: &[f64],
-    chunk: u64,
-    cancel: &AtomicBool,
-) -> MomentSums {
-    let hash = w.name_hash();
-    let mut state = w.state();
-    // The unit parameters are fixed (checked by the caller): no draws.
-    let mut unused = stream(seed, chunk, hash, Stream::Params);
-    let attempt_params = w.prepare(&mut state, &mut ParamDraws::new(&mut unused));
-    let mut attempts =
-        Attempts::new(stream(seed, chunk, hash, Stream::PoolAttempts), attempt_params);
-    let mut usage = stream(seed, chunk, hash, Stream::PoolUsage);
-    let d = cells.len();
-    let mut rows = vec![0.0; d * POOL_CHUNK as usize];
-    for row in rows.chunks_exact_mut(d) {
-        let mut ledger = Ledger::default();
-        let mut ctx = Ctx {
-            usage: &mut usage,
-            attempts: &mut attempts,
-            latency: &mut state.latency,
-            ledger: &mut ledger,
-            billed: w.billed(),
-            prices: &w.prices,
-            cancel,
-        };
-        w.simulate_units(&mut state.kind, &mut ctx, 1.0);
-        for (x, &cell) in row.iter_mut().zip(cells) {
-            *x = read(&ledger, cell);
+impl Pool<'_> {
+    /// Simulates chunks `first..end` and returns their merged moments.
+    fn run(&self, first: u64, end: u64) -> MomentSums {
+        let chunks: Vec<MomentSums> = (first..end)
+            .into_par_iter()
+            .map(|chunk| {
+                if self.cancel.load(Ordering::Relaxed) {
+                    return MomentSums::new(self.cells.len());
+                }
+                self.chunk(chunk)
+            })
+            .collect();
+        let mut sums = MomentSums::new(self.cells.len());
+        for c in &chunks {
+            sums.merge(c);
         }
+        sums
     }
-    MomentSums::of_chunk(&rows, d, prices)
+
+    fn chunk(&self, chunk: u64) -> MomentSums {
+        let w = self.w;
+        let hash = w.name_hash();
+        // Each segment's pool has its own streams.
+        let index = chunk | (self.segment << 40);
+        let mut state = w.state();
+        // The unit parameters are fixed (checked by the caller): no draws.
+        let mut unused = stream(self.seed, index, hash, Stream::Params);
+        let attempt_params = w.prepare(&mut state, &mut ParamDraws::new(&mut unused));
+        let mut attempts =
+            Attempts::new(stream(self.seed, index, hash, Stream::PoolAttempts), attempt_params);
+        let mut usage = stream(self.seed, index, hash, Stream::PoolUsage);
+        let d = self.cells.len();
+        let mut rows = vec![0.0; d * POOL_CHUNK as usize];
+        for row in rows.chunks_exact_mut(d) {
+            let mut ledger = Ledger::default();
+            let mut ctx = Ctx {
+                usage: &mut usage,
+                attempts: &mut attempts,
+                latency: &mut state.latency,
+                ledger: &mut ledger,
+                billed: w.billed(),
+                prices: self.prices,
+                cancel: self.cancel,
+            };
+            w.simulate_units(&mut state.kind, &mut ctx, 1.0);
+            for (x, &cell) in row.iter_mut().zip(self.cells) {
+                *x = read(&ledger, cell);
+            }
+        }
+        MomentSums::of_chunk(&rows, d, self.cell_prices)
+    }
 }
 
 /// The mean volume of the first `n` trials.

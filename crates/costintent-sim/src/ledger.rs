@@ -166,6 +166,19 @@ impl Ledger {
         self.wasted[0][idx(unit)] += wasted;
     }
 
+    /// Adds another ledger's quantities and counters.
+    pub(crate) fn merge(&mut self, other: &Self) {
+        for (a, b) in self.billed.iter_mut().flatten().zip(other.billed.iter().flatten()) {
+            *a += b;
+        }
+        for (a, b) in self.wasted.iter_mut().flatten().zip(other.wasted.iter().flatten()) {
+            *a += b;
+        }
+        self.attempts += other.attempts;
+        self.requests += other.requests;
+        self.lost += other.lost;
+    }
+
     /// Quantity of a unit over both tiers.
     pub(crate) fn quantity(&self, unit: Unit) -> f64 {
         self.billed[0][idx(unit)] + self.billed[1][idx(unit)]

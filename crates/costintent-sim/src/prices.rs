@@ -29,11 +29,15 @@ pub(crate) const fn idx(unit: Unit) -> usize {
 }
 
 /// USD per unit, `[tier][unit]`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct PriceTable {
     pub(crate) usd: [[f64; N_UNITS]; 2],
     /// Prompt tokens above which a request pays tier 1 (∞ without a rule).
     pub(crate) above: f64,
+    /// Prompt tokens above which the provider rejects a request: it fails
+    /// unbilled and is lost (∞ without a rule; −∞ when every request is
+    /// rejected, the model being retired with no successor).
+    pub(crate) reject: f64,
 }
 
 /// How a model's amounts convert to USD for one workload.
@@ -70,6 +74,13 @@ pub(crate) struct TokenOptions {
     pub(crate) batch: bool,
 }
 
+impl Default for PriceTable {
+    /// Nothing priced, no tier and no rejection.
+    fn default() -> Self {
+        Self { usd: [[0.0; N_UNITS]; 2], above: f64::INFINITY, reject: f64::INFINITY }
+    }
+}
+
 impl PriceTable {
     /// Token prices (both tiers) and the per-request and per-task fees.
     pub(crate) fn tokens(price: &ModelPrice, conv: Conversion, opts: TokenOptions) -> Self {
@@ -85,7 +96,11 @@ impl PriceTable {
         let reasoning = price.reasoning_per_mtok.unwrap_or(output);
         let discount = if opts.batch { 1.0 - price.batch_discount.unwrap_or(0.0) } else { 1.0 };
 
-        let mut table = Self { usd: [[0.0; N_UNITS]; 2], above: f64::INFINITY };
+        let mut table = Self {
+            usd: [[0.0; N_UNITS]; 2],
+            above: f64::INFINITY,
+            reject: price.reject_above.unwrap_or(f64::INFINITY),
+        };
         let base = [input, output, reasoning, read, write];
         let tier = match &price.long_context {
             Some(lc) => {
@@ -127,6 +142,12 @@ impl PriceTable {
     pub(crate) fn set_flat(&mut self, unit: Unit, usd: f64) {
         self.usd[0][idx(unit)] = usd;
         self.usd[1][idx(unit)] = usd;
+    }
+
+    /// Whether the provider rejects a request with this many prompt tokens.
+    #[inline]
+    pub(crate) fn rejects(&self, prompt_tokens: f64) -> bool {
+        prompt_tokens > self.reject
     }
 
     /// The tier a request with this many prompt tokens pays.

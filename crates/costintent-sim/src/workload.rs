@@ -8,7 +8,9 @@
 
 use std::sync::atomic::AtomicBool;
 
-use costintent_scenario::{Billed, CacheWritePrice, Mode, Scenario, Value, Workload, WorkloadKind};
+use costintent_scenario::{
+    Billed, CacheWritePrice, Mode, ModelPrice, Scenario, Value, Workload, WorkloadKind,
+};
 
 use crate::attempts::{AttemptParams, Attempts};
 use crate::fast::FastPlan;
@@ -16,9 +18,9 @@ use crate::kinds::{self, Ctx, fee_parts};
 use crate::ledger::{Ledger, Totals};
 use crate::outcome::Unit;
 use crate::params::{DrawSpec, ParamDraws};
-use crate::prices::{Conversion, PriceTable, TokenOptions, fee_units, idx};
+use crate::prices::{Conversion, N_UNITS, PriceTable, TokenOptions, fee_units, idx};
 use crate::rng::{SimRng, Stream, name_hash, stream};
-use crate::sampling::{Rounding, Source};
+use crate::sampling::{Rounding, Source, binomial_count};
 use crate::volume::VolumeSpec;
 
 /// A workload converted once per run.
@@ -33,8 +35,10 @@ pub(crate) struct Compiled {
     timeout: Option<(f64, DrawSpec)>,
     /// Seconds between status polls (video).
     poll_every: Option<f64>,
-    /// USD per unit.
-    pub(crate) prices: PriceTable,
+    /// The period's parts between dated price changes, in order; the first
+    /// starts at 0. A trial's units are spread over them in proportion to
+    /// their length, and each part bills at its own prices.
+    pub(crate) segments: Vec<Segment>,
     /// The units this workload bills, in [`Unit::ALL`] order.
     pub(crate) units: Vec<Unit>,
     /// The wallet it pays from.
@@ -50,6 +54,76 @@ enum KindSpec {
     Image(kinds::image::Spec),
     Video(kinds::video::Spec),
     Realtime(kinds::realtime::Spec),
+}
+
+/// A part of the period with one price list.
+#[derive(Clone, Debug)]
+pub(crate) struct Segment {
+    /// Where it starts, as a share of the period.
+    pub(crate) start: f64,
+    /// Its prices. A model retired during the period with no successor
+    /// serving it rejects every request from that day (`reject` = −∞).
+    pub(crate) prices: PriceTable,
+}
+
+/// The price table a workload pays under `price` (its kind's image, video,
+/// poll and audio prices included); `start` is the period's first price,
+/// whose image or video amount is kept when `price` lists none for the
+/// workload's variant.
+fn price_table(
+    w: &Workload,
+    price: &ModelPrice,
+    wallet: Option<&costintent_scenario::Wallet>,
+    start: &ModelPrice,
+) -> PriceTable {
+    let conv = Conversion::new(price, wallet);
+    let token_prices =
+        |cache_write, batch| PriceTable::tokens(price, conv, TokenOptions { cache_write, batch });
+    let five = CacheWritePrice::FiveMinutes;
+    match &w.kind {
+        WorkloadKind::Requests(r) => token_prices(five, r.mode == Mode::Batch),
+        WorkloadKind::Agent(a) => token_prices(kinds::agent::Spec::cache_write_price(a), false),
+        WorkloadKind::Image(i) => {
+            let mut prices = token_prices(five, false);
+            // `usd_per_image` is the start's amount, in USD at the list
+            // price of a credit; a later price list is converted the same way.
+            let amount = if std::ptr::eq(price, start) {
+                i.usd_per_image
+            } else {
+                price
+                    .image_amount(&i.size, &i.quality)
+                    .map_or(i.usd_per_image, |a| a * Conversion::new(price, None).model)
+            };
+            prices.set_flat(Unit::Images, amount * conv.listed_usd);
+            prices
+        }
+        WorkloadKind::Video(v) => {
+            let mut prices = token_prices(five, false);
+            let amount = if std::ptr::eq(price, start) {
+                v.usd_per_second
+            } else {
+                price
+                    .video_amount(&v.resolution, v.audio)
+                    .map_or(v.usd_per_second, |a| a * Conversion::new(price, None).model)
+            };
+            prices.set_flat(Unit::VideoSeconds, amount * conv.listed_usd);
+            if let Some(poll) = v.poll {
+                prices.set_flat(Unit::Polls, poll.usd_per_poll);
+            }
+            prices
+        }
+        WorkloadKind::Realtime(_) => {
+            let mut prices = token_prices(five, false);
+            let per_token = conv.model / 1e6;
+            if let Some(a) = price.audio.as_ref() {
+                let cached = a.cached_input_per_mtok.unwrap_or(a.input_per_mtok);
+                prices.set_flat(Unit::AudioInputTokens, a.input_per_mtok * per_token);
+                prices.set_flat(Unit::AudioCachedInputTokens, cached * per_token);
+                prices.set_flat(Unit::AudioOutputTokens, a.output_per_mtok * per_token);
+            }
+            prices
+        }
+    }
 }
 
 /// Reusable per-chunk state of one workload (draw-site buffers).
@@ -72,78 +146,96 @@ pub(crate) enum KindState {
 /// What one workload did in one trial.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TrialResult {
-    /// Whether the trial was drawn as a compound sum (fast path).
+    /// Whether some segment was drawn as a compound sum (fast path).
     pub(crate) summed: bool,
-    /// Quantities billed.
+    /// Quantities billed, over the whole period.
     pub(crate) ledger: Ledger,
+    /// USD per unit (each segment at its own prices).
+    pub(crate) usd: [f64; N_UNITS],
     /// USD billed and wasted.
     pub(crate) totals: Totals,
     /// Per-trial parameter draws that were clamped.
     pub(crate) clamped: u64,
 }
 
+impl TrialResult {
+    /// Adds a segment's ledger, priced at its prices.
+    fn add(&mut self, segment: &Ledger, units: &[Unit], prices: &PriceTable) {
+        let totals = segment.totals(units, prices);
+        self.totals.spend += totals.spend;
+        self.totals.waste += totals.waste;
+        for &unit in units {
+            self.usd[idx(unit)] += segment.usd(unit, prices);
+        }
+        self.ledger.merge(segment);
+    }
+}
+
 impl Compiled {
     /// Converts a workload of `scenario`.
     pub(crate) fn new(w: &Workload, scenario: &Scenario) -> Self {
         let wallet = w.via.and_then(|i| scenario.wallets.get(i));
-        let conv = Conversion::new(&w.price, wallet);
-        let fees = fee_parts(&w.price);
-        let token_prices = |cache_write, batch| {
-            PriceTable::tokens(&w.price, conv, TokenOptions { cache_write, batch })
-        };
-        let five = CacheWritePrice::FiveMinutes;
+        // Fee units are charged per attempt when any of the period's price
+        // lists has them (priced at 0 where one does not).
+        let prices_over_period =
+            std::iter::once(&w.price).chain(w.price_changes.iter().map(|c| &c.price));
+        let mut fees = [(idx(Unit::Requests), 0.0), (idx(Unit::Tasks), 0.0)];
+        let mut units: Vec<Unit> = Vec::new();
+        for price in prices_over_period {
+            for (slot, (_, q)) in fees.iter_mut().zip(fee_parts(price)) {
+                slot.1 = f64::max(slot.1, q);
+            }
+            units.extend(fee_units(price));
+        }
         let mut poll_every = None;
-        let (volume, prices, mut units, kind) = match &w.kind {
+        let (volume, mut kind_units, kind) = match &w.kind {
             WorkloadKind::Requests(r) => (
                 &r.requests,
-                token_prices(five, r.mode == Mode::Batch),
                 kinds::requests::Spec::units(r),
                 KindSpec::Requests(kinds::requests::Spec::new(r, fees)),
             ),
             WorkloadKind::Agent(a) => (
                 &a.sessions,
-                token_prices(kinds::agent::Spec::cache_write_price(a), false),
                 kinds::agent::Spec::units(a),
                 KindSpec::Agent(kinds::agent::Spec::new(a, fees)),
             ),
             WorkloadKind::Image(i) => {
-                let mut prices = token_prices(five, false);
-                prices.set_flat(Unit::Images, i.usd_per_image * conv.listed_usd);
-                (
-                    &i.requests,
-                    prices,
-                    vec![Unit::Images],
-                    KindSpec::Image(kinds::image::Spec::new(i, fees)),
-                )
+                (&i.requests, vec![Unit::Images], KindSpec::Image(kinds::image::Spec::new(i, fees)))
             }
             WorkloadKind::Video(v) => {
-                let mut prices = token_prices(five, false);
-                prices.set_flat(Unit::VideoSeconds, v.usd_per_second * conv.listed_usd);
-                if let Some(poll) = v.poll {
-                    prices.set_flat(Unit::Polls, poll.usd_per_poll);
-                    poll_every = Some(poll.every_seconds);
-                }
-                let units = kinds::video::Spec::units(v);
-                (&v.requests, prices, units, KindSpec::Video(kinds::video::Spec::new(v, fees)))
+                poll_every = v.poll.map(|poll| poll.every_seconds);
+                (
+                    &v.requests,
+                    kinds::video::Spec::units(v),
+                    KindSpec::Video(kinds::video::Spec::new(v, fees)),
+                )
             }
             WorkloadKind::Realtime(r) => {
                 let audio = w.price.audio.as_ref();
-                let mut prices = token_prices(five, false);
-                let per_token = conv.model / 1e6;
-                if let Some(a) = audio {
-                    let cached = a.cached_input_per_mtok.unwrap_or(a.input_per_mtok);
-                    prices.set_flat(Unit::AudioInputTokens, a.input_per_mtok * per_token);
-                    prices.set_flat(Unit::AudioCachedInputTokens, cached * per_token);
-                    prices.set_flat(Unit::AudioOutputTokens, a.output_per_mtok * per_token);
-                }
                 let units = kinds::realtime::Spec::units(audio);
                 let spec = kinds::realtime::Spec::new(r, audio, fees);
-                (&r.sessions, prices, units, KindSpec::Realtime(spec))
+                (&r.sessions, units, KindSpec::Realtime(spec))
             }
         };
-        units.extend(fee_units(&w.price));
+        units.append(&mut kind_units);
         units.sort_by_key(|u| idx(*u));
         units.dedup();
+        let period = scenario.period.seconds;
+        let mut segments =
+            vec![Segment { start: 0.0, prices: price_table(w, &w.price, wallet, &w.price) }];
+        for change in &w.price_changes {
+            // A model retired during the period with nobody serving its
+            // requests rejects them from that day.
+            let retired = change.price.served_by.is_none()
+                && change.price.retired_on.is_some_and(|d| d <= change.date);
+            let start =
+                if period > 0.0 { (change.at_seconds / period).clamp(0.0, 1.0) } else { 1.0 };
+            let mut prices = price_table(w, &change.price, wallet, &w.price);
+            if retired {
+                prices.reject = f64::NEG_INFINITY;
+            }
+            segments.push(Segment { start, prices });
+        }
         Self {
             name_hash: name_hash(&w.name),
             volume: VolumeSpec::new(volume),
@@ -152,7 +244,7 @@ impl Compiled {
             billed: w.failures.billed,
             timeout: w.timeout.as_ref().map(|t| (t.after_seconds, DrawSpec::new(&t.latency))),
             poll_every,
-            prices,
+            segments,
             units,
             via: w.via,
             kind,
@@ -236,49 +328,67 @@ impl Compiled {
         self.volume.draw(params, &mut volume_rng, scale)
     }
 
-    /// Simulates trial `trial` of this workload: unit by unit, or, with a
-    /// fast plan and at least its minimum number of units, as a compound sum.
+    /// Simulates trial `trial` of this workload. Its units are spread over
+    /// the period's price segments; each segment is simulated unit by unit,
+    /// or, with a fast plan and at least its minimum number of units, drawn
+    /// as a compound sum.
     pub(crate) fn run(
         &self,
         state: &mut State,
         key: TrialKey,
         cancel: &AtomicBool,
-        plan: Option<&FastPlan>,
+        plans: &[Option<&FastPlan>],
     ) -> TrialResult {
         let TrialKey { seed, trial, scale } = key;
         let mut params_rng = stream(seed, trial, self.name_hash, Stream::Params);
         let mut params = ParamDraws::new(&mut params_rng);
         let attempt_params = self.prepare(state, &mut params);
-        let volume = self.draw_volume(&mut params, seed, trial, scale);
+        let mut volume_rng = stream(seed, trial, self.name_hash, Stream::Volume);
+        let volume = self.volume.draw(&mut params, &mut volume_rng, scale);
         let clamped = params.clamped;
 
-        let mut ledger = Ledger::default();
-        let summed = plan.is_some_and(|p| volume >= p.min_units());
-        match plan {
-            Some(plan) if summed => {
-                let mut rng = stream(seed, trial, self.name_hash, Stream::Sum);
-                plan.draw(volume, &mut rng, &mut ledger);
+        let mut result = TrialResult { clamped, ..TrialResult::default() };
+        let mut attempts =
+            Attempts::new(stream(seed, trial, self.name_hash, Stream::Attempts), attempt_params);
+        let mut usage: SimRng = stream(seed, trial, self.name_hash, Stream::Usage);
+        let mut sum_rng: Option<SimRng> = None;
+        let mut left = volume;
+        for (j, segment) in self.segments.iter().enumerate() {
+            // Units fall in a segment in proportion to its length: a
+            // binomial share of those not yet placed (the last takes the rest).
+            let n = match self.segments.get(j + 1) {
+                None => left,
+                Some(next) => {
+                    let rest = 1.0 - segment.start;
+                    let share = if rest > 0.0 { (next.start - segment.start) / rest } else { 1.0 };
+                    binomial_count(&mut volume_rng, left, share)
+                }
+            };
+            left -= n;
+            let mut ledger = Ledger::default();
+            match plans.get(j).copied().flatten() {
+                Some(plan) if n >= plan.min_units() => {
+                    let rng = sum_rng
+                        .get_or_insert_with(|| stream(seed, trial, self.name_hash, Stream::Sum));
+                    plan.draw(n, rng, &mut ledger);
+                    result.summed = true;
+                }
+                _ => {
+                    let mut ctx = Ctx {
+                        usage: &mut usage,
+                        attempts: &mut attempts,
+                        latency: &mut state.latency,
+                        ledger: &mut ledger,
+                        billed: self.billed,
+                        prices: &segment.prices,
+                        cancel,
+                    };
+                    self.simulate_units(&mut state.kind, &mut ctx, n);
+                }
             }
-            _ => {
-                let mut attempts = Attempts::new(
-                    stream(seed, trial, self.name_hash, Stream::Attempts),
-                    attempt_params,
-                );
-                let mut usage: SimRng = stream(seed, trial, self.name_hash, Stream::Usage);
-                let mut ctx = Ctx {
-                    usage: &mut usage,
-                    attempts: &mut attempts,
-                    latency: &mut state.latency,
-                    ledger: &mut ledger,
-                    billed: self.billed,
-                    prices: &self.prices,
-                    cancel,
-                };
-                self.simulate_units(&mut state.kind, &mut ctx, volume);
-            }
+            result.add(&ledger, &self.units, &segment.prices);
         }
-        let totals = ledger.totals(&self.units, &self.prices);
-        TrialResult { summed, ledger, totals, clamped }
+        result
     }
 
     /// The workload's billed units.

@@ -649,3 +649,91 @@ fn regeneration_above_the_old_cap_is_simulated_exactly() {
     assert_mean(&w.requests, 5.0 * 2000.0, "requests with regenerations");
     assert_eq!(o.clamped_draws, 0, "a fixed value is not clamped");
 }
+
+#[test]
+fn prompts_above_the_rejection_limit_fail_unbilled() {
+    // Input 1,000 or 300,000 tokens with equal probability; the provider
+    // rejects prompts above 200k: those requests are lost, bill nothing and
+    // are not retried (1 attempt each).
+    let mut p = price(3.0, 15.0);
+    p.reject_above = Some(200_000.0);
+    let spec = requests(Volume::Fixed(100.0), choice_draw(&[1000.0, 300_000.0]), c(100.0));
+    let mut w = workload("api", p, WorkloadKind::Requests(spec));
+    w.failures = failures(0.0, 3.0, Billed::Full);
+    let o = run(&scenario(vec![w]), 4000, 30);
+    let a = &o.workloads[0];
+    for ((&lost, &attempts), &spend) in a.lost.iter().zip(&a.attempts).zip(&a.spend) {
+        let kept = 100.0 - lost;
+        assert_eq!(attempts, 100.0, "one attempt each, no retries");
+        let want = kept * (1000.0 * 3.0 + 100.0 * 15.0) / 1e6;
+        assert!((spend - want).abs() < 1e-12, "only kept requests bill");
+    }
+    assert_mean(&a.lost, 50.0, "half are rejected");
+    assert_all(&a.waste, 0.0, "a rejection is not billed, so not waste");
+
+    // An agent whose context outgrows the limit: prompts 1500, 2600, 3700,
+    // then 4800 > 4000 is rejected and the session's later turns too (the
+    // context does not shrink), so 2 turns are lost and 3 billed.
+    let mut p = price(3.0, 15.0);
+    p.reject_above = Some(4000.0);
+    let o = agent_run(one_session(1e6, 1000.0), p);
+    let a = &o.workloads[0];
+    assert_all(&a.lost, 2.0, "turns 4 and 5 rejected");
+    assert_all(quantity(a, Unit::InputTokens), 1500.0 + 2600.0 + 3700.0, "billed prompts");
+}
+
+/// A fixed choice draw with equal weights.
+fn choice_draw(values: &[f64]) -> costintent_scenario::Draw {
+    costintent_scenario::Draw::Dist(choice(values, &vec![1.0; values.len()]))
+}
+
+#[test]
+fn a_price_change_inside_the_period_bills_each_part_at_its_price() {
+    // $1 per 1M input until day 12 of 30, then $3: requests fall in the
+    // first part with probability 0.4, so with n = 1000 requests of 1M
+    // tokens the spend is 1000 · (0.4 · $1 + 0.6 · $3) = $2,200 on average,
+    // with variance n · 0.4 · 0.6 · ($3 − $1)² = 960 (binomial split).
+    let spec = requests(Volume::Fixed(1000.0), c(1e6), c(0.0));
+    let mut w = workload("api", price(1.0, 0.0), WorkloadKind::Requests(spec));
+    let later = price(3.0, 0.0);
+    w.price_changes = vec![costintent_scenario::PriceChange {
+        at_seconds: 12.0 * 86_400.0,
+        date: costintent_scenario::Date::new(2026, 11, 13).expect("date"),
+        price: later,
+    }];
+    let n = 20_000;
+    let o = run(&scenario(vec![w]), n, 31);
+    let a = &o.workloads[0];
+    assert_mean(&a.spend, 2200.0, "spend across the change");
+    let se_var = 960.0 * (2.0 / n as f64).sqrt();
+    assert!((var(&a.spend) - 960.0).abs() < 5.0 * se_var, "variance {}", var(&a.spend));
+    for (&spend, &tokens) in a.spend.iter().zip(quantity(a, Unit::InputTokens)) {
+        assert_eq!(tokens, 1e9, "every request's tokens are counted once");
+        // Spend = k · $1 + (1000 − k) · $3 for a whole k.
+        let k = (3000.0 - spend) / 2.0;
+        assert!((k - k.round()).abs() < 1e-6 && (0.0..=1000.0).contains(&k), "{spend}");
+    }
+    assert_identities(&o);
+}
+
+#[test]
+fn a_model_retired_inside_the_period_rejects_what_comes_after() {
+    // Retired (no successor) on day 20 of 30: a third of the requests come
+    // after and fail unbilled.
+    let spec = requests(Volume::Fixed(300.0), c(1e6), c(0.0));
+    let mut w = workload("api", price(2.0, 0.0), WorkloadKind::Requests(spec));
+    let mut retired = price(2.0, 0.0);
+    let day = costintent_scenario::Date::new(2026, 11, 21).expect("date");
+    retired.retired_on = Some(day);
+    w.price_changes = vec![costintent_scenario::PriceChange {
+        at_seconds: 20.0 * 86_400.0,
+        date: day,
+        price: retired,
+    }];
+    let o = run(&scenario(vec![w]), 10_000, 32);
+    let a = &o.workloads[0];
+    assert_mean(&a.lost, 100.0, "requests after the retirement");
+    for (&lost, &spend) in a.lost.iter().zip(&a.spend) {
+        assert!((spend - (300.0 - lost) * 2.0).abs() < 1e-9, "lost requests bill nothing");
+    }
+}

@@ -447,10 +447,7 @@ fn audio(ctx: &mut Ctx, node: &Node<'_>, setter: &mut Setter<'_>) -> Option<()> 
 /// The price of one image at `size` and `quality`: a per-variant price, or
 /// the model's single per-image price. On failure, says what is priced.
 pub(super) fn image_price(price: &ModelPrice, size: &str, quality: &str) -> Result<f64, ImageMiss> {
-    if let Some(p) = price.images.iter().find(|p| p.size == size && p.quality == quality) {
-        return Ok(p.amount);
-    }
-    if let Some(amount) = price.per_image {
+    if let Some(amount) = price.image_amount(size, quality) {
         return Ok(amount);
     }
     if price.images.is_empty() {
@@ -488,13 +485,7 @@ pub(super) fn video_price(
     resolution: &str,
     audio: bool,
 ) -> Result<f64, Option<String>> {
-    let matches = |p: &&crate::prices::VideoPrice| {
-        p.resolution == resolution && p.audio.is_none_or(|a| a == audio)
-    };
-    if let Some(p) = price.video.iter().find(matches) {
-        return Ok(p.amount);
-    }
-    if let Some(amount) = price.per_video_second {
+    if let Some(amount) = price.video_amount(resolution, audio) {
         return Ok(amount);
     }
     if price.video.is_empty() {

@@ -21,7 +21,9 @@
 //!    or its gap `g_t ≥ ttl` (the cache expired); otherwise it reads
 //!    `P_prev` (the last prompt sent successfully) and writes `P_t − P_prev`.
 //! 5. Long context: if `P_t > above`, every token of the turn (input, cache
-//!    reads and writes, output, reasoning) is billed at the tier prices.
+//!    reads and writes, output, reasoning) is billed at the tier prices. If
+//!    `P_t` is above the model's rejection limit (or the model is retired
+//!    with no successor), the turn fails unbilled and is lost.
 //! 6. Failed attempts are billed per `failures.billed`. With a cache, an
 //!    attempt that the provider billed (a failure billed `input`, `full` or
 //!    `partial`, or an attempt abandoned by the client timeout while the
@@ -256,7 +258,10 @@ impl State {
             };
 
             let tier = if LONG { ctx.prices.tier(prompt) } else { 0 };
-            let ok = if ctx.attempts.try_clean() {
+            let ok = if ctx.prices.rejects(prompt) {
+                ctx.reject();
+                false
+            } else if ctx.attempts.try_clean() {
                 clean.add::<LONG>(tier, [read, written, y, r]);
                 true
             } else {

@@ -50,10 +50,25 @@ impl Ctx<'_> {
         i & 0xFFF == 0 && self.cancel.load(Ordering::Relaxed)
     }
 
+    /// Counts a request the provider rejects (its prompt is above the
+    /// model's limit, or the model is retired): one attempt, not billed,
+    /// lost. Retrying would not help, so there are no retries.
+    #[cold]
+    pub(crate) fn reject(&mut self) -> Outcome {
+        self.ledger.requests += 1.0;
+        self.ledger.attempts += 1.0;
+        self.ledger.lost += 1.0;
+        Outcome { failed: 1, ok: false, ..Outcome::CLEAN }
+    }
+
     /// Sends one request with these parts in this price tier and bills its
-    /// attempts; returns what happened.
+    /// attempts; returns what happened. (For kinds without a prompt: a
+    /// request is rejected only when the model is.)
     #[inline]
     pub(crate) fn request(&mut self, tier: usize, parts: &Parts) -> Outcome {
+        if self.prices.rejects(0.0) {
+            return self.reject();
+        }
         if self.attempts.try_clean() {
             let ledger = &mut *self.ledger;
             ledger.requests += 1.0;

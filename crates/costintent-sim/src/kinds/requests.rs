@@ -7,8 +7,9 @@
 //! at the reasoning price, or the output price when the model has none.
 //! Batch mode multiplies input, output, reasoning and cache prices by
 //! `1 − batch_discount`. A request whose prompt `I` exceeds the long-context
-//! threshold pays the tier prices for all its tokens. Per-request and
-//! per-task fees are charged per attempt, with the input side.
+//! threshold pays the tier prices for all its tokens; one above the model's
+//! rejection limit fails unbilled and is lost. Per-request and per-task fees
+//! are charged per attempt, with the input side.
 
 use costintent_scenario::{RequestsSpec, Value};
 
@@ -100,6 +101,10 @@ impl State {
             let i = self.input.next(ctx.usage);
             let o = self.output.next(ctx.usage);
             let r = if has_reasoning { self.reasoning.next(ctx.usage) } else { 0.0 };
+            if ctx.prices.rejects(i) {
+                ctx.reject();
+                continue;
+            }
             let (uncached, cached) = ((1.0 - c) * i, c * i);
             let tier = ctx.prices.tier(i);
             if ctx.attempts.try_clean() {
