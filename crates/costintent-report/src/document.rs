@@ -5,6 +5,8 @@
 //! headings, paragraphs, tables, lists and charts. That keeps report.md and
 //! report.html saying the same thing.
 
+use costintent_sim::Method;
+
 use crate::format::{percent, period_words, plain_number, quantity, unit_price, usd};
 use crate::report::{Report, TestPlan};
 use crate::stats::{CONFIDENCE, QuantileEstimate};
@@ -580,4 +582,35 @@ fn method_section(blocks: &mut Vec<Block>, report: &Report) {
         ));
     }
     blocks.push(Block::Paragraph(vec![text(sentences)]));
+    for w in &report.workloads {
+        if let Some(line) = w.method.as_ref().and_then(|m| method_sentence(&w.name, &w.kind, m)) {
+            blocks.push(Block::Paragraph(vec![text(line)]));
+        }
+    }
+}
+
+/// How one workload was simulated, in a sentence; `None` when every unit of
+/// every trial was simulated because `--exact` asked for it.
+pub(crate) fn method_sentence(name: &str, kind: &str, m: &Method) -> Option<String> {
+    let units = match kind {
+        "agent" | "realtime" => "sessions",
+        "video" => "jobs",
+        _ => "requests",
+    };
+    match m {
+        Method::Exact { reason: None } => None,
+        Method::Exact { reason: Some(reason) } => Some(format!(
+            "`{name}`: every one of its {units} was simulated in every trial ({reason})."
+        )),
+        Method::Fast { pool_units, min_units, mean_rse, fast_trials } => Some(format!(
+            "`{name}`: in the {} trials with at least {} {units}, their total was drawn as a \
+             compound sum from the moments of {} {units} simulated once (mean cost per unit \
+             known to ±{}, a shift shared by every trial); the other trials simulated every \
+             unit. `--exact` simulates every unit everywhere.",
+            plain_number(*fast_trials as f64),
+            plain_number(*min_units),
+            plain_number(*pool_units as f64),
+            percent(*mean_rse),
+        )),
+    }
 }

@@ -7,6 +7,7 @@
 //! arithmetic do not churn the output; nothing else is rounded.
 //! Probabilities, shares and quantities print with full precision.
 
+use costintent_sim::Method;
 use serde_json::{Map, Value, json};
 
 use crate::breakdown::BreakdownLine;
@@ -178,7 +179,22 @@ fn workload_json(w: &WorkloadStats) -> Value {
         "requests": {"mean": w.requests_mean},
         "units_usd": units_usd,
         "via": w.via,
+        "method": w.method.as_ref().map(simulation_method_json),
     })
+}
+
+/// How a workload's trials were simulated.
+fn simulation_method_json(m: &Method) -> Value {
+    match m {
+        Method::Exact { reason } => json!({"kind": "exact", "reason": reason}),
+        Method::Fast { pool_units, min_units, mean_rse, fast_trials } => json!({
+            "kind": "compound",
+            "pool_units": pool_units,
+            "min_units": min_units,
+            "mean_rse": mean_rse,
+            "compound_trials": fast_trials,
+        }),
+    }
 }
 
 fn breakdown_json(line: &BreakdownLine) -> Value {

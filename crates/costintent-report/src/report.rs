@@ -5,7 +5,7 @@
 //! what is here, so they cannot disagree with each other.
 
 use costintent_scenario::{Currency, Date, Origin, Period, PriceLine, Scenario};
-use costintent_sim::{Outcomes, Unit};
+use costintent_sim::{Method, Outcomes, Unit};
 
 use crate::breakdown::{BreakdownLine, breakdown, ratio};
 use crate::describe::{WorkloadAssumptions, describe_scenario};
@@ -126,6 +126,8 @@ pub struct WorkloadStats {
     pub lost_mean: f64,
     /// Per-trial means of each billing unit the workload uses.
     pub units: Vec<UnitStats>,
+    /// How its trials were simulated (`None` for outcomes that do not say).
+    pub method: Option<Method>,
 }
 
 /// Per-trial means of one billing unit.
@@ -225,7 +227,7 @@ impl Report {
         };
 
         let mut workloads = Vec::with_capacity(scenario.workloads.len());
-        for (spec, outcome) in scenario.workloads.iter().zip(&outcomes.workloads) {
+        for (i, (spec, outcome)) in scenario.workloads.iter().zip(&outcomes.workloads).enumerate() {
             let spend = Summary::of(&outcome.spend).ok_or(ReportError::NoTrials)?;
             workloads.push(WorkloadStats {
                 name: spec.name.clone(),
@@ -246,6 +248,7 @@ impl Report {
                         usd_mean: mean(&series.usd),
                     })
                     .collect(),
+                method: outcomes.methods.get(i).cloned(),
             });
         }
 

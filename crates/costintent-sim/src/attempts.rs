@@ -127,6 +127,24 @@ pub(crate) struct AttemptParams {
     pub(crate) cache_ttl: Option<f64>,
 }
 
+impl AttemptParams {
+    /// The probability that a request (not rejected outright) is lost: its
+    /// every attempt fails or is abandoned. An attempt fails with
+    /// probability `rate`; one that does not is abandoned when its latency,
+    /// whose distribution function is `latency_cdf`, exceeds the timeout.
+    pub(crate) fn lost_probability(&self, latency_cdf: Option<&dyn Fn(f64) -> Option<f64>>) -> f64 {
+        let p = if self.rate.is_nan() { 0.0 } else { self.rate.clamp(0.0, 1.0) };
+        let q = match (self.after, latency_cdf) {
+            (Some(after), Some(cdf)) if after.is_finite() => {
+                1.0 - cdf(after).unwrap_or(1.0).clamp(0.0, 1.0)
+            }
+            _ => 0.0,
+        };
+        let per_attempt = p + (1.0 - p) * q;
+        per_attempt.powi(i32::try_from(self.retries).unwrap_or(i32::MAX).saturating_add(1))
+    }
+}
+
 impl Attempts {
     /// The state at the start of a trial.
     pub(crate) fn new(mut rng: SimRng, p: AttemptParams) -> Self {

@@ -205,27 +205,51 @@ impl MomentSums {
         self.n = n;
     }
 
+    /// Cells per unit vector.
+    pub(crate) fn dim(&self) -> usize {
+        self.mean.len()
+    }
+
     /// Units accumulated.
     pub(crate) fn count(&self) -> f64 {
         self.n
     }
 
-    /// The moments, with `prices` the cells' prices.
-    pub(crate) fn moments(&self, prices: &[f64]) -> UnitMoments {
-        let n = self.n.max(1.0);
-        let d = self.mean.len();
-        // Sample covariance (n − 1); the skewness and kurtosis of the cost
-        // are the plain moment ratios, whose bias at pool sizes of 10⁴ and
-        // more is far below their effect on the sum (divided by √N and N).
-        let cov: Vec<f64> = self.m2.iter().map(|x| x / (n - 1.0).max(1.0)).collect();
-        let var = self.cost_m2 / n;
-        let (skew, kurt) = if var > 0.0 {
-            (self.cost_m3 / n / var.powf(1.5), self.cost_m4 / n / (var * var) - 3.0)
-        } else {
-            (0.0, 0.0)
-        };
-        debug_assert_eq!(cov.len(), d * d);
-        UnitMoments { mean: self.mean.clone(), cov, prices: prices.to_vec(), skew, kurt }
+    /// The moments of a mixture: part `i` holds units drawn with weight
+    /// `w_i` (the weights sum to 1), as in post-stratification, where each
+    /// stratum's probability is known and its units were sampled at
+    /// whatever frequency they came. Also returns the variance of the
+    /// estimated mean cost, `Σ w_i² s_i² / n_i`.
+    pub(crate) fn mixture(parts: &[(f64, &Self)], prices: &[f64]) -> (UnitMoments, f64) {
+        let d = prices.len();
+        let mut mean = vec![0.0; d];
+        let mut cost_mean = 0.0;
+        for (w, p) in parts {
+            for (m, x) in mean.iter_mut().zip(&p.mean) {
+                *m += w * x;
+            }
+            cost_mean += w * p.cost_mean;
+        }
+        let mut cov = vec![0.0; d * d];
+        let (mut c2, mut c3, mut c4, mut mean_var) = (0.0, 0.0, 0.0, 0.0);
+        for (w, p) in parts {
+            let n = p.n.max(1.0);
+            let delta: Vec<f64> = p.mean.iter().zip(&mean).map(|(a, b)| a - b).collect();
+            for i in 0..d {
+                for j in 0..d {
+                    cov[i * d + j] += w * (p.m2[i * d + j] / n + delta[i] * delta[j]);
+                }
+            }
+            let (p2, p3, p4) = (p.cost_m2 / n, p.cost_m3 / n, p.cost_m4 / n);
+            let dc = p.cost_mean - cost_mean;
+            c2 += w * (p2 + dc * dc);
+            c3 += w * (p3 + 3.0 * p2 * dc + dc.powi(3));
+            c4 += w * (p4 + 4.0 * p3 * dc + 6.0 * p2 * dc * dc + dc.powi(4));
+            mean_var += w * w * p.cost_m2 / (n - 1.0).max(1.0) / n;
+        }
+        let (skew, kurt) =
+            if c2 > 0.0 { (c3 / c2.powf(1.5), c4 / (c2 * c2) - 3.0) } else { (0.0, 0.0) };
+        (UnitMoments { mean, cov, prices: prices.to_vec(), skew, kurt }, mean_var)
     }
 }
 
@@ -252,11 +276,6 @@ impl SumSampler {
             vec![0.0; d]
         };
         Self { moments, chol, beta, cost_sd: var.sqrt() }
-    }
-
-    /// The per-unit moments.
-    pub(crate) fn moments(&self) -> &UnitMoments {
-        &self.moments
     }
 
     /// Number of standard normals one draw needs.
@@ -349,12 +368,13 @@ mod tests {
         let d = 2;
         let rows: Vec<f64> = (0..200).map(|i| ((i * 37 % 101) as f64).powf(1.3)).collect();
         let prices = [1.0, 0.5];
-        let whole = MomentSums::of_chunk(&rows, d, &prices).moments(&prices);
+        let whole =
+            MomentSums::mixture(&[(1.0, &MomentSums::of_chunk(&rows, d, &prices))], &prices).0;
         let mut merged = MomentSums::new(d);
         for chunk in rows.chunks(6 * d) {
             merged.merge(&MomentSums::of_chunk(chunk, d, &prices));
         }
-        let merged = merged.moments(&prices);
+        let merged = MomentSums::mixture(&[(1.0, &merged)], &prices).0;
         for (a, b) in whole.mean.iter().zip(&merged.mean) {
             assert!((a - b).abs() < 1e-9 * a.abs());
         }

@@ -23,8 +23,11 @@ pub(crate) struct Ledger {
     pub(crate) attempts: f64,
     /// Logical requests.
     pub(crate) requests: f64,
-    /// Requests whose every attempt failed.
+    /// Requests whose every attempt failed, or that the provider rejected.
     pub(crate) lost: f64,
+    /// Of `lost`, the requests the provider rejected outright (a prompt
+    /// above the model's limit, a retired model).
+    pub(crate) rejected: f64,
 }
 
 /// The billable parts of one attempt: an input side (prompt tokens and
@@ -177,6 +180,7 @@ impl Ledger {
         self.attempts += other.attempts;
         self.requests += other.requests;
         self.lost += other.lost;
+        self.rejected += other.rejected;
     }
 
     /// Quantity of a unit over both tiers.

@@ -48,6 +48,7 @@ mod compound;
 mod engine;
 mod fast;
 mod kinds;
+mod law;
 mod ledger;
 mod math;
 mod outcome;

@@ -18,8 +18,8 @@ use crate::sampling::Fast;
 /// A draw site's sampler: converted once, or rebuilt every trial.
 #[derive(Clone, Debug)]
 pub(crate) enum DrawSpec {
-    /// Every parameter is fixed.
-    Fixed(Fast),
+    /// Every parameter is fixed: the sampler, converted.
+    Fixed(Fast, Sampler),
     /// Some parameter is drawn per trial.
     PerTrial(Dist),
 }
@@ -28,7 +28,7 @@ impl DrawSpec {
     /// Converts what can be converted once.
     pub(crate) fn new(draw: &Draw) -> Self {
         match draw {
-            Draw::Const(x) => Self::Fixed(Fast::Const(*x)),
+            Draw::Const(x) => Self::Fixed(Fast::Const(*x), Sampler::Const(*x)),
             Draw::Dist(dist) => Self::from_dist(dist),
         }
     }
@@ -42,7 +42,7 @@ impl DrawSpec {
         // maps an invalid fixed combination (ruled out by validation) to the
         // nearest valid sampler instead of failing.
         let resolved = dist.resolve(&mut |v| (v.fixed().unwrap_or(0.0), false));
-        Self::Fixed(Fast::new(&resolved.sampler))
+        Self::Fixed(Fast::new(&resolved.sampler), resolved.sampler)
     }
 }
 
@@ -55,12 +55,38 @@ pub(crate) struct ParamDraws<'a> {
     /// Per-trial values drawn so far (the fast path checks whether a
     /// workload's unit distribution depends on any).
     pub(crate) drawn: u64,
+    /// The per-trial values drawn at the top level, in order (a parameter
+    /// of a parameter's distribution is not listed; see `nested`).
+    pub(crate) recorded: Vec<f64>,
+    /// Whether some per-trial parameter's distribution has per-trial
+    /// parameters of its own.
+    pub(crate) nested: bool,
+    /// Values the per-trial parameters take, in order, instead of being
+    /// drawn (the fast path evaluates a workload at chosen parameters).
+    replay: Option<&'a [f64]>,
+    replayed: usize,
+    depth: u32,
 }
 
 impl<'a> ParamDraws<'a> {
     /// Draws from `rng`.
     pub(crate) fn new(rng: &'a mut SimRng) -> Self {
-        Self { rng, clamped: 0, drawn: 0 }
+        Self {
+            rng,
+            clamped: 0,
+            drawn: 0,
+            recorded: Vec::new(),
+            nested: false,
+            replay: None,
+            replayed: 0,
+            depth: 0,
+        }
+    }
+
+    /// Takes the per-trial parameters from `values`, in the order they are
+    /// asked for, instead of drawing them from `rng`.
+    pub(crate) fn replaying(rng: &'a mut SimRng, values: &'a [f64]) -> Self {
+        Self { replay: Some(values), ..Self::new(rng) }
     }
 
     /// This trial's value of a parameter.
@@ -69,9 +95,20 @@ impl<'a> ParamDraws<'a> {
             Value::Fixed(x) => *x,
             Value::PerTrial { dist, domain } => {
                 self.drawn += 1;
+                self.nested |= self.depth > 0;
+                if let Some(values) = self.replay {
+                    let x = values.get(self.replayed).copied().unwrap_or(0.0);
+                    self.replayed += 1;
+                    return x;
+                }
+                self.depth += 1;
                 let fast = self.dist(dist);
+                self.depth -= 1;
                 let (x, moved) = domain.clamp(fast.sample(self.rng));
                 self.clamped += u64::from(moved);
+                if self.depth == 0 {
+                    self.recorded.push(x);
+                }
                 x
             }
         }
@@ -80,8 +117,20 @@ impl<'a> ParamDraws<'a> {
     /// This trial's sampler for a draw site.
     pub(crate) fn sampler(&mut self, spec: &DrawSpec) -> Fast {
         match spec {
-            DrawSpec::Fixed(fast) => fast.clone(),
+            DrawSpec::Fixed(fast, _) => fast.clone(),
             DrawSpec::PerTrial(dist) => self.dist(dist),
+        }
+    }
+
+    /// This trial's distribution for a draw site, converted and as given
+    /// (the fast path needs the latter's probabilities).
+    pub(crate) fn sampler_with_law(&mut self, spec: &DrawSpec) -> (Fast, Sampler) {
+        match spec {
+            DrawSpec::Fixed(fast, sampler) => (fast.clone(), sampler.clone()),
+            DrawSpec::PerTrial(dist) => {
+                let sampler = self.resolve(dist);
+                (Fast::new(&sampler), sampler)
+            }
         }
     }
 
@@ -117,8 +166,8 @@ mod tests {
     #[test]
     fn fixed_distributions_convert_once() {
         let d = Dist::Poisson { mean: Value::Fixed(4.0) };
-        assert!(matches!(DrawSpec::from_dist(&d), DrawSpec::Fixed(Fast::Poisson(_))));
-        assert!(matches!(DrawSpec::new(&Draw::Const(3.0)), DrawSpec::Fixed(Fast::Const(3.0))));
+        assert!(matches!(DrawSpec::from_dist(&d), DrawSpec::Fixed(Fast::Poisson(_), _)));
+        assert!(matches!(DrawSpec::new(&Draw::Const(3.0)), DrawSpec::Fixed(Fast::Const(3.0), _)));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::sync::atomic::AtomicBool;
 
 use costintent_scenario::{
-    Billed, CacheWritePrice, Mode, ModelPrice, Scenario, Value, Workload, WorkloadKind,
+    Billed, CacheWritePrice, Mode, ModelPrice, Sampler, Scenario, Value, Workload, WorkloadKind,
 };
 
 use crate::attempts::{AttemptParams, Attempts};
@@ -130,6 +130,8 @@ fn price_table(
 #[derive(Clone, Debug)]
 pub(crate) struct State {
     pub(crate) latency: Source,
+    /// This trial's latency distribution, when a timeout is set.
+    latency_law: Option<Sampler>,
     pub(crate) kind: KindState,
 }
 
@@ -260,7 +262,7 @@ impl Compiled {
             KindSpec::Video(_) => KindState::Video(kinds::video::State::new()),
             KindSpec::Realtime(_) => KindState::Realtime(kinds::realtime::State::new()),
         };
-        State { latency: Source::new(Rounding::Continuous), kind }
+        State { latency: Source::new(Rounding::Continuous), latency_law: None, kind }
     }
 
     /// Resolves this trial's unit parameters into `state` (failure rate,
@@ -271,7 +273,9 @@ impl Compiled {
         let retries = params.value(&self.retries);
         let after = match &self.timeout {
             Some((after, latency)) => {
-                state.latency.reset(&params.sampler(latency));
+                let (fast, law) = params.sampler_with_law(latency);
+                state.latency.reset(&fast);
+                state.latency_law = Some(law);
                 Some(*after)
             }
             None => None,
@@ -310,6 +314,31 @@ impl Compiled {
         }
     }
 
+    /// The probability that a request that is not rejected outright is
+    /// lost, with this trial's parameters (in `state` and `attempts`).
+    pub(crate) fn lost_probability(&self, state: &State, attempts: &AttemptParams) -> f64 {
+        match &state.latency_law {
+            Some(law) => {
+                let cdf = |x: f64| crate::law::cdf(law, x);
+                attempts.lost_probability(Some(&cdf))
+            }
+            None => attempts.lost_probability(None),
+        }
+    }
+
+    /// The probability that one unit makes `k` requests (agent and
+    /// realtime turns per session, image requests per initial request), with
+    /// this trial's parameters in `state`; `None` for kinds whose units are
+    /// single requests (nothing to stratify on).
+    pub(crate) fn requests_pmf(&self, state: &State, k: u64) -> Option<f64> {
+        match &state.kind {
+            KindState::Agent(st) => st.requests_pmf(k),
+            KindState::Realtime(st) => st.requests_pmf(k),
+            KindState::Image(st) => st.requests_pmf(k),
+            KindState::Requests(_) | KindState::Video(_) => None,
+        }
+    }
+
     /// The stable hash of the workload's name (keys its streams).
     pub(crate) fn name_hash(&self) -> u64 {
         self.name_hash
@@ -343,6 +372,8 @@ impl Compiled {
         let mut params_rng = stream(seed, trial, self.name_hash, Stream::Params);
         let mut params = ParamDraws::new(&mut params_rng);
         let attempt_params = self.prepare(state, &mut params);
+        // The per-trial unit parameter, if any (the fast path's grid).
+        let theta: Vec<f64> = params.recorded.iter().copied().take(1).collect();
         let mut volume_rng = stream(seed, trial, self.name_hash, Stream::Volume);
         let volume = self.volume.draw(&mut params, &mut volume_rng, scale);
         let clamped = params.clamped;
@@ -366,11 +397,13 @@ impl Compiled {
             };
             left -= n;
             let mut ledger = Ledger::default();
-            match plans.get(j).copied().flatten() {
-                Some(plan) if n >= plan.min_units() => {
+            let plan = plans.get(j).copied().flatten();
+            match plan.and_then(|p| p.sampler_for(n, &theta).map(|s| (p, s))) {
+                Some((plan, sampler)) => {
                     let rng = sum_rng
                         .get_or_insert_with(|| stream(seed, trial, self.name_hash, Stream::Sum));
-                    plan.draw(n, rng, &mut ledger);
+                    let lost = self.lost_probability(state, &attempt_params);
+                    plan.draw(&sampler, n, lost, rng, &mut ledger);
                     result.summed = true;
                 }
                 _ => {

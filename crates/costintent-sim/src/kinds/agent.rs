@@ -42,7 +42,7 @@
 //! turn) whether or not it succeeds, so changing failure settings or prices
 //! leaves every usage draw in place.
 
-use costintent_scenario::{AgentSpec, CacheWritePrice, Context};
+use costintent_scenario::{AgentSpec, CacheWritePrice, Context, Sampler};
 
 use crate::kinds::{Ctx, count};
 use crate::ledger::{Clean, Parts};
@@ -124,6 +124,8 @@ pub(crate) struct State {
     gap: Source,
     tool_calls: Source,
     tool_output: Source,
+    /// This trial's distribution of turns per session.
+    turns_law: Sampler,
 }
 
 impl State {
@@ -137,12 +139,21 @@ impl State {
             gap: Source::new(Rounding::Continuous),
             tool_calls: Source::new(Rounding::Count),
             tool_output: Source::new(Rounding::Count),
+            turns_law: Sampler::Const(0.0),
         }
+    }
+
+    /// The probability that a session has `k` turns (each turn is one
+    /// request), for the fast path's stratification.
+    pub(crate) fn requests_pmf(&self, k: u64) -> Option<f64> {
+        crate::law::count_pmf(&self.turns_law, k)
     }
 
     /// Resolves this trial's samplers, in a fixed order.
     pub(crate) fn reset(&mut self, spec: &Spec, params: &mut ParamDraws<'_>) {
-        self.turns.reset(&params.sampler(&spec.turns));
+        let (turns, law) = params.sampler_with_law(&spec.turns);
+        self.turns.reset(&turns);
+        self.turns_law = law;
         self.input.reset(&params.sampler(&spec.input));
         self.output.reset(&params.sampler(&spec.output));
         if let Some(r) = &spec.reasoning {

@@ -42,12 +42,14 @@ pub(crate) struct State {
     n: Source,
     /// 1 / ln(regenerate) (negative), or 0 when the user never asks again.
     inv_ln_g: f64,
+    /// This trial's `regenerate`.
+    g: f64,
 }
 
 impl State {
     /// Allocates the draw sites.
     pub(crate) fn new() -> Self {
-        Self { n: Source::new(Rounding::Count), inv_ln_g: 0.0 }
+        Self { n: Source::new(Rounding::Count), inv_ln_g: 0.0, g: 0.0 }
     }
 
     /// Resolves this trial's samplers and regeneration probability.
@@ -59,6 +61,16 @@ impl State {
             params.clamped += 1;
         }
         self.inv_ln_g = if g > 0.0 { 1.0 / g.ln() } else { 0.0 };
+        self.g = g;
+    }
+
+    /// The probability that an initial request leads to `k` requests in all
+    /// (geometric: `(1 − g) · g^(k − 1)`).
+    pub(crate) fn requests_pmf(&self, k: u64) -> Option<f64> {
+        if k == 0 {
+            return Some(0.0);
+        }
+        Some((1.0 - self.g) * self.g.powf(k as f64 - 1.0))
     }
 
     /// Sends `requests` initial requests and their regenerations.

@@ -58,6 +58,7 @@ impl Ctx<'_> {
         self.ledger.requests += 1.0;
         self.ledger.attempts += 1.0;
         self.ledger.lost += 1.0;
+        self.ledger.rejected += 1.0;
         Outcome { failed: 1, ok: false, ..Outcome::CLEAN }
     }
 

@@ -14,7 +14,7 @@
 //! bills its assistant audio as audio output. A lost turn adds nothing to
 //! the conversation.
 
-use costintent_scenario::{AudioPrice, RealtimeSpec, Value};
+use costintent_scenario::{AudioPrice, RealtimeSpec, Sampler, Value};
 
 use crate::kinds::{Ctx, count};
 use crate::ledger::Parts;
@@ -76,6 +76,8 @@ impl Spec {
 #[derive(Clone, Debug)]
 pub(crate) struct State {
     minutes: Source,
+    /// This trial's distribution of session minutes.
+    minutes_law: Sampler,
     turns_per_minute: f64,
     user_share: f64,
 }
@@ -83,14 +85,35 @@ pub(crate) struct State {
 impl State {
     /// Allocates the draw sites.
     pub(crate) fn new() -> Self {
-        Self { minutes: Source::new(Rounding::Continuous), turns_per_minute: 0.0, user_share: 0.5 }
+        Self {
+            minutes: Source::new(Rounding::Continuous),
+            minutes_law: Sampler::Const(0.0),
+            turns_per_minute: 0.0,
+            user_share: 0.5,
+        }
     }
 
     /// Resolves this trial's samplers and parameters, in a fixed order.
     pub(crate) fn reset(&mut self, spec: &Spec, params: &mut ParamDraws<'_>) {
-        self.minutes.reset(&params.sampler(&spec.minutes));
+        let (minutes, law) = params.sampler_with_law(&spec.minutes);
+        self.minutes.reset(&minutes);
+        self.minutes_law = law;
         self.turns_per_minute = params.value(&spec.turns_per_minute).max(0.0);
         self.user_share = params.value(&spec.user_share).clamp(0.0, 1.0);
+    }
+
+    /// The probability that a session has `k` turns (each turn is one
+    /// request): `round(m × turns_per_minute) = k`.
+    pub(crate) fn requests_pmf(&self, k: u64) -> Option<f64> {
+        let tpm = self.turns_per_minute;
+        if tpm <= 0.0 {
+            return Some(f64::from(u8::from(k == 0)));
+        }
+        let kf = k as f64;
+        let upper = crate::law::cdf(&self.minutes_law, (kf + 0.5) / tpm)?;
+        let lower =
+            if k == 0 { 0.0 } else { crate::law::cdf(&self.minutes_law, (kf - 0.5) / tpm)? };
+        Some((upper - lower).max(0.0))
     }
 
     /// Runs `sessions` sessions.
