@@ -97,7 +97,8 @@ fn summarize_by_day_and_the_table() {
     ]));
     assert_eq!(v["by"], "day");
     assert_eq!(v["groups"]["2026-09-01"]["attempts"], 5);
-    assert_eq!(v["groups"]["2026-09-02"]["cost_usd"], 1.002);
+    // s2 is dated 2026-04-29, the last day of Claude Sonnet 4.5's long-context tier.
+    assert_eq!(v["groups"]["2026-04-29"]["cost_usd"], 1.002);
     let out = costintent(&["logs", "summarize", &dir, "--quiet"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);

@@ -245,8 +245,35 @@ mod tests {
         let p = price(&haiku, batch, &t);
         assert!((p.usd - 1.5).abs() < 1e-12);
         assert!(!p.batch_without_discount);
+        // GPT-5 has the Batch guide's 50% discount (openai.toml, source
+        // openai-batch) and no cache-write price, so its writes pay the input
+        // price: 1M × $1.25 + 1M × $1.25 = $2.50, $1.25 in batch.
         let gpt5 = resolve("openai/gpt-5", "2026-09-01");
-        assert!(price(&gpt5, batch, &t).batch_without_discount);
+        assert_eq!(gpt5.batch_discount, Some(0.5));
+        assert!((price(&gpt5, PriceClass::default(), &t).usd - 2.5).abs() < 1e-12);
+        let p = price(&gpt5, batch, &t);
+        assert!((p.usd - 1.25).abs() < 1e-12);
+        assert!(!p.batch_without_discount);
+    }
+
+    #[test]
+    fn batch_without_a_catalog_discount_is_standard_price_and_flagged() {
+        // A model the catalog gives no batch discount (built here, so that a
+        // catalog update cannot silently turn this into a discount test).
+        let plain = ModelPrice {
+            id: "test/no-batch".into(),
+            input_per_mtok: Some(2.0),
+            output_per_mtok: Some(8.0),
+            ..ModelPrice::default()
+        };
+        let t = TokenSums { uncached_input: 1_000_000, output: 500_000, ..TokenSums::default() };
+        let batch = PriceClass { batch: true, long_context: false };
+        let p = price(&plain, batch, &t);
+        // 1M × $2 + 0.5M × $8, no discount.
+        assert!((p.usd - 6.0).abs() < 1e-12);
+        assert!(p.batch_without_discount);
+        assert_eq!(p.notes().len(), 1);
+        assert!(!price(&plain, PriceClass::default(), &t).batch_without_discount);
     }
 
     #[test]

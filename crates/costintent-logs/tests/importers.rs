@@ -3,8 +3,10 @@
 //! catalog's prices (USD per 1M tokens) on the fixture's day, using models
 //! whose prices do not change around those days:
 //! - claude-haiku-4-5: input 1, output 5, 5m write 1.25, 1h write 2, read 0.10, batch −50%
-//! - claude-sonnet-4-5 (2026-09): 3 / 15 / 3.75 / 6 / 0.30; above 200k prompt tokens
-//!   the whole request pays 6 / 22.50 / 7.50 / 12 / 0.60
+//! - claude-sonnet-4-5: 3 / 15 / 3.75 / 6 / 0.30; until 2026-04-29 a request whose
+//!   prompt is above 200k tokens pays 6 / 22.50 / 7.50 / 12 / 0.60 for all of it; from
+//!   2026-04-30 such a request is rejected (the catalog's `mode = "reject"` rule), so
+//!   the transcript with the long prompt (project-b/s2) is dated 2026-04-29
 //! - claude-sonnet-4-6 (2026-09): 3 / 15 / 3.75 / 6 / 0.30, no tier any more
 //! - claude-opus-4-5: 5 / 25 / 6.25 / 10 / 0.50
 //! - gpt-4.1: input 2, output 8, cached 0.50, batch −50%
@@ -124,8 +126,11 @@ fn claude_code_transcripts_dedup_sidechains_errors_and_bad_lines() {
     assert_eq!((sonnet.requests, sonnet.attempts), (2, 2));
     assert_eq!(tokens(sonnet), [212_000, 3_000, 60_000, 0, 0]);
     // B1: 2000×3 + 1000×15 = 0.021. B2 (no request id: session-scoped key,
-    // final snapshot 2000 out): prompt 210,000 > 200k, so the whole request
-    // pays the tier: 150000×6 + 60000×0.60 + 2000×22.50 = 0.981.
+    // final snapshot 2000 out): prompt 210,000 > 200k on 2026-04-29, the
+    // tier's last day, so the whole request pays the tier:
+    // 150000×6 + 60000×0.60 + 2000×22.50 = 0.981 (at base prices it would be
+    // 0.498; a day later the catalog says the request would be rejected, see
+    // `answered_requests_above_the_reject_limit_are_not_priced`).
     assert_usd(sonnet.cost_usd, 1.002);
 
     let unknown = &s.unknown_models["claude-experimental-9"];
@@ -155,8 +160,13 @@ fn claude_code_by_session_and_day() {
     assert_eq!((s.groups["s1"].attempts, s.groups["s1"].requests), (5, 4));
     assert_usd(s.groups["s1"].cost_usd, 0.036_81);
     let s = summarize_with(&files, GroupBy::Day, None);
-    assert_eq!(s.groups["2026-09-02"].attempts, 3);
-    assert_usd(s.groups["2026-09-02"].cost_usd, 1.002);
+    let keys: Vec<&str> = s.groups.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["2026-04-29", "2026-09-01"]);
+    // s2: B1, B2 (the long-context tier, 0.021 + 0.981) and the unknown model's B3.
+    assert_eq!(s.groups["2026-04-29"].attempts, 3);
+    assert_usd(s.groups["2026-04-29"].cost_usd, 1.002);
+    assert_eq!(s.groups["2026-04-29"].unpriced_attempts, 1);
+    assert_usd(s.groups["2026-09-01"].cost_usd, 0.036_81);
 }
 
 #[test]
