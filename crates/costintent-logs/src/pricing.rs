@@ -31,6 +31,11 @@
 //!   resolution (not carried by the counts) they are left unpriced and
 //!   flagged ([`Priced::unpriced_units`]).
 //!
+//! These are the engine's rules (module documentation of costintent-sim's
+//! `prices`), implemented a second time because the engine's price table is
+//! private to it; `tests/engine_agreement.rs` prices the same counts through
+//! the engine and through [`price`] and requires the same dollars.
+//!
 //! The function is linear in the counts, so an aggregate of requests of one
 //! model, day and class (batch or not, above the tier or not) is priced in
 //! one call: sums of integer counts are exact and order-free, which keeps
