@@ -97,7 +97,8 @@ fn summarize_by_day_and_the_table() {
     ]));
     assert_eq!(v["by"], "day");
     assert_eq!(v["groups"]["2026-09-01"]["attempts"], 5);
-    assert_eq!(v["groups"]["2026-09-02"]["cost_usd"], 1.002);
+    // s2 is dated 2026-04-29, the last day of Claude Sonnet 4.5's long-context tier.
+    assert_eq!(v["groups"]["2026-04-29"]["cost_usd"], 1.002);
     let out = costintent(&["logs", "summarize", &dir, "--quiet"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
@@ -207,6 +208,48 @@ fn review_of_a_claude_code_request_merges_its_lines() {
     // One source and no billed amount: nothing to compare.
     assert_eq!(v["matched"], Value::Null);
     assert_eq!(v["catalog_usd"], 0.010071);
+}
+
+/// From 2026-04-30 the catalog says Claude Sonnet 4.5 rejects prompts above
+/// 200k tokens; the figures are worked out in importers.rs
+/// (`answered_requests_above_the_reject_limit_are_not_priced`).
+#[test]
+fn requests_above_the_reject_limit_are_noted_and_not_priced() {
+    let dir = fixture("over-limit");
+    let v = json(&costintent(&["logs", "summarize", &dir, "--format", "json", "--quiet"]));
+    let sonnet = &v["by_model"]["anthropic/claude-sonnet-4-5"];
+    assert_eq!(sonnet["input_tokens"], 667_000);
+    assert_eq!(sonnet["catalog_usd"], 0.021);
+    assert_eq!(sonnet["billed_usd"], 1.25);
+    assert_eq!(sonnet["cost_usd"], 1.271);
+    assert_eq!(sonnet["unpriced_attempts"], 1);
+    let notes: Vec<&str> =
+        v["notes"].as_array().expect("a list").iter().filter_map(Value::as_str).collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].contains("2 answered attempts on 2026-04-30 to 2026-05-01"), "{notes:?}");
+    assert!(notes[1].contains("1 failed attempt on 2026-05-01"), "{notes:?}");
+    let out = costintent(&["logs", "summarize", &dir, "--quiet"]);
+    let text = stdout(&out);
+    assert!(text.contains("≥ $1.27"), "{text}");
+    assert!(text.contains("the logs contradict the catalog"), "{text}");
+
+    let out = costintent(&["logs", "review", "req_D2", &dir, "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
+        "catalog cost  not priced",
+        "logs do not match",
+        "prompt: 210,000 tokens, above the 200,000 that the catalog says anthropic/claude-sonnet-4-5 rejects on 2026-04-30, yet the log shows it answered",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let v = json(&costintent(&["logs", "review", "req_D2", &dir, "--format", "json", "--quiet"]));
+    assert_eq!(v["matched"], false);
+    assert_eq!(v["catalog_usd"], Value::Null);
+    assert_eq!(v["mismatches"][0]["kind"], "above_reject_limit");
+    assert_eq!(v["mismatches"][0]["day"], "2026-04-30");
+    assert_eq!(v["mismatches"][0]["prompt_tokens"], 210_000);
+    assert_eq!(v["mismatches"][0]["limit_tokens"], 200_000);
 }
 
 #[test]

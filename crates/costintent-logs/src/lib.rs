@@ -63,6 +63,23 @@
 //! 5-minute and 1-hour writes, cache reads); [`pricing`] applies them.
 //! Model names map to catalog ids ([`ModelMap`]); an unknown model is
 //! reported by name with its token totals and never priced at $0.
+//!
+//! Where the catalog says the provider rejects prompts above a limit on the
+//! request's day (`ModelPrice::reject_above`, a `long_context` rule with
+//! `mode = "reject"`, such as Claude Sonnet 4.5 above 200k tokens from
+//! 2026-04-30), a record above the limit is set against that rule
+//! ([`pricing::length`]):
+//! - a failed attempt is what the catalog predicts: refused and not billed,
+//!   so its catalog price is $0 (a note counts them);
+//! - an answered one contradicts the catalog: the request was served, so it
+//!   was billed, but the catalog has no price for it (pricing it at $0 would
+//!   hide spend; at the base price or at a tier that has ended, invent one).
+//!   Its tokens are counted, a billed amount in the log is kept as its cost,
+//!   and without one it is left unpriced ([`Row::unpriced_attempts`], so the
+//!   cost reads as a lower bound). `summarize` adds a note with the count,
+//!   days and longest prompt; `review` reports a [`Mismatch::AboveLimit`].
+//!   Such a record usually means a route with other limits (a partner
+//!   platform) or a catalog out of date.
 
 mod formats;
 mod models;

@@ -7,7 +7,15 @@
 //! - the long-context tier is whole-request: a request whose prompt (input
 //!   including cache reads and writes) exceeds the tier's threshold pays
 //!   the tier price for every token; a tier cache price the catalog does not
-//!   give is the base cache price scaled by tier input / base input;
+//!   give is the base cache price scaled by tier input / base input, a tier
+//!   reasoning price the base reasoning price scaled by tier output / base
+//!   output;
+//! - a prompt above the limit the provider rejects on that day
+//!   ([`ModelPrice::reject_above`], a `mode = "reject"` rule) has no price:
+//!   [`length`] says [`Length::AboveLimit`] and the callers decide (a
+//!   failed attempt is what the catalog predicts and costs nothing; an
+//!   answered one contradicts the catalog and is left unpriced, see the
+//!   crate documentation);
 //! - a missing cache-read or cache-write price falls back to the input
 //!   price, a missing reasoning price to the output price;
 //! - cache writes whose TTL the log does not split are billed at the
@@ -22,6 +30,11 @@
 //!   image or per second; when the price depends on a size, quality or
 //!   resolution (not carried by the counts) they are left unpriced and
 //!   flagged ([`Priced::unpriced_units`]).
+//!
+//! These are the engine's rules (module documentation of costintent-sim's
+//! `prices`), implemented a second time because the engine's price table is
+//! private to it; `tests/engine_agreement.rs` prices the same counts through
+//! the engine and through [`price`] and requires the same dollars.
 //!
 //! The function is linear in the counts, so an aggregate of requests of one
 //! model, day and class (batch or not, above the tier or not) is priced in
@@ -133,10 +146,36 @@ impl Priced {
     }
 }
 
-/// Whether a request with this prompt (input including the cache) pays the
-/// long-context tier.
-pub fn above_long_context(price: &ModelPrice, prompt_tokens: u64) -> bool {
-    price.long_context.as_ref().is_some_and(|lc| prompt_tokens as f64 > lc.above)
+/// What the catalog says about a prompt of a given length on a given day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Length {
+    /// Base prices.
+    Standard,
+    /// Above the long-context threshold: the whole request pays the tier.
+    LongContext,
+    /// Above the limit the provider rejects with an error and does not bill
+    /// ([`ModelPrice::reject_above`]): the catalog has no price for it.
+    AboveLimit {
+        /// The limit, in prompt tokens.
+        limit: u64,
+    },
+}
+
+/// How a request with this prompt (input including cache reads and writes)
+/// is treated. The rejection limit comes first: on a day with both a tier
+/// and a limit above it, a prompt between the two pays the tier.
+pub fn length(price: &ModelPrice, prompt_tokens: u64) -> Length {
+    let prompt = prompt_tokens as f64;
+    if let Some(limit) = price.reject_above
+        && prompt > limit
+    {
+        return Length::AboveLimit { limit: limit as u64 };
+    }
+    if price.long_context.as_ref().is_some_and(|lc| prompt > lc.above) {
+        Length::LongContext
+    } else {
+        Length::Standard
+    }
 }
 
 /// The catalog price of `tokens` in `class`, in USD.
@@ -221,14 +260,29 @@ mod tests {
             ..TokenSums::default()
         };
         let march = resolve("anthropic/claude-sonnet-4-6", "2026-03-12");
-        assert!(above_long_context(&march, 300_000));
+        assert_eq!(length(&march, 300_000), Length::LongContext);
+        assert_eq!(length(&march, 200_000), Length::Standard);
         let tier = PriceClass { long_context: true, batch: false };
         // 10k×$6 + 250k×$0.60 + 40k×$7.50 + 2k×$22.50 per 1M = 0.06+0.15+0.30+0.045.
         assert!((price(&march, tier, &t).usd - 0.555).abs() < 1e-12);
         let april = resolve("anthropic/claude-sonnet-4-6", "2026-04-01");
-        assert!(!above_long_context(&april, 300_000));
+        assert_eq!(length(&april, 300_000), Length::Standard);
         // 10k×$3 + 250k×$0.30 + 40k×$3.75 + 2k×$15 = 0.03+0.075+0.15+0.03.
         assert!((price(&april, PriceClass::default(), &t).usd - 0.285).abs() < 1e-12);
+    }
+
+    #[test]
+    fn sonnet_4_5_pays_the_tier_until_2026_04_29_and_is_rejected_from_2026_04_30() {
+        let last_tier_day = resolve("anthropic/claude-sonnet-4-5", "2026-04-29");
+        assert_eq!(length(&last_tier_day, 210_000), Length::LongContext);
+        assert_eq!(length(&last_tier_day, 200_000), Length::Standard);
+        let first_reject_day = resolve("anthropic/claude-sonnet-4-5", "2026-04-30");
+        assert_eq!(length(&first_reject_day, 210_000), Length::AboveLimit { limit: 200_000 });
+        assert_eq!(length(&first_reject_day, 200_000), Length::Standard);
+        // A tier and a higher limit on the same day: the tier between them.
+        let both = ModelPrice { reject_above: Some(1_000_000.0), ..last_tier_day.clone() };
+        assert_eq!(length(&both, 1_000_000), Length::LongContext);
+        assert_eq!(length(&both, 1_000_001), Length::AboveLimit { limit: 1_000_000 });
     }
 
     #[test]
@@ -245,8 +299,35 @@ mod tests {
         let p = price(&haiku, batch, &t);
         assert!((p.usd - 1.5).abs() < 1e-12);
         assert!(!p.batch_without_discount);
+        // GPT-5 has the Batch guide's 50% discount (openai.toml, source
+        // openai-batch) and no cache-write price, so its writes pay the input
+        // price: 1M × $1.25 + 1M × $1.25 = $2.50, $1.25 in batch.
         let gpt5 = resolve("openai/gpt-5", "2026-09-01");
-        assert!(price(&gpt5, batch, &t).batch_without_discount);
+        assert_eq!(gpt5.batch_discount, Some(0.5));
+        assert!((price(&gpt5, PriceClass::default(), &t).usd - 2.5).abs() < 1e-12);
+        let p = price(&gpt5, batch, &t);
+        assert!((p.usd - 1.25).abs() < 1e-12);
+        assert!(!p.batch_without_discount);
+    }
+
+    #[test]
+    fn batch_without_a_catalog_discount_is_standard_price_and_flagged() {
+        // A model the catalog gives no batch discount (built here, so that a
+        // catalog update cannot silently turn this into a discount test).
+        let plain = ModelPrice {
+            id: "test/no-batch".into(),
+            input_per_mtok: Some(2.0),
+            output_per_mtok: Some(8.0),
+            ..ModelPrice::default()
+        };
+        let t = TokenSums { uncached_input: 1_000_000, output: 500_000, ..TokenSums::default() };
+        let batch = PriceClass { batch: true, long_context: false };
+        let p = price(&plain, batch, &t);
+        // 1M × $2 + 0.5M × $8, no discount.
+        assert!((p.usd - 6.0).abs() < 1e-12);
+        assert!(p.batch_without_discount);
+        assert_eq!(p.notes().len(), 1);
+        assert!(!price(&plain, PriceClass::default(), &t).batch_without_discount);
     }
 
     #[test]

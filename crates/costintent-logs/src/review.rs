@@ -8,6 +8,12 @@
 //! compared with that one token class by token class. Billed amounts are
 //! compared with the catalog price. Any difference is reported exactly, in
 //! tokens and in dollars; none at all is `logs matched`.
+//!
+//! An attempt whose prompt is above the limit the catalog says the provider
+//! rejects on its day ([`pricing::Length::AboveLimit`]) is compared with
+//! the catalog too: failed, it is what the catalog predicts and costs $0
+//! (a note says so); answered, the log contradicts the catalog
+//! ([`Mismatch::AboveLimit`]) and the catalog has no price for it.
 
 use std::collections::HashMap;
 
@@ -15,7 +21,7 @@ use costintent_scenario::{Catalog, Date};
 
 use crate::formats::Keyed;
 use crate::models::ModelMap;
-use crate::pricing::{self, PriceClass, TokenSums};
+use crate::pricing::{self, Length, PriceClass, TokenSums};
 use crate::record::{Attempt, Bucket};
 use crate::scan::{ImportStats, Sink};
 
@@ -78,6 +84,18 @@ pub enum Mismatch {
         primary: (String, u64),
         /// The other source and its count.
         other: (String, u64),
+    },
+    /// An answered attempt whose prompt is above the limit the catalog says
+    /// the provider rejects on that day: the catalog has no price for it.
+    AboveLimit {
+        /// The catalog model.
+        model: String,
+        /// The attempt's day.
+        day: Date,
+        /// Its prompt: input including cache reads and writes.
+        prompt_tokens: u64,
+        /// The limit.
+        limit: u64,
     },
     /// The billed amount differs from the catalog price.
     Dollars {
@@ -239,12 +257,11 @@ impl<'a> Collect<'a> {
             let day = a.timestamp().and_then(crate::time::parse_day).unwrap_or(undated_prices);
             match id.as_deref().map(|id| catalog.resolve(id, day)) {
                 Some(Ok(price)) => {
+                    let prompt_tokens = a.tokens.input.unwrap_or(0);
+                    let length = pricing::length(&price, prompt_tokens);
                     let class = PriceClass {
                         batch: a.tier.as_deref() == Some("batch"),
-                        long_context: pricing::above_long_context(
-                            &price,
-                            a.tokens.input.unwrap_or(0),
-                        ),
+                        long_context: length == Length::LongContext,
                     };
                     if price.per_request.is_some() && !units.contains(&"request") {
                         units.push("request");
@@ -260,6 +277,25 @@ impl<'a> Collect<'a> {
                     {
                         units.push("video second");
                     }
+                    review.catalog_model = Some(price.id.clone());
+                    if let Length::AboveLimit { limit } = length {
+                        if a.status.is_failure() {
+                            review.notes.push(format!(
+                                "a failed attempt on {day} had a prompt of {prompt_tokens} tokens, above the {limit} that the catalog says {} rejects: rejected, as the catalog says, and not billed ($0)",
+                                price.id
+                            ));
+                        } else {
+                            review.compared = true;
+                            review.mismatches.push(Mismatch::AboveLimit {
+                                model: price.id.clone(),
+                                day,
+                                prompt_tokens,
+                                limit,
+                            });
+                            catalog_usd = None;
+                        }
+                        continue;
+                    }
                     let p = pricing::price(&price, class, &TokenSums::of_attempt(a));
                     if p.unpriced_units {
                         review.notes.push(format!(
@@ -270,7 +306,6 @@ impl<'a> Collect<'a> {
                     }
                     catalog_usd = catalog_usd.map(|c| c + p.usd);
                     review.notes.extend(p.notes().into_iter().map(str::to_owned));
-                    review.catalog_model = Some(price.id.clone());
                 }
                 Some(Err(e)) => {
                     review.notes.push(format!("{}: {e}", id.unwrap_or_default()));

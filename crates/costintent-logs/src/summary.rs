@@ -9,7 +9,12 @@
 //! by file size: about 40 MB per million responses.
 //!
 //! Cost: billed where the log has it, else the catalog price at the
-//! request's day; both are reported where both exist. Token sums are exact
+//! request's day; both are reported where both exist. A record whose prompt
+//! is above the limit the catalog says the provider rejects that day
+//! ([`pricing::Length::AboveLimit`]) has no catalog price: a failed attempt
+//! costs nothing (the catalog says it was refused unbilled), an answered one
+//! contradicts the catalog and is left unpriced (its tokens counted, its
+//! billed amount kept); a note says which and how many. Token sums are exact
 //! integers and are priced per class at the end, and the few floating-point
 //! sums (billed amounts, client estimates) run in input order, so a summary
 //! is the same on any thread count.
@@ -21,7 +26,7 @@ use costintent_scenario::{Catalog, Date, ModelPrice};
 
 use crate::formats::Keyed;
 use crate::models::ModelMap;
-use crate::pricing::{self, PriceClass, TokenSums};
+use crate::pricing::{self, Length, PriceClass, TokenSums};
 use crate::record::{Attempt, Bucket, Tokens};
 use crate::scan::{ImportStats, Sink};
 
@@ -106,8 +111,10 @@ pub struct Row {
     pub catalog_usd_of_billed: Option<f64>,
     /// Tools' own estimates (Claude Code `costUSD`).
     pub client_estimate_usd: Option<f64>,
-    /// Attempts with neither a billed amount nor a catalog price: when
-    /// above zero, `cost_usd` leaves them out.
+    /// Attempts with neither a billed amount nor a catalog price (an
+    /// unknown model, images of a size-dependent price, an answered request
+    /// above the limit the catalog says the provider rejects): when above
+    /// zero, `cost_usd` leaves them out.
     pub unpriced_attempts: u64,
 }
 
@@ -231,6 +238,19 @@ struct ModelSlot {
     logged_as: BTreeSet<String>,
 }
 
+/// Attempts of one model, limit and outcome (answered or failed) whose
+/// prompts were above the limit the catalog says the provider rejects on
+/// their day.
+#[derive(Debug, Default)]
+struct AboveLimit {
+    attempts: u64,
+    /// Answered ones without a billed amount: left unpriced.
+    unbilled: u64,
+    longest_prompt: u64,
+    first_day: Option<Date>,
+    last_day: Option<Date>,
+}
+
 #[derive(Debug, Default)]
 struct Cell {
     row: Row,
@@ -254,6 +274,8 @@ pub(crate) struct Summarizer<'a> {
     tiers: Vec<String>,
     unpriced_tiers: BTreeMap<String, u64>,
     fast: u64,
+    /// By (model, limit, failed).
+    above_limit: HashMap<(u32, u64, bool), AboveLimit>,
     exports: BTreeMap<String, ExportRow>,
 }
 
@@ -275,6 +297,7 @@ impl<'a> Summarizer<'a> {
             tiers: Vec::new(),
             unpriced_tiers: BTreeMap::new(),
             fast: 0,
+            above_limit: HashMap::new(),
             exports: BTreeMap::new(),
         }
     }
@@ -405,9 +428,9 @@ impl<'a> Summarizer<'a> {
             reasoning: Some(c.tokens[5]),
             ..Tokens::default()
         };
-        let long_context = match self.price_of(c.model, day) {
-            Some(price) => pricing::above_long_context(price, c.tokens[0]),
-            None => false,
+        let length = match self.price_of(c.model, day) {
+            Some(price) => pricing::length(price, c.tokens[0]),
+            None => Length::Standard,
         };
         let tool_calls = if c.parts.is_empty() { c.tool_calls } else { c.parts.len() as u64 };
         let cell = self.cells.entry((c.group, c.model)).or_default();
@@ -430,7 +453,20 @@ impl<'a> Summarizer<'a> {
         if let Some(estimate) = c.client_estimate {
             row.client_estimate_usd = Some(row.client_estimate_usd.unwrap_or(0.0) + estimate);
         }
-        let class = PriceClass { batch: c.batch, long_context };
+        if let Length::AboveLimit { limit } = length {
+            // No price class: see the module documentation.
+            let tally = self.above_limit.entry((c.model, limit, c.failure)).or_default();
+            tally.attempts += 1;
+            tally.longest_prompt = tally.longest_prompt.max(c.tokens[0]);
+            tally.first_day = Some(tally.first_day.map_or(day, |d| d.min(day)));
+            tally.last_day = Some(tally.last_day.map_or(day, |d| d.max(day)));
+            if !c.failure && c.billed.is_none() {
+                tally.unbilled += 1;
+                row.unpriced_attempts += 1;
+            }
+            return;
+        }
+        let class = PriceClass { batch: c.batch, long_context: length == Length::LongContext };
         let sums = TokenSums {
             tasks: c.units[0],
             images: c.units[1],
@@ -566,6 +602,7 @@ impl<'a> Summarizer<'a> {
                 "{n} records on the `{tier}` tier are priced at standard prices (the catalog has no `{tier}` prices)"
             ));
         }
+        notes.extend(self.above_limit_notes());
         if self.fast > 0 {
             notes.push(format!(
                 "{} records in fast mode are priced at standard-speed prices (fast mode is not in the catalog)",
@@ -603,6 +640,43 @@ impl<'a> Summarizer<'a> {
         summary.exports = std::mem::take(&mut self.exports);
         summary.notes = notes;
         summary
+    }
+
+    /// One note per model, limit and outcome, in model order: what the logs
+    /// say about prompts the catalog says the provider rejects.
+    fn above_limit_notes(&self) -> Vec<String> {
+        let mut tallies: Vec<(&str, u64, bool, &AboveLimit)> = self
+            .above_limit
+            .iter()
+            .filter_map(|((model, limit, failed), t)| {
+                Some((self.models.get(*model as usize)?.key.as_str(), *limit, *failed, t))
+            })
+            .collect();
+        tallies.sort_by_key(|(model, limit, failed, _)| (*model, *limit, *failed));
+        tallies
+            .into_iter()
+            .map(|(model, limit, failed, t)| {
+                let (days, those) = match (t.first_day, t.last_day) {
+                    (Some(a), Some(b)) if a != b => (format!("{a} to {b}"), "those days"),
+                    (Some(a), _) => (a.to_string(), "that day"),
+                    _ => (String::new(), "that day"),
+                };
+                let (n, attempts, prompts) = match t.attempts {
+                    1 => (1, "attempt", "a prompt"),
+                    n => (n, "attempts", "prompts"),
+                };
+                if failed {
+                    format!(
+                        "{model}: {n} failed {attempts} on {days} had {prompts} above {limit} tokens: rejected, as the catalog says, and not billed ($0)"
+                    )
+                } else {
+                    format!(
+                        "{model}: {n} answered {attempts} on {days} had {prompts} above {limit} tokens (up to {}), which the catalog says the provider rejects with an error on {those}: the logs contradict the catalog (a platform with other limits, or a catalog out of date?), so the catalog has no price for them; {} without a billed amount left unpriced, tokens counted",
+                        t.longest_prompt, t.unbilled
+                    )
+                }
+            })
+            .collect()
     }
 
     fn export(&mut self, bucket: Bucket) {

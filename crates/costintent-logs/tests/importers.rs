@@ -3,8 +3,10 @@
 //! catalog's prices (USD per 1M tokens) on the fixture's day, using models
 //! whose prices do not change around those days:
 //! - claude-haiku-4-5: input 1, output 5, 5m write 1.25, 1h write 2, read 0.10, batch −50%
-//! - claude-sonnet-4-5 (2026-09): 3 / 15 / 3.75 / 6 / 0.30; above 200k prompt tokens
-//!   the whole request pays 6 / 22.50 / 7.50 / 12 / 0.60
+//! - claude-sonnet-4-5: 3 / 15 / 3.75 / 6 / 0.30; until 2026-04-29 a request whose
+//!   prompt is above 200k tokens pays 6 / 22.50 / 7.50 / 12 / 0.60 for all of it; from
+//!   2026-04-30 such a request is rejected (the catalog's `mode = "reject"` rule), so
+//!   the transcript with the long prompt (project-b/s2) is dated 2026-04-29
 //! - claude-sonnet-4-6 (2026-09): 3 / 15 / 3.75 / 6 / 0.30, no tier any more
 //! - claude-opus-4-5: 5 / 25 / 6.25 / 10 / 0.50
 //! - gpt-4.1: input 2, output 8, cached 0.50, batch −50%
@@ -124,8 +126,11 @@ fn claude_code_transcripts_dedup_sidechains_errors_and_bad_lines() {
     assert_eq!((sonnet.requests, sonnet.attempts), (2, 2));
     assert_eq!(tokens(sonnet), [212_000, 3_000, 60_000, 0, 0]);
     // B1: 2000×3 + 1000×15 = 0.021. B2 (no request id: session-scoped key,
-    // final snapshot 2000 out): prompt 210,000 > 200k, so the whole request
-    // pays the tier: 150000×6 + 60000×0.60 + 2000×22.50 = 0.981.
+    // final snapshot 2000 out): prompt 210,000 > 200k on 2026-04-29, the
+    // tier's last day, so the whole request pays the tier:
+    // 150000×6 + 60000×0.60 + 2000×22.50 = 0.981 (at base prices it would be
+    // 0.498; a day later the catalog says the request would be rejected, see
+    // `answered_requests_above_the_reject_limit_are_not_priced`).
     assert_usd(sonnet.cost_usd, 1.002);
 
     let unknown = &s.unknown_models["claude-experimental-9"];
@@ -155,8 +160,114 @@ fn claude_code_by_session_and_day() {
     assert_eq!((s.groups["s1"].attempts, s.groups["s1"].requests), (5, 4));
     assert_usd(s.groups["s1"].cost_usd, 0.036_81);
     let s = summarize_with(&files, GroupBy::Day, None);
-    assert_eq!(s.groups["2026-09-02"].attempts, 3);
-    assert_usd(s.groups["2026-09-02"].cost_usd, 1.002);
+    let keys: Vec<&str> = s.groups.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["2026-04-29", "2026-09-01"]);
+    // s2: B1, B2 (the long-context tier, 0.021 + 0.981) and the unknown model's B3.
+    assert_eq!(s.groups["2026-04-29"].attempts, 3);
+    assert_usd(s.groups["2026-04-29"].cost_usd, 1.002);
+    assert_eq!(s.groups["2026-04-29"].unpriced_attempts, 1);
+    assert_usd(s.groups["2026-09-01"].cost_usd, 0.036_81);
+}
+
+/// Claude Sonnet 4.5 from 2026-04-30: the catalog says the provider rejects
+/// prompts above 200k tokens with an error and bills nothing. A failed
+/// attempt above the limit is what the catalog predicts and costs $0; an
+/// answered one contradicts the catalog, has no catalog price and is left
+/// unpriced (its billed amount, where the log has one, is kept), with notes.
+#[test]
+fn answered_requests_above_the_reject_limit_are_not_priced() {
+    let s = summarize(&["over-limit/s3.jsonl", "over-limit/app.jsonl"]);
+    let sonnet = &s.by_model["anthropic/claude-sonnet-4-5"].row;
+    // D1 and D2 (transcript, 2026-04-30), E1 (failed) and E2 (app, 2026-05-01).
+    assert_eq!((sonnet.requests, sonnet.attempts, sonnet.failures), (4, 4, 1));
+    // Every token is counted: 2,000 + 210,000 + 250,000 + 205,000 in.
+    assert_eq!(tokens(sonnet), [667_000, 4_000, 60_000, 0, 0]);
+    // Only D1 has a catalog price: 2000×3 + 1000×15 = 0.021. D2 (prompt
+    // 210,000) would be 0.498 at base prices or 0.981 at the tier that ended
+    // on 2026-04-29: neither is counted. E1 costs nothing; E2 keeps its
+    // billed $1.25 and has no catalog price to set against it.
+    assert_usd(sonnet.catalog_usd, 0.021);
+    assert_usd(sonnet.billed_usd, 1.25);
+    assert_eq!(sonnet.catalog_usd_of_billed, None);
+    assert_usd(sonnet.cost_usd, 0.021 + 1.25);
+    assert_eq!(sonnet.unpriced_attempts, 1, "D2");
+    assert_eq!(
+        s.notes,
+        [
+            "anthropic/claude-sonnet-4-5: 2 answered attempts on 2026-04-30 to 2026-05-01 had prompts above 200000 tokens (up to 210000), which the catalog says the provider rejects with an error on those days: the logs contradict the catalog (a platform with other limits, or a catalog out of date?), so the catalog has no price for them; 1 without a billed amount left unpriced, tokens counted",
+            "anthropic/claude-sonnet-4-5: 1 failed attempt on 2026-05-01 had a prompt above 200000 tokens: rejected, as the catalog says, and not billed ($0)",
+        ]
+    );
+
+    // The same transcript a day earlier pays the long-context tier and has no note.
+    let earlier = std::fs::read_to_string(fixture("over-limit/s3.jsonl"))
+        .unwrap()
+        .replace("2026-04-30T", "2026-04-29T");
+    let catalog = Catalog::embedded();
+    let options =
+        SummaryOptions { catalog: &catalog, by: GroupBy::Model, undated_prices: day("2026-09-01") };
+    let s = costintent_logs::summarize(
+        &[Input::from_bytes("s3.jsonl", earlier.into_bytes())],
+        &ImportOptions::default(),
+        &options,
+    )
+    .unwrap();
+    let sonnet = &s.by_model["anthropic/claude-sonnet-4-5"].row;
+    assert_usd(sonnet.cost_usd, 0.021 + 0.981);
+    assert_eq!(sonnet.unpriced_attempts, 0);
+    assert!(s.notes.is_empty(), "{:?}", s.notes);
+}
+
+#[test]
+fn review_of_a_request_above_the_reject_limit() {
+    let catalog = Catalog::embedded();
+    let review = |id: &str, file: &str| {
+        costintent_logs::review(
+            id,
+            &[input(file)],
+            &ImportOptions::default(),
+            &catalog,
+            day("2026-09-01"),
+        )
+        .unwrap()
+    };
+    // Answered: the log contradicts the catalog, which has no price for it.
+    let r = review("req_D2", "over-limit/s3.jsonl");
+    assert_eq!(r.catalog_model.as_deref(), Some("anthropic/claude-sonnet-4-5"));
+    assert_eq!(r.catalog_usd, None);
+    assert!(r.compared);
+    assert!(!r.matched());
+    assert_eq!(
+        r.mismatches,
+        [costintent_logs::Mismatch::AboveLimit {
+            model: "anthropic/claude-sonnet-4-5".to_owned(),
+            day: day("2026-04-30"),
+            prompt_tokens: 210_000,
+            limit: 200_000,
+        }]
+    );
+    // Below the limit on the same day: priced, nothing to compare.
+    let r = review("req_D1", "over-limit/s3.jsonl");
+    assert_usd(r.catalog_usd, 0.021);
+    assert!(!r.compared && r.mismatches.is_empty());
+    // Failed above the limit: what the catalog predicts, $0, with a note.
+    let r = review("req_E1", "over-limit/app.jsonl");
+    assert_eq!(r.catalog_usd, Some(0.0));
+    assert!(r.mismatches.is_empty());
+    assert_eq!(
+        r.notes,
+        [
+            "a failed attempt on 2026-05-01 had a prompt of 250000 tokens, above the 200000 that the catalog says anthropic/claude-sonnet-4-5 rejects: rejected, as the catalog says, and not billed ($0)"
+        ]
+    );
+    // Answered with a billed amount: the amount stays, the mismatch is the limit.
+    let r = review("req_E2", "over-limit/app.jsonl");
+    assert_usd(r.billed_usd, 1.25);
+    assert_eq!(r.catalog_usd, None);
+    assert!(matches!(
+        r.mismatches.as_slice(),
+        [costintent_logs::Mismatch::AboveLimit { prompt_tokens: 205_000, .. }]
+    ));
 }
 
 #[test]

@@ -363,6 +363,11 @@ fn verdict_lines(r: &Review) -> (String, Vec<String>) {
             Mismatch::Attempts { primary, other } => {
                 format!("attempts: {} has {}, {} has {}", primary.0, primary.1, other.0, other.1)
             }
+            Mismatch::AboveLimit { model, day, prompt_tokens, limit } => format!(
+                "prompt: {} tokens, above the {} that the catalog says {model} rejects on {day}, yet the log shows it answered; the catalog has no price for it",
+                group(*prompt_tokens),
+                group(*limit)
+            ),
             Mismatch::Dollars { billed, catalog } => {
                 let diff = billed - catalog;
                 format!(
@@ -435,6 +440,13 @@ pub(crate) fn review_json(r: &Review) -> Value {
                 "kind": "attempts",
                 "primary": {"source": primary.0, "attempts": primary.1},
                 "other": {"source": other.0, "attempts": other.1},
+            }),
+            Mismatch::AboveLimit { model, day, prompt_tokens, limit } => json!({
+                "kind": "above_reject_limit",
+                "model": model,
+                "day": day,
+                "prompt_tokens": prompt_tokens,
+                "limit_tokens": limit,
             }),
             Mismatch::Dollars { billed, catalog } => json!({
                 "kind": "dollars",
