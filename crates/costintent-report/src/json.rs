@@ -160,7 +160,7 @@ fn workload_json(w: &WorkloadStats) -> Value {
         w.units.iter().map(|u| (u.unit.json_key().to_owned(), json!(u.quantity_mean))).collect();
     let units_usd: Map<String, Value> =
         w.units.iter().map(|u| (u.unit.json_key().to_owned(), money(u.usd_mean))).collect();
-    json!({
+    let mut value = json!({
         "name": w.name,
         "kind": w.kind,
         "model": w.model,
@@ -179,8 +179,11 @@ fn workload_json(w: &WorkloadStats) -> Value {
         "requests": {"mean": w.requests_mean},
         "units_usd": units_usd,
         "via": w.via,
-        "method": w.method.as_ref().map(simulation_method_json),
-    })
+    });
+    if let (Some(method), Some(map)) = (&w.method, value.as_object_mut()) {
+        map.insert("method".into(), simulation_method_json(method));
+    }
+    value
 }
 
 /// How a workload's trials were simulated.
