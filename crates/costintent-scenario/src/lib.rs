@@ -32,6 +32,7 @@ pub mod model;
 mod parse;
 pub mod prices;
 mod rescale;
+pub use parse::schema;
 pub mod text;
 mod uncertain;
 

@@ -9,13 +9,15 @@
 //! Modules: `ctx` (the diagnostic sink and did-you-mean), `table` (typed
 //! reads), `values` (numbers, distributions, volumes), `scenario`
 //! (`[scenario]` and wallets), `models` (`[models]` and model resolution),
-//! `workload` (each workload kind), `overrides`.
+//! `workload` (each workload kind), `overrides`; `schema` generates the
+//! JSON Schema of the format from the key tables the others check against.
 
 mod ctx;
 mod models;
 mod overrides;
 mod pricing;
 mod scenario;
+pub mod schema;
 mod table;
 mod values;
 mod workload;

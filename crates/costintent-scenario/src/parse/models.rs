@@ -19,7 +19,7 @@ use crate::model::Domain;
 use crate::prices::{AudioPrice, Currency, LongContext, ModelPrice, Origin, PriceLine};
 
 /// The keys of a `[models."id"]` table.
-const MODEL_KEYS: &[&str] = &[
+pub(super) const MODEL_KEYS: &[&str] = &[
     "input_per_mtok",
     "output_per_mtok",
     "cache_read_per_mtok",
@@ -35,7 +35,7 @@ const MODEL_KEYS: &[&str] = &[
     "audio",
 ];
 
-const LONG_CONTEXT_KEYS: &[&str] = &[
+pub(super) const LONG_CONTEXT_KEYS: &[&str] = &[
     "above",
     "input_per_mtok",
     "output_per_mtok",
@@ -44,7 +44,7 @@ const LONG_CONTEXT_KEYS: &[&str] = &[
     "cache_write_1h_per_mtok",
 ];
 
-const AUDIO_KEYS: &[&str] = &[
+pub(super) const AUDIO_KEYS: &[&str] = &[
     "input_per_mtok",
     "output_per_mtok",
     "cached_input_per_mtok",

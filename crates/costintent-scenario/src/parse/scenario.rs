@@ -13,9 +13,9 @@ use crate::date::Date;
 use crate::limits::{self, Bound as Limit};
 use crate::model::{Domain, Period, Wallet};
 
-const SCENARIO_KEYS: &[&str] = &["name", "period", "trials", "seed", "prices", "budget"];
+pub(super) const SCENARIO_KEYS: &[&str] = &["name", "period", "trials", "seed", "prices", "budget"];
 
-const WALLET_KEYS: &[&str] = &[
+pub(super) const WALLET_KEYS: &[&str] = &[
     "name",
     "credit_usd",
     "fee_percent",

@@ -26,7 +26,7 @@ pub(super) enum Unit {
 }
 
 /// The distribution keywords, in the order the format documents them.
-const DISTS: &[&str] = &[
+pub(super) const DISTS: &[&str] = &[
     "poisson",
     "negbin",
     "geometric",
@@ -37,6 +37,17 @@ const DISTS: &[&str] = &[
     "beta",
     "choice",
 ];
+
+/// The keys of a volume table without `dist` (with `dist`, the
+/// distribution's keys and `per`).
+pub(super) const VOLUME_KEYS: &[&str] = &["per", "mean", "dist"];
+
+/// The key a volume's distribution table has besides the distribution's own.
+pub(super) const VOLUME_DIST_EXTRA: &[&str] = &["per"];
+
+/// The units of time a volume's `per` names.
+pub(super) const TIME_UNITS: [TimeUnit; 4] =
+    [TimeUnit::Hour, TimeUnit::Day, TimeUnit::Week, TimeUnit::Month];
 
 /// How deeply parameter distributions may nest (a mean drawn from a
 /// lognormal whose median is drawn from a gamma is already unusual).
@@ -361,7 +372,7 @@ fn volume(
     let t = Table::new(map, node.span());
     let Some(per_node) = t.get("per") else {
         if !t.has("dist") {
-            t.check_keys(ctx, &["per", "mean", "dist"], &format!("`{key}`"), &|_| None);
+            t.check_keys(ctx, VOLUME_KEYS, &format!("`{key}`"), &|_| None);
             let span = t.span();
             if ctx.was_suggested(&span, "per") || ctx.was_suggested(&span, "dist") {
                 return None;
@@ -378,15 +389,17 @@ fn volume(
                 .help(help);
             return None;
         }
-        let dist = dist_at(ctx, node, key, Unit::Plain, &[], 1)?;
+        // `per` is absent here, but it is a key of this table all the same:
+        // listed among the keys, a misspelt `per` gets its did-you-mean.
+        let dist = dist_at(ctx, node, key, Unit::Plain, VOLUME_DIST_EXTRA, 1)?;
         check_count_dist(ctx, node, key, &dist)?;
         return Some(Volume::PerPeriod(dist));
     };
     let per = time_unit(ctx, per_node);
     let dist = if t.has("dist") {
-        dist_at(ctx, node, key, Unit::Plain, &["per"], 1)
+        dist_at(ctx, node, key, Unit::Plain, VOLUME_DIST_EXTRA, 1)
     } else {
-        t.check_keys(ctx, &["per", "mean", "dist"], &format!("`{key}`"), &|_| None);
+        t.check_keys(ctx, VOLUME_KEYS, &format!("`{key}`"), &|_| None);
         let mean = t
             .require(ctx, "mean", &format!("`{key}`"))
             .and_then(|m| value_at(ctx, m, "mean", Unit::Plain, Domain::NonNegative, 1));
@@ -399,10 +412,9 @@ fn volume(
 }
 
 fn time_unit(ctx: &mut Ctx, node: &Node<'_>) -> Option<TimeUnit> {
-    let units = [TimeUnit::Hour, TimeUnit::Day, TimeUnit::Week, TimeUnit::Month];
-    let words: Vec<&str> = units.iter().map(|u| u.keyword()).collect();
+    let words: Vec<&str> = TIME_UNITS.iter().map(|u| u.keyword()).collect();
     let word = table::keyword(ctx, node, "per", &words)?;
-    units.into_iter().find(|u| u.keyword() == word)
+    TIME_UNITS.into_iter().find(|u| u.keyword() == word)
 }
 
 fn check_count_dist(ctx: &mut Ctx, node: &Node<'_>, key: &str, dist: &Dist) -> Option<()> {
@@ -506,7 +518,7 @@ fn range_words(domain: Domain) -> &'static str {
 }
 
 /// The parameter keys of each distribution, and the domain each lives in.
-fn params(name: &str) -> &'static [(&'static str, Domain)] {
+pub(super) fn params(name: &str) -> &'static [(&'static str, Domain)] {
     match name {
         "poisson" => &[("mean", Domain::NonNegative)],
         "negbin" => {

@@ -19,10 +19,24 @@ use crate::model::{
 use crate::prices::ModelPrice;
 
 /// The `kind` keywords.
-const KINDS: &[&str] = &["requests", "agent", "image", "video", "realtime"];
+pub(super) const KINDS: &[&str] = &["requests", "agent", "image", "video", "realtime"];
 
 /// Keys every kind accepts.
-const COMMON_KEYS: &[&str] = &["name", "kind", "model", "failures", "timeout", "via"];
+pub(super) const COMMON_KEYS: &[&str] = &["name", "kind", "model", "failures", "timeout", "via"];
+
+/// The keys of `failures`, and what `billed` may say.
+pub(super) const FAILURES_KEYS: &[&str] = &["rate", "retries", "billed"];
+pub(super) const BILLED: &[&str] = &["none", "input", "full", "partial"];
+
+/// The keys of `timeout`, `context`, `cache`, `tools` and `poll`.
+pub(super) const TIMEOUT_KEYS: &[&str] = &["after", "latency"];
+pub(super) const CONTEXT_KEYS: &[&str] = &["start", "window", "compact_to"];
+pub(super) const CACHE_KEYS: &[&str] = &["ttl", "gap"];
+pub(super) const TOOLS_KEYS: &[&str] = &["calls", "output"];
+pub(super) const POLL_KEYS: &[&str] = &["every", "cost"];
+
+/// What `mode` (requests) may say.
+pub(super) const MODES: &[&str] = &["standard", "batch"];
 
 /// The longest TTL a provider sells a cache write for.
 const MAX_CACHE_TTL_SECONDS: f64 = 3_600.0;
@@ -30,7 +44,8 @@ const MAX_CACHE_TTL_SECONDS: f64 = 3_600.0;
 /// The TTL up to which a cache write pays the 5-minute price.
 const FIVE_MINUTES: f64 = 300.0;
 
-fn kind_keys(kind: &str) -> &'static [&'static str] {
+/// The keys of one kind besides [`COMMON_KEYS`].
+pub(super) fn kind_keys(kind: &str) -> &'static [&'static str] {
     match kind {
         "requests" => {
             &["requests", "input", "output", "reasoning", "cached", "mode", "tokens_measured_on"]
@@ -332,7 +347,7 @@ fn warn_retired(ctx: &mut Ctx, price: &ModelPrice, span: Range<usize>, pricing: 
 
 fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failures> {
     let t = table::table(ctx, node, "failures", "a table `{ rate, retries, billed }`")?;
-    t.check_keys(ctx, &["rate", "retries", "billed"], "`failures`", &|_| None);
+    t.check_keys(ctx, FAILURES_KEYS, "`failures`", &|_| None);
     let rate = t
         .require(ctx, "rate", "`failures`")
         .and_then(|n| values::value(ctx, n, "rate", Unit::Plain, Domain::Probability));
@@ -366,15 +381,12 @@ fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failur
             );
             None
         }
-        Some(n) => {
-            table::keyword(ctx, n, "billed", &["none", "input", "full", "partial"]).map(|b| match b
-            {
-                "none" => Billed::None,
-                "input" => Billed::Input,
-                "full" => Billed::Full,
-                _ => Billed::Partial,
-            })
-        }
+        Some(n) => table::keyword(ctx, n, "billed", BILLED).map(|b| match b {
+            "none" => Billed::None,
+            "input" => Billed::Input,
+            "full" => Billed::Full,
+            _ => Billed::Partial,
+        }),
     };
     if let (Some(Billed::Partial), Some(kind @ ("image" | "video")), Some(n)) =
         (billed, kind, billed_node)
@@ -395,7 +407,7 @@ fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failur
 
 fn timeout(ctx: &mut Ctx, node: &Node<'_>) -> Option<Timeout> {
     let t = table::table(ctx, node, "timeout", "a table `{ after, latency }`")?;
-    t.check_keys(ctx, &["after", "latency"], "`timeout`", &|_| None);
+    t.check_keys(ctx, TIMEOUT_KEYS, "`timeout`", &|_| None);
     let after =
         t.require(ctx, "after", "`timeout`").and_then(|n| positive_duration(ctx, n, "after"));
     let latency = t.require(ctx, "latency", "`timeout`").and_then(|n| {
@@ -531,7 +543,7 @@ fn requests(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option
     };
     let mode = match t.get("mode") {
         None => Some(Mode::Standard),
-        Some(n) => table::keyword(ctx, n, "mode", &["standard", "batch"]).and_then(|m| {
+        Some(n) => table::keyword(ctx, n, "mode", MODES).and_then(|m| {
             if m == "standard" {
                 return Some(Mode::Standard);
             }
@@ -608,7 +620,7 @@ fn agent(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
 
 fn context(ctx: &mut Ctx, node: &Node<'_>) -> Option<Context> {
     let t = table::table(ctx, node, "context", "a table `{ start, window, compact_to }`")?;
-    t.check_keys(ctx, &["start", "window", "compact_to"], "`context`", &|_| None);
+    t.check_keys(ctx, CONTEXT_KEYS, "`context`", &|_| None);
     let mut tokens = |key: &str, domain: Domain| {
         let n = t.require(ctx, key, "`context`")?;
         let x = table::number(ctx, n, key)?;
@@ -637,7 +649,7 @@ fn context(ctx: &mut Ctx, node: &Node<'_>) -> Option<Context> {
 
 fn cache(ctx: &mut Ctx, node: &Node<'_>) -> Option<Cache> {
     let t = table::table(ctx, node, "cache", "a table `{ ttl, gap }`")?;
-    t.check_keys(ctx, &["ttl", "gap"], "`cache`", &|_| None);
+    t.check_keys(ctx, CACHE_KEYS, "`cache`", &|_| None);
     let ttl = t.require(ctx, "ttl", "`cache`").and_then(|n| {
         let ttl = positive_duration(ctx, n, "ttl")?;
         if ttl > MAX_CACHE_TTL_SECONDS {
@@ -662,7 +674,7 @@ fn cache(ctx: &mut Ctx, node: &Node<'_>) -> Option<Cache> {
 
 fn tools(ctx: &mut Ctx, node: &Node<'_>) -> Option<Tools> {
     let t = table::table(ctx, node, "tools", "a table `{ calls, output }`")?;
-    t.check_keys(ctx, &["calls", "output"], "`tools`", &|_| None);
+    t.check_keys(ctx, TOOLS_KEYS, "`tools`", &|_| None);
     let calls = t.require(ctx, "calls", "`tools`").and_then(|n| {
         values::draw(ctx, n, "calls", Unit::Plain, DrawRule::NonNegative, limits::COUNT)
     });
@@ -839,7 +851,7 @@ fn video(
 
 fn poll(ctx: &mut Ctx, node: &Node<'_>) -> Option<Poll> {
     let t = table::table(ctx, node, "poll", "a table `{ every, cost }`")?;
-    t.check_keys(ctx, &["every", "cost"], "`poll`", &|_| None);
+    t.check_keys(ctx, POLL_KEYS, "`poll`", &|_| None);
     let every = t.require(ctx, "every", "`poll`").and_then(|n| {
         let every = positive_duration(ctx, n, "every")?;
         if every < limits::MIN_POLL_SECONDS {
