@@ -694,3 +694,41 @@ fn big_inputs_are_deterministic_across_threads_and_chunks() {
     assert_usd(one.totals.cost_usd, 0.021_845 * f64::from(copies));
     assert_eq!(one.totals.tool_calls, 3 * copies as u64);
 }
+
+#[test]
+fn failed_attempts_without_a_model_read_back_from_costintent_jsonl() {
+    // Found by fuzzing: an errored, cancelled or expired batch line names
+    // no model; `write_attempt` wrote it, but the costintent reader skipped
+    // it as "attempt without a model", so the round trip lost failures.
+    let read = costintent_logs::read_records(
+        &[input("anthropic/batch_results.jsonl")],
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let without_model = read.attempts.iter().filter(|a| a.model.is_empty()).count();
+    assert_eq!(without_model, 3, "the errored, cancelled and expired lines");
+    let mut bytes = Vec::new();
+    let mut want = read.attempts.clone();
+    for a in &mut want {
+        costintent_logs::write_attempt(&mut bytes, a).unwrap();
+        a.v = costintent_logs::ATTEMPT_SCHEMA.to_owned();
+        a.ensure_record_id();
+    }
+    let again = costintent_logs::read_records(
+        &[Input::from_bytes("again.jsonl", bytes)],
+        &ImportOptions { format: Some(Format::Costintent) },
+    )
+    .unwrap();
+    assert_eq!(again.attempts, want);
+    assert!(again.stats.skipped.is_empty(), "{:?}", again.stats.skipped);
+
+    // A success still needs a model.
+    let line = br#"{"v":"costintent.attempt/v1","src":{"kind":"app"},"provider":"openai","model":"","status":"ok"}"#;
+    let success = costintent_logs::read_records(
+        &[Input::from_bytes("s.jsonl", line.to_vec())],
+        &ImportOptions { format: Some(Format::Costintent) },
+    )
+    .unwrap();
+    assert!(success.attempts.is_empty());
+    assert_eq!(success.stats.skipped[0].reason, "costintent: attempt without a model");
+}

@@ -280,3 +280,19 @@ fn entries_with_control_characters_or_absurd_prices_are_skipped() {
     assert!(catalog.resolve("acme/good", d("2026-11-01")).is_ok());
     assert!(!report.to_string().contains('\u{1b}'), "{report}");
 }
+
+#[test]
+fn a_per_size_image_key_whose_id_the_catalog_refuses_is_skipped() {
+    // Found by fuzzing: the per-size entries joined their base model without
+    // the invariants every other entry is checked against, so an id with a
+    // space was written into a catalog file that `--catalog` then refused.
+    let text = r#"{
+      "low/1024-x-1024/gpt image-1": { "litellm_provider": "openai", "mode": "image_generation", "input_cost_per_image": 0.011 },
+      "low/1024-x-1024/gpt-image-1": { "litellm_provider": "openai", "mode": "image_generation", "input_cost_per_image": 0.011 }
+    }"#;
+    let (catalog, report) = Catalog::import_litellm(text, "x.json", None).unwrap();
+    assert_eq!(catalog.model_ids(), vec!["openai/gpt-image-1"]);
+    assert_eq!(report.skipped_by_reason().get("invalid prices"), Some(&1));
+    let written = catalog.to_toml_string();
+    Catalog::from_toml_str("x.toml", &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+}

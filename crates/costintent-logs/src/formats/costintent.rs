@@ -14,7 +14,11 @@ pub(crate) fn parse_line(bytes: &[u8], ctx: &LineCtx<'_>, out: &mut Collector) {
     };
     match value.get("v").and_then(Value::as_str) {
         Some(ATTEMPT_SCHEMA) => match serde_json::from_value::<Attempt>(value) {
-            Ok(attempt) if attempt.model.is_empty() => {
+            // A failed attempt may name no model (an HTTP error body, a
+            // batch line that errored or expired): the other importers keep
+            // those as failures without a model, so `write_attempt` writes
+            // them and they must read back. A success needs a model.
+            Ok(attempt) if attempt.model.is_empty() && !attempt.status.is_failure() => {
                 out.skip(ctx, "costintent: attempt without a model");
             }
             Ok(attempt) => {

@@ -43,6 +43,7 @@ use super::entry::{
 use super::error::CatalogError;
 use super::import::{Collector, ImportFormat, ImportReport, json_type, parse_json, round};
 use super::unit::Unit;
+use super::validate::validate;
 use crate::date::Date;
 use crate::prices::Origin;
 
@@ -410,7 +411,7 @@ impl Importer {
         }
         let source = Arc::clone(&self.source);
         let file = self.file.clone();
-        let model = self.models.entry(v.id.clone()).or_insert_with(|| ModelEntry {
+        let mut model = self.models.get(&v.id).cloned().unwrap_or_else(|| ModelEntry {
             id: v.id.clone(),
             name: v.id.split_once('/').map_or(v.id.as_str(), |(_, m)| m).to_owned(),
             kind: ModelKind::Image,
@@ -447,6 +448,14 @@ impl Importer {
         }
         model.lines.push(line);
         model.kind = ModelKind::Image;
+        // The same invariants as every other imported entry (a key such as
+        // `low/1024-x-1024/gpt image` would give an id the catalog format
+        // refuses, so that the written file would not read back).
+        if let Err(e) = validate(&model) {
+            self.skip(v.key, "invalid prices", Some(e.message));
+            return;
+        }
+        self.models.insert(v.id.clone(), model);
         self.report.merged_variants += 1;
     }
 }
