@@ -69,7 +69,7 @@ pub fn case(data: &[u8]) -> Option<Case> {
         edit(&mut root, &mut bytes);
     }
     let overrides =
-        if bytes.byte() % 4 == 0 { vec![an_override(&root, &mut bytes)] } else { vec![] };
+        if bytes.byte().is_multiple_of(4) { vec![an_override(&root, &mut bytes)] } else { vec![] };
     let text = toml::to_string(&root).ok()?;
     Some(Case { text, overrides })
 }
@@ -230,7 +230,7 @@ fn edit(root: &mut Table, bytes: &mut Bytes<'_>) {
             {
                 let mut item = item;
                 if let Value::Table(t) = &mut item
-                    && rename % 2 == 0
+                    && rename.is_multiple_of(2)
                     && let Some(Value::String(name)) = t.get_mut("name")
                 {
                     name.push_str("-copy");
@@ -314,7 +314,7 @@ fn a_value(root: &Table, bytes: &mut Bytes<'_>) -> Value {
                 "per".into(),
                 Value::String((*bytes.pick(&["hour", "day", "week", "month", "year"])).into()),
             );
-            if bytes.byte() % 3 == 0 {
+            if bytes.byte().is_multiple_of(3) {
                 t.extend(a_distribution(bytes, 1));
             } else {
                 t.insert("mean".into(), Value::Float(*bytes.pick(&NUMBERS)));
@@ -425,13 +425,13 @@ fn an_override(root: &Table, bytes: &mut Bytes<'_>) -> Override {
     }
     let name = bytes.pick(&names).clone();
     let key = bytes.pick(&vocabulary().keys).clone();
-    let path = if bytes.byte() % 3 == 0 {
+    let path = if bytes.byte().is_multiple_of(3) {
         format!("{name}.{key}.{}", bytes.pick(&vocabulary().keys))
     } else {
         format!("{name}.{key}")
     };
     let value = match a_value(root, bytes) {
-        Value::String(s) if bytes.byte() % 2 == 0 => s, // not TOML: a bare word
+        Value::String(s) if bytes.byte().is_multiple_of(2) => s, // not TOML: a bare word
         v => v.to_string(),
     };
     Override { path, value }
