@@ -1,5 +1,5 @@
 //! Speed and agreement check on the reference workload
-//! (/work/shared/bench/reference.toml, built here in Rust).
+//! (benches/reference.toml, built here in Rust).
 //!
 //! ```text
 //! cargo run --release -p costintent-sim --example reference -- [TRIALS] [THREADS...]

@@ -498,7 +498,7 @@ proptest! {
 
 #[test]
 fn the_reference_workload_agrees_with_the_reference_implementation() {
-    // The shape of /work/shared/bench/reference.toml, scaled down 20× in
+    // The shape of benches/reference.toml, scaled down 20× in
     // sessions so the slow reference stays quick.
     let mut w = workload(
         "agent",
