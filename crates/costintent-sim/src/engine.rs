@@ -36,8 +36,8 @@ pub struct SimOptions {
     /// Index of the first trial, so a shard of a larger run draws exactly
     /// what that run draws for the same trials (0 for a whole run).
     pub first_trial: u64,
-    /// Simulate every unit of every trial (`--exact`): no compound sums.
-    pub exact: bool,
+    /// Whether trials may be drawn as compound sums (see [`EngineMode`]).
+    pub mode: EngineMode,
     /// Trials of the whole run when this is a shard of it (0: `trials`).
     /// The fast path plans from the whole run, so that every shard makes
     /// the same choices and draws as the single run.
@@ -47,8 +47,31 @@ pub struct SimOptions {
 impl SimOptions {
     /// A whole run of `trials` trials with `seed`, on every core, unscaled.
     pub fn new(trials: u64, seed: u64) -> Self {
-        Self { trials, seed, threads: 0, scale: 1.0, first_trial: 0, exact: false, run_trials: 0 }
+        Self {
+            trials,
+            seed,
+            threads: 0,
+            scale: 1.0,
+            first_trial: 0,
+            mode: EngineMode::Auto,
+            run_trials: 0,
+        }
     }
+}
+
+/// How a run simulates each workload's units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EngineMode {
+    /// Draw a trial's units as a compound sum where that is accurate and
+    /// cheaper than simulating them (the default; see the fast path in the
+    /// engine's documentation).
+    #[default]
+    Auto,
+    /// Simulate every unit of every trial (`--exact`).
+    Exact,
+    /// Draw compound sums wherever they are accurate, even where simulating
+    /// every unit would be as fast (for tests of the fast path itself).
+    Compound,
 }
 
 /// The run stopped because the caller set the cancel flag.
@@ -214,7 +237,7 @@ impl Engine {
                         options.seed,
                         options.scale,
                         pool_trials,
-                        options.exact,
+                        options.mode,
                         cancel,
                     )
                 })

@@ -56,6 +56,7 @@ use rayon::prelude::*;
 
 use crate::attempts::Attempts;
 use crate::compound::{MomentSums, SumSampler, UnitMoments};
+use crate::engine::EngineMode;
 use crate::kinds::Ctx;
 use crate::ledger::Ledger;
 use crate::params::ParamDraws;
@@ -193,16 +194,14 @@ impl WorkloadPlan {
         seed: u64,
         scale: f64,
         trials: u64,
-        exact: bool,
+        mode: EngineMode,
         cancel: &AtomicBool,
     ) -> Self {
         let segments = (0..w.segments.len())
-            .map(|j| {
-                if exact {
-                    Plan::Exact(String::new())
-                } else {
-                    FastPlan::build(w, j, seed, scale, trials, cancel)
-                }
+            .map(|j| match mode {
+                EngineMode::Exact => Plan::Exact(String::new()),
+                EngineMode::Auto => FastPlan::build(w, j, seed, scale, trials, false, cancel),
+                EngineMode::Compound => FastPlan::build(w, j, seed, scale, trials, true, cancel),
             })
             .collect();
         Self { segments }
@@ -261,13 +260,15 @@ impl FastPlan {
     }
 
     /// Plans the fast path of segment `segment` of workload `w` for a run
-    /// of `trials` trials.
+    /// of `trials` trials; `always` skips the checks of cost (the pools
+    /// against the run) but none of accuracy.
     pub(crate) fn build(
         w: &Compiled,
         segment: usize,
         seed: u64,
         scale: f64,
         trials: u64,
+        always: bool,
         cancel: &AtomicBool,
     ) -> Plan {
         let Some(part) = w.segments.get(segment) else {
@@ -284,7 +285,8 @@ impl FastPlan {
         };
         let volumes = probe_volumes(w, seed, scale, trials.min(VOLUME_PROBE));
         let mean_volume = share * volumes.iter().sum::<f64>() / volumes.len().max(1) as f64;
-        let units_in_run = mean_volume * trials as f64;
+        // With `always`, the pools are sized as if the run were large.
+        let units_in_run = if always { f64::INFINITY } else { mean_volume * trials as f64 };
         if units_in_run < 4.0 * PILOT as f64 {
             return Plan::Exact("few units: simulating them is as fast".into());
         }
@@ -349,7 +351,9 @@ impl FastPlan {
                     .into(),
             );
         }
-        let wanted = units_for(TARGET_RSE).min(affordable).max(PILOT as f64);
+        // `always` (tests of the fast path) takes the smallest adequate pool.
+        let target = if always { REQUIRED_RSE } else { TARGET_RSE };
+        let wanted = units_for(target).min(affordable).max(PILOT as f64);
         let chunks = (wanted as u64).div_ceil(POOL_CHUNK);
         let d = cells.len();
         // The interpolation is checked with pools of a quarter the size,

@@ -63,7 +63,8 @@ mod ziggurat;
 mod ziggurat_tables;
 
 pub use engine::{
-    CHUNK, Cancelled, Engine, RunError, SimOptions, TrialScratch, simulate, simulate_trial,
+    CHUNK, Cancelled, Engine, EngineMode, RunError, SimOptions, TrialScratch, simulate,
+    simulate_trial,
 };
 pub use fast::Method;
 pub use outcome::{Outcomes, Unit, UnitSeries, WalletOutcome, WorkloadOutcome};

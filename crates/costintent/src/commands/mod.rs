@@ -13,7 +13,7 @@ mod sensitivity;
 use std::path::Path;
 
 use costintent_scenario::{Catalog, Checked, Date, LoadOptions, Override, Scenario, WorkloadKind};
-use costintent_sim::{Engine, Outcomes, RunError, SimOptions};
+use costintent_sim::{Engine, EngineMode, Outcomes, RunError, SimOptions};
 
 use crate::cli::{Command, SimArgs};
 use crate::error::CliError;
@@ -89,7 +89,7 @@ pub(crate) fn sim_options(args: &SimArgs, scenario: &Scenario) -> Result<SimOpti
         threads: threads(args.threads),
         scale: args.scale,
         first_trial: 0,
-        exact: args.exact,
+        mode: if args.exact { EngineMode::Exact } else { EngineMode::Auto },
         run_trials: 0,
     })
 }
