@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use common::*;
 use costintent_scenario::{Billed, Scenario, Volume, WorkloadKind};
-use costintent_sim::{Cancelled, SimOptions, simulate};
+use costintent_sim::{Cancelled, EngineMode, Method, SimOptions, simulate};
 
 /// A scenario that exercises every kind, failures, timeouts and a wallet.
 fn mixed() -> Scenario {
@@ -79,11 +79,63 @@ fn a_different_seed_gives_different_draws() {
 fn a_shard_draws_what_the_whole_run_draws() {
     let s = mixed();
     let whole = run(&s, 600, 5);
-    let options = SimOptions { first_trial: 256, threads: 2, ..SimOptions::new(100, 5) };
+    let options = SimOptions {
+        first_trial: 256,
+        threads: 2,
+        mode: EngineMode::Exact,
+        ..SimOptions::new(100, 5)
+    };
     let shard = simulate(&s, &options, &|_| {}, &AtomicBool::new(false)).unwrap();
     assert_eq!(shard.first_trial, 256);
     assert_eq!(shard.total[..], whole.total[256..356]);
     assert_eq!(shard.workloads[1].spend[..], whole.workloads[1].spend[256..356]);
+}
+
+/// Runs `mixed()` at 40 times its volume with compound sums.
+fn compound(
+    trials: u64,
+    threads: usize,
+    first_trial: u64,
+    run_trials: u64,
+) -> costintent_sim::Outcomes {
+    let options = SimOptions {
+        threads,
+        first_trial,
+        run_trials,
+        scale: 40.0,
+        mode: EngineMode::Compound,
+        ..SimOptions::new(trials, 9)
+    };
+    simulate(&mixed(), &options, &|_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+#[test]
+fn compound_sums_are_identical_on_1_2_and_7_threads() {
+    let one = compound(600, 1, 0, 0);
+    assert!(
+        one.methods
+            .iter()
+            .any(|m| matches!(m, Method::Fast { fast_trials, .. } if *fast_trials > 0)),
+        "the fast path ran: {:?}",
+        one.methods
+    );
+    assert_eq!(one, compound(600, 2, 0, 0));
+    assert_eq!(one, compound(600, 7, 0, 0));
+    assert_identities(&one);
+}
+
+#[test]
+fn a_compound_shard_draws_what_the_whole_run_draws() {
+    // The shard plans its pools from the whole run (`run_trials`), so it
+    // makes the same choices and draws.
+    let whole = compound(600, 2, 0, 0);
+    let shard = compound(100, 2, 256, 600);
+    assert_eq!(shard.total[..], whole.total[256..356]);
+    for (a, b) in shard.workloads.iter().zip(&whole.workloads) {
+        assert_eq!(a.spend[..], b.spend[256..356]);
+        assert_eq!(a.lost[..], b.lost[256..356]);
+    }
+    assert_eq!(shard.methods.len(), whole.methods.len());
 }
 
 #[test]
