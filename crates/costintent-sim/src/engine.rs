@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::fast::{FastPlan, WorkloadPlan};
 use crate::outcome::{Outcomes, UnitSeries, WalletOutcome, WorkloadOutcome};
+use crate::trace::{TraceAttempt, Tracer};
 use crate::wallet::settle;
 use crate::workload::{Compiled, State, TrialKey};
 
@@ -198,6 +199,22 @@ impl Engine {
         total
     }
 
+    /// Simulates trial `trial` unit by unit (whatever the volume) and
+    /// returns every attempt it sent, workload by workload; the same draws
+    /// as the trial in any run with the same seed and scale.
+    pub fn trace(&self, seed: u64, trial: u64, scale: f64) -> Vec<TraceAttempt> {
+        let mut attempts = Vec::new();
+        let cancel = AtomicBool::new(false);
+        let key = TrialKey { seed, trial, scale };
+        for (i, w) in self.workloads.iter().enumerate() {
+            let mut state = w.state();
+            let mut tracer = Tracer::new(i);
+            w.run(&mut state, key, &cancel, &[], Some(&mut tracer));
+            attempts.append(&mut tracer.attempts);
+        }
+        attempts
+    }
+
     /// Bytes of memory a run of `trials` trials needs: the row table
     /// (`trials` × the row width × 8 bytes) and, while the columns are
     /// built from it, the same again. Saturates instead of overflowing.
@@ -322,7 +339,7 @@ impl Engine {
         let workloads = self.workloads.iter().zip(states.iter_mut()).zip(&self.offsets);
         for (i, ((w, state), &at)) in workloads.enumerate() {
             let plan = plans.get(i).map_or(&[][..], Vec::as_slice);
-            let r = w.run(state, key, cancel, plan);
+            let r = w.run(state, key, cancel, plan, None);
             if r.summed {
                 summed[i] += 1;
             }

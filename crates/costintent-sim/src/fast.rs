@@ -963,6 +963,7 @@ impl Pool<'_> {
                 billed: w.billed(),
                 prices: self.prices,
                 cancel: self.cancel,
+                trace: None,
             };
             w.simulate_units(&mut state.kind, &mut ctx, 1.0);
             for (i, (x, &cell)) in row.iter_mut().zip(self.cells).enumerate() {

@@ -56,6 +56,7 @@ mod params;
 mod prices;
 mod rng;
 mod sampling;
+mod trace;
 mod volume;
 mod wallet;
 mod workload;
@@ -69,3 +70,4 @@ pub use engine::{
 pub use fast::Method;
 pub use outcome::{Outcomes, Unit, UnitSeries, WalletOutcome, WorkloadOutcome};
 pub use sampling::Draws;
+pub use trace::{AttemptStatus, TraceAttempt};

@@ -21,6 +21,7 @@ use crate::params::{DrawSpec, ParamDraws};
 use crate::prices::{Conversion, N_UNITS, PriceTable, TokenOptions, fee_units, idx};
 use crate::rng::{SimRng, Stream, name_hash, stream};
 use crate::sampling::{Rounding, Source, binomial_count};
+use crate::trace::Tracer;
 use crate::volume::VolumeSpec;
 
 /// A workload converted once per run.
@@ -361,12 +362,16 @@ impl Compiled {
     /// the period's price segments; each segment is simulated unit by unit,
     /// or, with a fast plan and at least its minimum number of units, drawn
     /// as a compound sum.
+    ///
+    /// With `trace`, every unit is simulated and every attempt recorded
+    /// (the same draws as any run of the trial).
     pub(crate) fn run(
         &self,
         state: &mut State,
         key: TrialKey,
         cancel: &AtomicBool,
         plans: &[Option<&FastPlan>],
+        mut trace: Option<&mut Tracer>,
     ) -> TrialResult {
         let TrialKey { seed, trial, scale } = key;
         let mut params_rng = stream(seed, trial, self.name_hash, Stream::Params);
@@ -381,6 +386,10 @@ impl Compiled {
         let mut result = TrialResult { clamped, ..TrialResult::default() };
         let mut attempts =
             Attempts::new(stream(seed, trial, self.name_hash, Stream::Attempts), attempt_params);
+        if trace.is_some() {
+            attempts.force_slow();
+        }
+        let plans = if trace.is_some() { &[][..] } else { plans };
         let mut usage: SimRng = stream(seed, trial, self.name_hash, Stream::Usage);
         let mut sum_rng: Option<SimRng> = None;
         let mut left = volume;
@@ -415,6 +424,10 @@ impl Compiled {
                         billed: self.billed,
                         prices: &segment.prices,
                         cancel,
+                        trace: trace.as_deref_mut().map(|t| {
+                            t.segment = j;
+                            t
+                        }),
                     };
                     self.simulate_units(&mut state.kind, &mut ctx, n);
                 }

@@ -98,6 +98,7 @@ impl State {
             if ctx.stop(k) {
                 break;
             }
+            ctx.unit_started();
             let i = self.input.next(ctx.usage);
             let o = self.output.next(ctx.usage);
             let r = if has_reasoning { self.reasoning.next(ctx.usage) } else { 0.0 };
