@@ -13,9 +13,10 @@
 //! The engine does not simulate the order of a request's attempts, only
 //! how many of each kind there were; a trace lists the failed attempts
 //! first (those that wrote nothing to the cache before those that read it),
-//! then the abandoned ones, then the kept one. A `partial` failure's share
-//! of the output is the request's total share split evenly over its failed
-//! attempts, and status polls are counted on the attempts that made them.
+//! then the abandoned ones, then the kept one. A `partial` failure's output
+//! (the request's total share, rounded to whole tokens or images as billed)
+//! is split in whole units over its failed attempts, and status polls are
+//! counted on the attempts that made them.
 
 use crate::attempts::Outcome;
 use crate::ledger::Parts;
@@ -144,19 +145,29 @@ impl Tracer {
     ) {
         use costintent_scenario::Billed;
         let request = self.next_request();
-        let side = |input: &[(usize, f64); 4], output_share: f64| -> Vec<(Unit, f64)> {
+        // `partial`: the failed attempts' output, rounded as the ledger
+        // bills it, is spread in whole units over them (the first ones get
+        // the remainder).
+        let failed = o.failed;
+        let partial_out = |u_out: f64, k: u32| -> f64 {
+            let total = crate::math::round_count(u_out * o.partial_share);
+            let each = (total / f64::from(failed.max(1))).floor();
+            let extra = total - each * f64::from(failed.max(1));
+            each + f64::from(u8::from(f64::from(k) < extra))
+        };
+        let side = |input: &[(usize, f64); 4], output: Option<u32>| -> Vec<(Unit, f64)> {
             let mut q: Vec<(Unit, f64)> = Vec::new();
             for &(u, x) in input {
                 add(&mut q, u, x);
             }
             for &(u, x) in &parts.output {
-                add(&mut q, u, x * output_share);
+                // `None`: the whole output; `Some(k)`: failed attempt k's
+                // part of a partial output.
+                add(&mut q, u, output.map_or(x, |k| partial_out(x, k)));
             }
             q
         };
         let mut attempt = 0u32;
-        let failed = o.failed;
-        let share = if failed > 0 { o.partial_share / f64::from(failed) } else { 0.0 };
         let polls_wasted_each = {
             let wasted_attempts = f64::from(o.failed + o.abandoned);
             if wasted_attempts > 0.0 { o.polls_wasted / wasted_attempts } else { 0.0 }
@@ -174,9 +185,12 @@ impl Tracer {
             let input = if warm { &parts.warm_input } else { &parts.input };
             let q = match billed {
                 Billed::None => Vec::new(),
-                Billed::Input => side(input, 0.0),
-                Billed::Full => side(input, 1.0),
-                Billed::Partial => side(input, share),
+                Billed::Input => input.iter().fold(Vec::new(), |mut q, &(u, x)| {
+                    add(&mut q, u, x);
+                    q
+                }),
+                Billed::Full => side(input, None),
+                Billed::Partial => side(input, Some(k)),
             };
             self.push(
                 request,
@@ -191,13 +205,13 @@ impl Tracer {
             attempt += 1;
             let warm = k >= o.abandoned - o.abandoned_warm;
             let input = if warm { &parts.warm_input } else { &parts.input };
-            let q = with_polls(side(input, 1.0), polls_wasted_each);
+            let q = with_polls(side(input, None), polls_wasted_each);
             self.push(request, attempt, AttemptStatus::Abandoned, tier, q, prices);
         }
         if o.ok {
             attempt += 1;
             let input = if o.kept_warm { &parts.warm_input } else { &parts.input };
-            let q = with_polls(side(input, 1.0), o.polls_kept);
+            let q = with_polls(side(input, None), o.polls_kept);
             self.push(request, attempt, AttemptStatus::Ok, tier, q, prices);
         }
     }

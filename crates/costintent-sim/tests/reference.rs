@@ -214,7 +214,8 @@ fn reference_requests(w: &Workload, r: &RequestsSpec, rng: &mut Xoshiro256PlusPl
         let o = count(sample(&output, rng));
         let re = reasoning.as_ref().map_or(0.0, |s| count(sample(s, rng)));
         let p = tiers[usize::from(i > above)];
-        let charge_in = (1.0 - c) * i * p.input + c * i * p.read + fees(&w.price);
+        let cached = (c * i).round();
+        let charge_in = (i - cached) * p.input + cached * p.read + fees(&w.price);
         let charge_out = o * p.output + re * p.reasoning;
         attempts(w, charge_in, charge_in, charge_out, None, latency.as_ref(), rng, &mut t);
     }
