@@ -123,6 +123,14 @@ pub(crate) struct RunArgs {
     /// earlier report; it is created only when the report is written.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
+    /// Also write one trial's attempts, one JSON line each, as a usage log
+    /// (`costintent.attempt/v1`, read back by `logs summarize`): for testing
+    /// dashboards, alerts and the log importers.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) attempts_log: Option<PathBuf>,
+    /// The trial `--attempts-log` writes (0 is the first).
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "attempts_log")]
+    pub(crate) trial: u64,
     /// Run the scenario once per value: `workload.key=v1,v2,...` (TOML values;
     /// `scenario.budget=...` too: each run is then tested against its own budget).
     #[arg(long, value_name = "WORKLOAD.KEY=V1,V2,...")]

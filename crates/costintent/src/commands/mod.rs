@@ -1,5 +1,6 @@
 //! One module per command; this one dispatches and holds what they share.
 
+mod attempts_log;
 mod catalog;
 mod check;
 mod compare;

@@ -28,6 +28,21 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     let scenario = &checked.scenario;
     let options = super::sim_options(&args.sim, scenario)?;
     super::warn_scaled_volumes(scenario, options.scale);
+    if let Some(path) = &args.attempts_log {
+        if args.trial >= options.trials {
+            return Err(CliError::input_with_help(
+                format!("--trial {} is not one of the {} trials", args.trial, options.trials),
+                "trials are numbered from 0",
+            ));
+        }
+        let n =
+            super::attempts_log::write(scenario, options.seed, options.scale, args.trial, path)?;
+        print_stderr(&format!(
+            "wrote the {n} attempts of trial {} to {}\n",
+            args.trial,
+            path.display()
+        ));
+    }
     if args.fail_over_budget && args.budget.or(scenario.budget).is_none() {
         return Err(needs_budget());
     }
