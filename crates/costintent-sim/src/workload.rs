@@ -424,10 +424,7 @@ impl Compiled {
                         billed: self.billed,
                         prices: &segment.prices,
                         cancel,
-                        trace: trace.as_deref_mut().map(|t| {
-                            t.segment = j;
-                            t
-                        }),
+                        trace: trace.as_deref_mut().inspect(|t| t.segment = j),
                     };
                     self.simulate_units(&mut state.kind, &mut ctx, n);
                 }
