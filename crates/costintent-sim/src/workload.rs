@@ -416,6 +416,9 @@ impl Compiled {
                     result.summed = true;
                 }
                 _ => {
+                    if let Some(t) = trace.as_deref_mut() {
+                        t.segment = j;
+                    }
                     let mut ctx = Ctx {
                         usage: &mut usage,
                         attempts: &mut attempts,
@@ -424,7 +427,7 @@ impl Compiled {
                         billed: self.billed,
                         prices: &segment.prices,
                         cancel,
-                        trace: trace.as_deref_mut().inspect(|t| t.segment = j),
+                        trace: trace.as_deref_mut(),
                     };
                     self.simulate_units(&mut state.kind, &mut ctx, n);
                 }
