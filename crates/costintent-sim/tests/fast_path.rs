@@ -27,7 +27,7 @@ use costintent_scenario::{Catalog, Date, LoadOptions, Scenario, load_str};
 use costintent_sim::{EngineMode, Method, Outcomes, SimOptions, simulate};
 
 /// Engine work (requests simulated) an exact run of the test may take.
-const WORK: f64 = 4e6;
+const WORK: f64 = 2e6;
 
 fn load(name: &str, text: &str) -> Scenario {
     let catalog = Catalog::embedded();
