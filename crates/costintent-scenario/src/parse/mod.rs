@@ -14,6 +14,7 @@
 mod ctx;
 mod models;
 mod overrides;
+mod period;
 mod pricing;
 mod scenario;
 mod table;

@@ -317,7 +317,10 @@ fn warn_retired(ctx: &mut Ctx, price: &ModelPrice, span: Range<usize>, pricing: 
         Some(s) => format!(
             "the provider's successor is `{s}`: use `model = \"{s}\"`, or an earlier `scenario.prices`"
         ),
-        None => "use a model the provider still serves, or an earlier `scenario.prices`".to_owned(),
+        None => format!(
+            "{}; or an earlier `scenario.prices`",
+            pricing::no_successor_help(pricing.catalog, &price.id, date)
+        ),
     };
     ctx.warning(
         span,
