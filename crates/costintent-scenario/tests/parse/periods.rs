@@ -302,3 +302,54 @@ fn rate_profiles_that_do_not_fit_are_errors() {
     }
     snapshot("rate_profile_errors", &rendered);
 }
+
+/// An image workload on a catalog model, with `size` and `quality`.
+fn image(model: &str, size: &str, quality: &str) -> String {
+    format!(
+        "[scenario]\nname = \"i\"\nperiod = \"30d\"\nprices = \"2026-11-01\"\n\n[[workload]]\nname = \"pics\"\nkind = \"image\"\nmodel = \"{model}\"\nrequests = 100\nsize = \"{size}\"\nquality = \"{quality}\"\n"
+    )
+}
+
+#[test]
+fn a_flat_priced_image_model_refuses_sizes_and_qualities_it_does_not_make() {
+    // One price for every image, and still only the sizes it makes.
+    let ok_text = image("google/gemini-2.5-flash-image", "1K", "standard");
+    let checked = ok(&ok_text);
+    let WorkloadKind::Image(i) = &checked.scenario.workloads[0].kind else { panic!("image") };
+    assert_eq!(i.usd_per_image, 0.039);
+    let d = err(&image("google/gemini-2.5-flash-image", "banana", "ultra-mega"));
+    snapshot("image_unknown_size_and_quality", &d.render_plain());
+    let found: Vec<&str> = d.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        found,
+        [
+            "model `google/gemini-2.5-flash-image` makes no images of size `banana`",
+            "model `google/gemini-2.5-flash-image` has no quality `ultra-mega`",
+        ]
+    );
+    assert!(
+        d.errors.iter().all(|e| e.help.as_deref().is_some_and(|h| h.contains("1K (standard)")))
+    );
+    // A size it makes at another quality is named as such.
+    let d = err(&image("openai/gpt-image-1.5", "1024x1024", "ultra"));
+    assert_eq!(d.errors[0].message, "model `openai/gpt-image-1.5` has no quality `ultra`");
+    let d = err(&image("runway/gen4_image_turbo", "4K", "standard"));
+    assert_eq!(d.errors[0].message, "model `runway/gen4_image_turbo` makes no images of size `4K`");
+}
+
+#[test]
+fn required_keys_are_reported_missing() {
+    // `size` and `quality` of an image workload, `context` of an agent, and
+    // `billed` of `failures` have no default.
+    let text = "[scenario]\nname = \"r\"\nperiod = \"1d\"\nprices = \"2026-11-01\"\n\n[[workload]]\nname = \"pics\"\nkind = \"image\"\nmodel = \"openai/gpt-image-1.5\"\nrequests = 10\nfailures = { rate = 0.1, retries = 1 }\n\n[[workload]]\nname = \"a\"\nkind = \"agent\"\nmodel = \"anthropic/claude-haiku-4-5\"\nsessions = 1\nturns = 1\ninput = 1\noutput = 1\n";
+    let d = err(text);
+    let found: Vec<&str> = d.errors.iter().map(|e| e.message.as_str()).collect();
+    for missing in [
+        "missing key `size` in workload \"pics\"",
+        "missing key `quality` in workload \"pics\"",
+        "missing key `billed` in `failures`",
+        "missing key `context` in workload \"a\"",
+    ] {
+        assert!(found.contains(&missing), "{missing} not in {found:#?}");
+    }
+}
