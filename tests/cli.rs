@@ -427,13 +427,15 @@ fn table_output_is_readable_and_plain_without_a_terminal() {
 #[test]
 fn init_writes_a_scenario_that_passes_check_and_never_overwrites() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for template in ["agent", "image", "video", "voice", "mixed"] {
+    for template in ["agent", "image", "video", "voice", "batch", "mixed"] {
         let path = dir.path().join(format!("{template}.toml"));
         let p = path.to_str().expect("utf-8");
         let out = costintent(&["init", "--template", template, p]);
         assert!(out.status.success(), "{}", stderr(&out));
         let check = costintent(&["check", p]);
         assert_eq!(check.status.code(), Some(0), "{template}: {}", stderr(&check));
+        let written = std::fs::read_to_string(&path).expect("written");
+        assert!(written.contains(&format!("# Run it:   costintent run {p}\n")), "{written}");
         let again = costintent(&["init", "--template", template, p]);
         assert_eq!(again.status.code(), Some(2), "refuses to overwrite");
         assert!(stderr(&again).contains("--force"));

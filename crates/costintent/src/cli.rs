@@ -189,6 +189,8 @@ pub(crate) enum Template {
     Video,
     /// A realtime voice bot.
     Voice,
+    /// A nightly batch job at batch prices.
+    Batch,
     /// Several features at once.
     Mixed,
 }
