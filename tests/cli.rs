@@ -569,3 +569,35 @@ fn a_wallet_without_a_credit_price_buys_credits_at_the_list_price() {
     assert_eq!(v["workloads"][1]["spend"]["p50"], 50.0, "{}", v["workloads"][1]);
     assert_eq!(v["wallets"][0]["credits_used"]["mean"], 5000.0, "{}", v["wallets"][0]);
 }
+
+#[test]
+fn a_long_run_off_a_terminal_is_never_silent() {
+    // stderr is a pipe here. With lines every 50 ms, a run of a few hundred
+    // milliseconds says what it will do, how far it is, and when it is done.
+    let out = Command::new(env!("CARGO_BIN_EXE_costintent"))
+        .args(["run", "scenarios/video-product.toml", "--trials", "600", "--format", "json"])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COSTINTENT_PROGRESS_SECONDS", "0.05")
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("simulating: ")).collect();
+    assert!(lines.len() >= 2, "{err}");
+    assert!(lines[0].starts_with("simulating: 600 trials to run"), "{err}");
+    let last = lines.last().expect("a last line");
+    assert!(last.starts_with("simulating: 600 trials done in "), "{err}");
+    // stdout stays JSON.
+    serde_json::from_slice::<Value>(&out.stdout).expect("stdout is JSON");
+    // --quiet silences it, and a default pace keeps a short run quiet.
+    let quiet = Command::new(env!("CARGO_BIN_EXE_costintent"))
+        .args(["run", "scenarios/coding-agent.toml", "--trials", "300", "--quiet"])
+        .current_dir(root())
+        .env("COSTINTENT_PROGRESS_SECONDS", "0.05")
+        .output()
+        .expect("the binary runs");
+    assert!(!stderr(&quiet).contains("trials to run"), "{}", stderr(&quiet));
+    let short = costintent(&["run", "scenarios/batch-job.toml", "--trials", "200"]);
+    assert!(!stderr(&short).contains("trials to run"), "{}", stderr(&short));
+}
