@@ -601,3 +601,57 @@ fn a_long_run_off_a_terminal_is_never_silent() {
     let short = costintent(&["run", "scenarios/batch-job.toml", "--trials", "200"]);
     assert!(!stderr(&short).contains("trials to run"), "{}", stderr(&short));
 }
+
+/// Snapshots `text` as `tests/snapshots/cli__<name>.snap`.
+fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(format!("cli__{name}"), text));
+}
+
+#[test]
+fn check_of_the_first_draft_warns_about_both_retirements_and_says_what_to_use() {
+    // gpt-5-mini retires on day 11 of the period, gpt-image-1.5 the day it
+    // starts: each warning names what to plan on, the rejected part of the
+    // period is shown as such, money reads as money, batch prices are shown.
+    let out = costintent(&["check", "tests/fixtures/launch-first-draft.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    snapshot("check_first_draft_stderr", &stderr(&out));
+    snapshot("check_first_draft_stdout", &stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("budget    $15,000.00 for the period"), "{text}");
+    assert!(text.contains("batch prices per 1M tokens: input $0.50, output $2.50"), "{text}");
+    assert!(
+        text.contains(
+            "from 2026-12-11 (day 11 of the period): retired; the provider rejects its requests"
+        ),
+        "{text}"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("plan the period on it with `model = \"openai/gpt-5.6-terra\"`"), "{err}");
+    assert!(err.contains("image models the catalog prices on 2026-12-01"), "{err}");
+}
+
+#[test]
+fn the_launch_scenario_checks_clean_and_shows_its_ramps() {
+    let out = costintent(&["check", "scenarios/launch.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no warning");
+    snapshot("check_launch", &stdout(&out));
+}
+
+#[test]
+fn an_ambiguous_period_is_refused_with_both_spellings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("m.toml");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/launch-first-draft.toml"))
+        .expect("fixture")
+        .replace("period = \"30d\"", "period = \"1m\"");
+    std::fs::write(&path, text).expect("written");
+    let out = costintent(&["check", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("`period = \"1m\"` is ambiguous"), "{err}");
+    assert!(err.contains("\"1min\"") && err.contains("\"1mo\""), "{err}");
+}

@@ -101,7 +101,7 @@ pub(crate) struct SimArgs {
     /// and says so in the report).
     #[arg(long)]
     pub(crate) exact: bool,
-    /// Do not show a progress bar.
+    /// Do not show progress (the bar on a terminal, the plain lines elsewhere).
     #[arg(long)]
     pub(crate) quiet: bool,
 }

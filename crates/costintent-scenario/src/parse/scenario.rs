@@ -130,6 +130,11 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Ca
             Some(d)
         }),
     };
+    if let (Some(d), Some(p), None, Some(n)) =
+        (prices_date, &period, calendar_start, t.get("period"))
+    {
+        warn_almost_a_month(ctx, n.span(), d, p);
+    }
     if let Some(d) = prices_date
         && today.days_until(d) > FUTURE_GRACE_DAYS
     {
@@ -158,6 +163,33 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Ca
         }),
     };
     Settings { name, period, trials, seed, prices_date, budget }
+}
+
+/// Warns when a length starting on the first day of a month comes within a
+/// few days of that month without covering it: "30d" from December 1 ends
+/// on December 30, and `"2026-12"` was probably meant.
+fn warn_almost_a_month(ctx: &mut Ctx, span: Range<usize>, start: Date, period: &Period) {
+    if start.day() != 1 || period.seconds % 86_400.0 != 0.0 {
+        return;
+    }
+    let days = (period.seconds / 86_400.0) as i64;
+    let month = format!("{}-{:02}", start.year(), start.month());
+    let Some(Ok((_, month_days))) = super::period::calendar(&month) else { return };
+    if days == month_days || (days - month_days).abs() > 3 {
+        return;
+    }
+    let last = start.add_days(days - 1);
+    ctx.warning(
+        span,
+        format!(
+            "`period = \"{}\"` from {start} ends on {last}, not at the end of {month} ({month_days} days)",
+            period.text
+        ),
+    )
+    .label("almost a month")
+    .help(format!(
+        "to forecast the calendar month, write `period = \"{month}\"` (and drop `prices`, which it sets to {start})"
+    ));
 }
 
 /// Where the price date came from, for messages.

@@ -353,3 +353,27 @@ fn required_keys_are_reported_missing() {
         assert!(found.contains(&missing), "{missing} not in {found:#?}");
     }
 }
+
+#[test]
+fn thirty_days_from_the_first_of_a_31_day_month_is_pointed_out() {
+    let checked = ok(&text("period = \"30d\"\nprices = \"2026-12-01\"", POISSON));
+    let found: Vec<&str> = checked.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        found,
+        [
+            "`period = \"30d\"` from 2026-12-01 ends on 2026-12-30, not at the end of 2026-12 (31 days)"
+        ]
+    );
+    let help = checked.warnings[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("`period = \"2026-12\"`"), "{help}");
+    // A whole month, another day, or a length far from a month: no warning.
+    for settings in [
+        "period = \"30d\"\nprices = \"2026-11-01\"",
+        "period = \"31d\"\nprices = \"2026-12-01\"",
+        "period = \"30d\"\nprices = \"2026-12-02\"",
+        "period = \"7d\"\nprices = \"2026-12-01\"",
+    ] {
+        let checked = ok(&text(settings, POISSON));
+        assert!(checked.warnings.is_empty(), "{settings}: {:?}", checked.warnings);
+    }
+}
