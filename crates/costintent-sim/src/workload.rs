@@ -21,7 +21,7 @@ use crate::params::{DrawSpec, ParamDraws};
 use crate::prices::{Conversion, N_UNITS, PriceTable, TokenOptions, fee_units, idx};
 use crate::rng::{SimRng, Stream, name_hash, stream};
 use crate::sampling::{Rounding, Source, binomial_count};
-use crate::volume::{Split, VolumeSpec};
+use crate::volume::{ByDay, Split, VolumeSpec};
 
 /// A workload converted once per run.
 #[derive(Clone, Debug)]
@@ -37,7 +37,9 @@ pub(crate) struct Compiled {
     poll_every: Option<f64>,
     /// The period's parts between dated price changes, in order; the first
     /// starts at 0. A trial's units are spread over them in proportion to
-    /// their length, and each part bills at its own prices.
+    /// their length (or, for a rate that changes over the period, to their
+    /// share of its expected volume; see [`crate::volume::Drawn::split`]),
+    /// and each part bills at its own prices.
     pub(crate) segments: Vec<Segment>,
     /// The units this workload bills, in [`Unit::ALL`] order.
     pub(crate) units: Vec<Unit>,
@@ -387,7 +389,7 @@ impl Compiled {
         let mut left = volume;
         // With one price list, every unit falls in it; otherwise the volume
         // says how its units spread over the period.
-        let split = if self.segments.len() > 1 {
+        let split = if self.segments.len() > 1 && !matches!(drawn.by_day, ByDay::Even) {
             let starts: Vec<f64> = self.segments.iter().map(|s| s.start).collect();
             drawn.split(&starts)
         } else {
