@@ -56,7 +56,7 @@ mod table;
 pub use breakdown::{BreakdownItem, BreakdownLine};
 pub use compare::{COMPARE_SCHEMA, CompareInfo, Comparison, Difference, Run, RunStats};
 pub use csv::trials_csv;
-pub use describe::{Assumption, WorkloadAssumptions};
+pub use describe::{Assumption, WorkloadAssumptions, volume as volume_words};
 pub use document::{ChartLinks, ChartSvgs};
 pub use error::ReportError;
 pub use json::{REPORT_SCHEMA, money as json_money};

@@ -297,7 +297,7 @@ impl Report {
             test_plan: None,
             warnings: Vec::new(),
         };
-        report.warnings = report.statistical_warnings();
+        report.warnings = report.statistical_warnings(scenario);
         Ok(report)
     }
 
@@ -308,7 +308,7 @@ impl Report {
     }
 
     /// Warnings about the Monte Carlo precision and the inputs.
-    fn statistical_warnings(&self) -> Vec<String> {
+    fn statistical_warnings(&self, scenario: &Scenario) -> Vec<String> {
         let mut warnings = Vec::new();
         if self.clamped_draws > 0 {
             warnings.push(format!(
@@ -350,8 +350,27 @@ impl Report {
         }
         for workload in &self.workloads {
             if workload.requests_mean > 0.0 && workload.lost_mean > 0.01 * workload.requests_mean {
+                // Requests after a retirement inside the period are rejected,
+                // not failed: say so, or the loss reads as a reliability problem.
+                let retired = scenario
+                    .workloads
+                    .iter()
+                    .find(|w| w.name == workload.name)
+                    .and_then(|w| {
+                        w.price_changes.iter().find(|c| {
+                            c.price.served_by.is_none()
+                                && c.price.retired_on.is_some_and(|d| d <= c.date)
+                        })
+                    })
+                    .map(|c| c.date);
+                let why = match retired {
+                    Some(day) => format!(
+                        ": its model retires on {day} and the provider rejects the requests from then (requests whose every retry failed count too)"
+                    ),
+                    None => " after every retry failed".to_owned(),
+                };
                 warnings.push(format!(
-                    "workload `{}` loses {} of its requests after every retry failed",
+                    "workload `{}` loses {} of its requests{why}",
                     workload.name,
                     percent(workload.lost_mean / workload.requests_mean)
                 ));

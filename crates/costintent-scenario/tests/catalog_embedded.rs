@@ -374,8 +374,29 @@ fn veo_is_priced_with_audio_only() {
 
 #[test]
 fn image_models_priced_per_image() {
-    assert_eq!(resolve("google/gemini-2.5-flash-image", "2026-09-01").per_image, Some(0.039));
-    assert_eq!(resolve("google/imagen-4", "2026-11-01").per_image, Some(0.04));
+    // One price for every size the model makes, each size listed, so that a
+    // size or quality it does not make is an error, not silently priced.
+    let flash = resolve("google/gemini-2.5-flash-image", "2026-09-01");
+    assert_eq!(flash.per_image, None);
+    assert_eq!(flash.image_amount("1K", "standard"), Some(0.039));
+    assert_eq!(flash.image_amount("2K", "standard"), None);
+    let imagen = resolve("google/imagen-4", "2026-08-01");
+    for size in ["1K", "2K"] {
+        assert_eq!(imagen.image_amount(size, "standard"), Some(0.04), "{size}");
+    }
+    assert_eq!(resolve("google/imagen-4-fast", "2026-08-01").image_amount("2K", "standard"), None);
+    // No image model of the catalog is priced without its sizes.
+    for entry in Catalog::embedded().entries() {
+        for line in
+            entry.lines.iter().filter(|l| l.unit == costintent_scenario::catalog::Unit::Image)
+        {
+            assert!(
+                line.variant.size.is_some() && line.variant.quality.is_some(),
+                "{}: an image price without size and quality",
+                entry.id
+            );
+        }
+    }
 }
 
 #[test]

@@ -91,7 +91,7 @@ fn volume(v: &Volume, rng: &mut Xoshiro256PlusPlus) -> f64 {
     match v {
         Volume::Fixed(n) => count(*n),
         Volume::PerPeriod(d) => count(sample(&d.fixed_sampler().unwrap().unwrap(), rng)),
-        Volume::PerUnit { .. } => unreachable!("not generated"),
+        Volume::PerUnit { .. } | Volume::Profile(_) => unreachable!("not generated"),
     }
 }
 

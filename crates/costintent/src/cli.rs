@@ -44,10 +44,15 @@ pub(crate) enum Command {
   costintent check scenarios/coding-agent.toml
   costintent check my.toml --catalog my-prices.toml")]
     Check(CheckArgs),
-    /// Write a commented starter scenario.
+    /// Write a commented starter scenario, priced from today.
+    ///
+    /// The template is a bundled example with `prices` set to today (the
+    /// first day of its simulated period); its header says how to check and
+    /// run the file just written.
     #[command(after_help = "Examples:
   costintent init                          writes scenario.toml (coding-agent template)
   costintent init --template video clips.toml
+  costintent init --template batch nightly.toml
   costintent init --template mixed --force scenario.toml")]
     Init(InitArgs),
     /// Browse the pricing catalog, or import prices from LiteLLM or genai-prices.
@@ -101,7 +106,9 @@ pub(crate) struct SimArgs {
     /// and says so in the report).
     #[arg(long)]
     pub(crate) exact: bool,
-    /// Do not show a progress bar.
+    /// Do not show progress: a bar on a terminal; elsewhere, for runs longer
+    /// than 2 s, a line every 5 s (or every COSTINTENT_PROGRESS_SECONDS)
+    /// with the trials done, the time elapsed and the time left.
     #[arg(long)]
     pub(crate) quiet: bool,
 }
@@ -197,6 +204,8 @@ pub(crate) enum Template {
     Video,
     /// A realtime voice bot.
     Voice,
+    /// A nightly batch job at batch prices.
+    Batch,
     /// Several features at once.
     Mixed,
 }

@@ -14,6 +14,7 @@
 mod ctx;
 mod models;
 mod overrides;
+mod period;
 mod pricing;
 mod scenario;
 mod table;
@@ -395,6 +396,91 @@ mod tests {
         let checked = check(&waited).expect("a duration without a client timeout is valid");
         let timeout = checked.scenario.workloads[0].timeout.as_ref().expect("job duration kept");
         assert!(timeout.after_seconds.is_infinite());
+    }
+
+    /// Every key the tables mark required is reported missing when left
+    /// out, and a workload with only the required keys is valid: the
+    /// tables say what the parser does (the schema and README follow them).
+    #[test]
+    fn the_key_tables_say_which_keys_are_required() {
+        use super::workload::{COMMON_KEYS, CONTEXT_KEYS, FAILURES_KEYS, Need, kind_key_table};
+        let model = "[models.\"a/b\"]\ninput_per_mtok = 1\noutput_per_mtok = 2\nper_image = 0.01\nper_video_second = 0.1\naudio = { input_per_mtok = 1, output_per_mtok = 2, input_tokens_per_minute = 600, output_tokens_per_minute = 600 }\n";
+        let sample = |key: &str| -> &str {
+            match key {
+                "name" => "\"w\"",
+                "model" => "\"a/b\"",
+                "requests" => "10",
+                "sessions" => "1",
+                "turns" | "seconds" | "minutes" | "turns_per_minute" => "2",
+                "input" | "output" => "10",
+                "context" => "{ start = 0, window = 1000, compact_to = 10 }",
+                "size" => "\"1024x1024\"",
+                "quality" => "\"low\"",
+                "resolution" => "\"720p\"",
+                "failures" => "{ rate = 0.1, billed = \"none\" }",
+                other => panic!("no sample for required key `{other}`"),
+            }
+        };
+        for kind in ["requests", "agent", "image", "video", "realtime"] {
+            let required: Vec<&str> = COMMON_KEYS
+                .iter()
+                .chain(kind_key_table(kind))
+                .filter(|(_, need)| *need == Need::Required)
+                .map(|(k, _)| *k)
+                .collect();
+            let workload = |skip: Option<&str>| {
+                let mut text =
+                    "[scenario]\nname = \"x\"\nperiod = \"1d\"\n[[workload]]\n".to_owned();
+                for key in required.iter().filter(|k| Some(**k) != skip) {
+                    let value =
+                        if *key == "kind" { format!("\"{kind}\"") } else { sample(key).to_owned() };
+                    text.push_str(&format!("{key} = {value}\n"));
+                }
+                // Optional nested tables carry their own required keys.
+                text.push_str("failures = { rate = 0.1, billed = \"none\" }\n");
+                format!("{text}{model}")
+            };
+            if let Err(d) = check(&workload(None)) {
+                panic!("{kind} with its required keys only:\n{}", d.render_plain());
+            }
+            for key in &required {
+                let found = errors(&workload(Some(key)));
+                assert!(
+                    found.iter().any(|m| m.starts_with(&format!("missing key `{key}`"))),
+                    "{kind} without `{key}`: {found:?}"
+                );
+            }
+        }
+        for (table, keys, valid) in [
+            ("failures", FAILURES_KEYS, "rate = 0.1, billed = \"none\""),
+            ("context", CONTEXT_KEYS, "start = 0, window = 1000, compact_to = 10"),
+        ] {
+            for (key, need) in keys {
+                let without: Vec<&str> =
+                    valid.split(", ").filter(|kv| !kv.starts_with(&format!("{key} ="))).collect();
+                let (failures, context) = if table == "failures" {
+                    (without.join(", "), "start = 0, window = 1000, compact_to = 10".to_owned())
+                } else {
+                    ("rate = 0.1, billed = \"none\"".to_owned(), without.join(", "))
+                };
+                let text = format!(
+                    "[scenario]\nname = \"x\"\nperiod = \"1d\"\n[[workload]]\nname = \"w\"\nkind = \"agent\"\nmodel = \"a/b\"\nsessions = 1\nturns = 2\ninput = 10\noutput = 10\ncontext = {{ {context} }}\nfailures = {{ {failures} }}\n{model}"
+                );
+                let missing = format!("missing key `{key}`");
+                match check(&text) {
+                    Ok(_) => assert_eq!(*need, Need::Optional, "{table}.{key} is required"),
+                    Err(d) => {
+                        let found = d.errors.iter().any(|e| e.message.starts_with(&missing));
+                        assert_eq!(
+                            found,
+                            *need == Need::Required,
+                            "{table}.{key}: {}",
+                            d.render_plain()
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
