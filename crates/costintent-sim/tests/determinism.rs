@@ -234,3 +234,27 @@ fn one_trial_at_a_time_gives_the_runs_totals() {
     }
     assert_eq!(costintent_sim::simulate_trial(&s, 9, 17, 1.0), whole.total[17]);
 }
+
+#[test]
+fn cancel_stops_inside_a_huge_trial() {
+    // One trial of 10^12 requests, every one simulated (probe row 4): the
+    // cancel flag is checked inside the unit loops, so setting it after
+    // 200 ms returns promptly rather than after hours.
+    let s = scenario(vec![workload(
+        "api",
+        price(1.0, 1.0),
+        WorkloadKind::Requests(requests(Volume::Fixed(1e12), c(100.0), c(10.0))),
+    )]);
+    let options = SimOptions { threads: 1, mode: EngineMode::Exact, ..SimOptions::new(1, 1) };
+    let cancel = AtomicBool::new(false);
+    let started = std::time::Instant::now();
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            cancel.store(true, Ordering::Relaxed);
+        });
+        simulate(&s, &options, &|_| {}, &cancel)
+    });
+    assert_eq!(result, Err(Cancelled));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+}
