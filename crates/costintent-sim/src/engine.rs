@@ -128,6 +128,12 @@ pub struct Engine {
     width: usize,
 }
 
+/// How each workload of a run is simulated ([`Engine::plan`]).
+#[derive(Debug)]
+pub struct Plans {
+    workloads: Vec<WorkloadPlan>,
+}
+
 /// Reusable buffers for running trials one at a time ([`Engine::trial_total`]).
 #[derive(Clone, Debug)]
 pub struct TrialScratch {
@@ -235,6 +241,49 @@ impl Engine {
         progress: &(dyn Fn(u64) + Sync),
         cancel: &AtomicBool,
     ) -> Result<Outcomes, RunError> {
+        let plans = self.plan(options, cancel);
+        self.run_planned(options, &plans, progress, cancel)
+    }
+
+    /// Plans how each workload is simulated in a run with these options:
+    /// unit by unit, or as compound sums from pools of units simulated now
+    /// (see the fast path). Plans depend on the seed, scale, mode and the
+    /// run's trial count (`run_trials`, else `trials`), not on which trials
+    /// a call of [`Engine::run_planned`] runs, so a run made of several
+    /// batches or shards draws what the whole run draws.
+    pub fn plan(&self, options: &SimOptions, cancel: &AtomicBool) -> Plans {
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        let plan = || {
+            self.workloads
+                .iter()
+                .map(|w| {
+                    WorkloadPlan::build(
+                        w,
+                        options.seed,
+                        options.scale,
+                        run_trials,
+                        options.mode,
+                        cancel,
+                    )
+                })
+                .collect()
+        };
+        let workloads = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
+            Ok(pool) => pool.install(plan),
+            Err(_) => plan(),
+        };
+        Plans { workloads }
+    }
+
+    /// Runs trials `options.first_trial ..` (`options.trials` of them) with
+    /// plans from [`Engine::plan`] (made with the same seed, scale and mode).
+    pub fn run_planned(
+        &self,
+        options: &SimOptions,
+        plans: &Plans,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<Outcomes, RunError> {
         let width = self.width;
         let len = usize::try_from(options.trials)
             .ok()
@@ -245,80 +294,44 @@ impl Engine {
         let mut rows: Vec<f64> = Vec::new();
         rows.try_reserve_exact(len).map_err(|_| out_of_memory)?;
         rows.resize(len, 0.0);
-        let plan = |pool_trials: u64| -> Vec<WorkloadPlan> {
-            self.workloads
-                .iter()
-                .map(|w| {
-                    WorkloadPlan::build(
-                        w,
-                        options.seed,
-                        options.scale,
-                        pool_trials,
-                        options.mode,
-                        cancel,
-                    )
-                })
-                .collect()
-        };
-        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
         let n_workloads = self.workloads.len();
-        let work =
-            |plans: &[Vec<Option<&FastPlan>>], (chunk, slab): (usize, &mut [f64])| -> Vec<u64> {
+        let fast: Vec<Vec<Option<&FastPlan>>> =
+            plans.workloads.iter().map(WorkloadPlan::fast).collect();
+        let work = |(chunk, slab): (usize, &mut [f64])| -> Vec<u64> {
+            if cancel.load(Ordering::Relaxed) {
+                return vec![0u64; n_workloads];
+            }
+            let mut scratch = self.scratch();
+            let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
+            let mut done = 0;
+            for (k, row) in slab.chunks_mut(width).enumerate() {
                 if cancel.load(Ordering::Relaxed) {
-                    return vec![0u64; n_workloads];
+                    return scratch.summed;
                 }
-                let mut scratch = self.scratch();
-                let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
-                let mut done = 0;
-                for (k, row) in slab.chunks_mut(width).enumerate() {
-                    if cancel.load(Ordering::Relaxed) {
-                        return scratch.summed;
-                    }
-                    let trial = first.wrapping_add(k as u64);
-                    let key = TrialKey { seed: options.seed, trial, scale: options.scale };
-                    self.trial_into(&mut scratch, key, row, cancel, plans);
-                    done += 1;
-                }
-                progress(done);
-                scratch.summed
-            };
-        let (plans, counts): (Vec<WorkloadPlan>, Vec<Vec<u64>>) =
+                let trial = first.wrapping_add(k as u64);
+                let key = TrialKey { seed: options.seed, trial, scale: options.scale };
+                self.trial_into(&mut scratch, key, row, cancel, &fast);
+                done += 1;
+            }
+            progress(done);
+            scratch.summed
+        };
+        let counts: Vec<Vec<u64>> =
             match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
-                Ok(pool) => pool.install(|| {
-                    let plans = plan(run_trials);
-                    let fast: Vec<Vec<Option<&FastPlan>>> =
-                        plans.iter().map(WorkloadPlan::fast).collect();
-                    let counts = rows
-                        .par_chunks_mut(CHUNK * width)
-                        .enumerate()
-                        .map(|c| work(&fast, c))
-                        .collect();
-                    (plans, counts)
-                }),
+                Ok(pool) => pool
+                    .install(|| rows.par_chunks_mut(CHUNK * width).enumerate().map(work).collect()),
                 // Without threads the same chunks run here, with the same results.
-                Err(_) => {
-                    let plans = plan(run_trials);
-                    let fast: Vec<Vec<Option<&FastPlan>>> =
-                        plans.iter().map(WorkloadPlan::fast).collect();
-                    let counts = rows
-                        .chunks_mut(CHUNK * width)
-                        .enumerate()
-                        .map(|c| work(&fast, c))
-                        .collect();
-                    (plans, counts)
-                }
+                Err(_) => rows.chunks_mut(CHUNK * width).enumerate().map(work).collect(),
             };
         if cancel.load(Ordering::Relaxed) {
             return Err(RunError::Cancelled);
         }
         let mut outcomes = self.columns(&rows, options.first_trial);
         outcomes.methods = plans
+            .workloads
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let summed = counts.iter().map(|c| c[i]).sum();
-                p.method(summed)
-            })
+            .map(|(i, p)| p.method(counts.iter().map(|c| c[i]).sum()))
             .collect();
         Ok(outcomes)
     }

@@ -64,7 +64,7 @@ mod ziggurat;
 mod ziggurat_tables;
 
 pub use engine::{
-    CHUNK, Cancelled, Engine, EngineMode, RunError, SimOptions, TrialScratch, simulate,
+    CHUNK, Cancelled, Engine, EngineMode, Plans, RunError, SimOptions, TrialScratch, simulate,
     simulate_trial,
 };
 pub use fast::Method;

@@ -258,3 +258,23 @@ fn cancel_stops_inside_a_huge_trial() {
     assert_eq!(result, Err(Cancelled));
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
 }
+
+#[test]
+fn batches_of_one_plan_add_up_to_the_run() {
+    // A run made of batches (adaptive precision) with one plan is the run:
+    // identical columns, also where trials are drawn as compound sums.
+    for mode in [EngineMode::Exact, EngineMode::Compound] {
+        let s = mixed();
+        let engine = costintent_sim::Engine::new(&s);
+        let whole = SimOptions { threads: 2, scale: 40.0, mode, ..SimOptions::new(900, 4) };
+        let cancel = AtomicBool::new(false);
+        let plans = engine.plan(&whole, &cancel);
+        let all = engine.run_planned(&whole, &plans, &|_| {}, &cancel).unwrap();
+        let mut batched = costintent_sim::Outcomes::default();
+        for first in [0, 300, 600] {
+            let batch = SimOptions { first_trial: first, trials: 300, ..whole };
+            batched.append(engine.run_planned(&batch, &plans, &|_| {}, &cancel).unwrap());
+        }
+        assert_eq!(batched, all, "{mode:?}");
+    }
+}
