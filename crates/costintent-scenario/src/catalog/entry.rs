@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use crate::date::Date;
 use crate::prices::Origin;
 
@@ -219,7 +219,7 @@ impl Variant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineEntry {
     /// What the amount buys.
-    pub unit: Unit,
+    pub unit: PriceUnit,
     /// Size, quality, resolution or audio qualifiers.
     pub variant: Variant,
     /// The amount in the model's currency (USD, or credits).

@@ -58,7 +58,7 @@ pub use json::{
     RulesView,
 };
 pub use list::{ListFilter, ListRow};
-pub use unit::{Unit, UnitFamily};
+pub use unit::{PriceUnit, UnitFamily};
 
 use crate::date::Date;
 use crate::prices::{ModelPrice, Origin};
