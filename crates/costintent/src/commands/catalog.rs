@@ -36,7 +36,7 @@ fn parse_date(text: Option<&str>) -> Result<Option<Date>, CliError> {
 
 fn list(args: &ListArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.catalog.as_deref())?;
-    let date = parse_date(args.date.as_deref())?.unwrap_or_else(Date::today_utc);
+    let date = parse_date(args.date.as_deref())?.unwrap_or_else(crate::clock::today);
     let unit = args
         .unit
         .as_deref()
@@ -318,7 +318,7 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         .map_err(|_| {
             CliError::input_with_help("--read: not a date", "for example --read 2026-11-29")
         })?
-        .unwrap_or_else(Date::today_utc);
+        .unwrap_or_else(crate::clock::today);
     let name = args.file.display().to_string();
     let text = read_text(&args.file, Input::PRICE_FILE)?;
     let imported = match args.source {

@@ -45,7 +45,7 @@ fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError>
         Some(text) => text.parse::<Date>().map_err(|e| {
             CliError::input_with_help(format!("--date: {e}"), "for example --date 2026-11-01")
         })?,
-        None => Date::today_utc(),
+        None => crate::clock::today(),
     };
     let catalog = super::load_catalog(args.catalog.as_deref())?;
     let mut files = Vec::new();

@@ -12,7 +12,7 @@ mod sensitivity;
 
 use std::path::Path;
 
-use costintent_scenario::{Catalog, Checked, Date, LoadOptions, Override, Scenario, WorkloadKind};
+use costintent_scenario::{Catalog, Checked, LoadOptions, Override, Scenario, WorkloadKind};
 use costintent_sim::{Engine, Outcomes, RunError, SimOptions};
 
 use crate::cli::{Command, SimArgs};
@@ -50,7 +50,7 @@ pub(crate) fn load_scenario(
     catalog: &Catalog,
     overrides: &[Override],
 ) -> Result<Checked, CliError> {
-    let options = LoadOptions { catalog, today: Date::today_utc(), overrides };
+    let options = LoadOptions { catalog, today: crate::clock::today(), overrides };
     let text = read_text(path, Input::SCENARIO)?;
     let checked = costintent_scenario::load_str(&path.display().to_string(), &text, &options)?;
     print_warnings(&checked);
