@@ -14,10 +14,10 @@ use super::font::{fit_width, text_width};
 use super::frame::{AxisText, Frame, draw_axes};
 use super::layout::{self, LABEL_SIZE, Layout};
 use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{UsdTicks, format_usd_axis};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
+use crate::format::{UsdTicks, usd_compact};
 
 /// Draws one horizontal bar per category, stacked by series, in USD.
 ///
@@ -135,7 +135,7 @@ impl BreakdownFigure {
         let max_total = totals.iter().copied().fold(0.0, f64::max);
         let total_label = totals
             .iter()
-            .map(|total| text_width(&format_usd_axis(*total), LABEL_SIZE, false))
+            .map(|total| text_width(&usd_compact(*total), LABEL_SIZE, false))
             .max()
             .unwrap_or(0);
         let plot_width = f64::from(layout.plot.width());
@@ -194,7 +194,7 @@ impl Figure for BreakdownFigure {
             let middle = frame.y_px((bottom + top) / 2.0);
             canvas.text(label, (frame.rect.left - 8, middle), &label_style)?;
             let end = frame.x_px(*total);
-            canvas.text(&format_usd_axis(*total), (end + 6, middle), &total_style)?;
+            canvas.text(&usd_compact(*total), (end + 6, middle), &total_style)?;
         }
         Ok(())
     }

@@ -13,9 +13,10 @@ use super::frame::{Frame, draw_usd_percent_axes};
 use super::histogram::{bins_over, hidden_note, share_axis};
 use super::layout::{self, Layout};
 use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{format_percent, format_usd_axis};
 use super::palette;
 use super::ticks::Axis;
+use crate::format::{percent_label, usd_compact};
+use crate::stats::{sorted_quantile, sorted_share_above};
 
 /// Draws one translucent histogram per run on shared axes, for `compare`.
 ///
@@ -120,11 +121,11 @@ impl CompareFigure {
             .map(|(((name, _), run), shape)| {
                 let mut label = format!(
                     "{name}: p50 {}, p90 {}",
-                    format_usd_axis(data::quantile(run, 0.5)),
-                    format_usd_axis(data::quantile(run, 0.9))
+                    usd_compact(sorted_quantile(run, 0.5).unwrap_or(f64::NAN)),
+                    usd_compact(sorted_quantile(run, 0.9).unwrap_or(f64::NAN))
                 );
                 if let Some(budget) = budget {
-                    let over = format_percent(data::share_above(run, budget));
+                    let over = percent_label(sorted_share_above(run, budget));
                     label.push_str(&format!(", {over} over budget"));
                 }
                 LegendEntry::new(Swatch::SoftBox(shape.color), label)
@@ -136,7 +137,7 @@ impl CompareFigure {
         let budget_line = budget.map(|budget| {
             VLine::new(
                 budget,
-                format!("budget {}", format_usd_axis(budget)),
+                format!("budget {}", usd_compact(budget)),
                 palette::BUDGET,
                 false,
                 &x,

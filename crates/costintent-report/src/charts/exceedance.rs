@@ -16,10 +16,11 @@ use super::frame::{Frame, draw_usd_percent_axes};
 use super::histogram::hidden_note;
 use super::layout::{self, LABEL_SIZE, Layout, Rect};
 use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{format_percent, format_usd_axis};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
+use crate::format::{percent_label, usd_compact};
+use crate::stats::sorted_share_above;
 
 /// Draws P(spend > x) against x for per-trial spend totals (USD), with an
 /// optional budget line and the chance of exceeding it.
@@ -80,13 +81,13 @@ impl ExceedanceFigure {
         let mut entries =
             vec![LegendEntry::new(Swatch::Line(palette::BLUE), "chance that spend exceeds x")];
         if let Some(budget) = budget {
-            let over = data::share_above(&sorted, budget);
+            let over = sorted_share_above(&sorted, budget);
             entries.push(LegendEntry::new(
                 Swatch::Line(palette::BUDGET),
                 format!(
                     "budget {} is exceeded in {} of trials",
-                    format_usd_axis(budget),
-                    format_percent(over)
+                    usd_compact(budget),
+                    percent_label(over)
                 ),
             ));
         }
@@ -96,7 +97,7 @@ impl ExceedanceFigure {
         let budget_line = budget.map(|budget| {
             VLine::new(
                 budget,
-                format!("budget {}", format_usd_axis(budget)),
+                format!("budget {}", usd_compact(budget)),
                 palette::BUDGET,
                 false,
                 &x,
@@ -104,7 +105,7 @@ impl ExceedanceFigure {
         });
         let budget_point = match &budget_line {
             Some(line) if line.placement == Placement::Inside => {
-                Some((line.value, data::share_above(&sorted, line.value)))
+                Some((line.value, sorted_share_above(&sorted, line.value)))
             }
             _ => None,
         };
@@ -160,7 +161,7 @@ impl Figure for ExceedanceFigure {
             root.draw(&Circle::new((x, y), 5, WHITE.stroke_width(1)))?;
             let style =
                 TextStyle::new(LABEL_SIZE, palette::BUDGET).bold().anchor(HPos::Left, VPos::Bottom);
-            canvas.text(&format_percent(chance), (x + 8, y - 4), &style)?;
+            canvas.text(&percent_label(chance), (x + 8, y - 4), &style)?;
         }
         draw_hidden_notes(canvas, frame, self.hidden_below.as_deref(), self.hidden_above.as_deref())
     }
@@ -177,7 +178,7 @@ const SAMPLED_POINTS: usize = 300;
 /// every value); with more, each step is about a pixel high or less, so
 /// evenly spaced samples draw the same picture with far fewer points.
 fn curve_points(sorted: &[f64], x: &Axis) -> Vec<(f64, f64)> {
-    let above = |value: f64| data::share_above(sorted, value);
+    let above = |value: f64| sorted_share_above(sorted, value);
     let mut visible: Vec<f64> =
         sorted.iter().copied().filter(|value| *value > x.lo && *value <= x.hi).collect();
     visible.dedup();

@@ -11,10 +11,11 @@ use super::error::ChartError;
 use super::frame::{Frame, draw_usd_percent_axes};
 use super::layout::{self, Layout, Rect};
 use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{format_count, format_percent, format_usd_axis};
 use super::palette;
 use super::ticks::Axis;
 use super::{Chart, Mark};
+use crate::format::{percent_label, plain_number, usd_compact};
+use crate::stats::sorted_share_above;
 
 /// Draws a histogram of per-trial spend totals (USD) with labelled
 /// percentile marks and an optional budget line.
@@ -86,19 +87,19 @@ impl HistogramFigure {
         let mut entries = vec![];
         match budget {
             Some(budget) => {
-                let over = data::share_above(&sorted, budget);
+                let over = sorted_share_above(&sorted, budget);
                 entries.push(LegendEntry::new(
                     Swatch::Box(palette::BLUE),
-                    format!("within budget: {} of trials", format_percent(1.0 - over)),
+                    format!("within budget: {} of trials", percent_label(1.0 - over)),
                 ));
                 entries.push(LegendEntry::new(
                     Swatch::Box(over_budget_color()),
-                    format!("over budget: {} of trials", format_percent(over)),
+                    format!("over budget: {} of trials", percent_label(over)),
                 ));
             }
             None => entries.push(LegendEntry::new(
                 Swatch::Box(palette::BLUE),
-                format!("{} trials", format_count(sorted.len())),
+                format!("{} trials", plain_number(sorted.len() as f64)),
             )),
         }
         let legend = Legend::layout(entries, layout::WIDTH);
@@ -107,12 +108,12 @@ impl HistogramFigure {
         let mut lines: Vec<VLine> = marks
             .iter()
             .map(|mark| {
-                let text = format!("{} {}", mark.label, format_usd_axis(mark.x));
+                let text = format!("{} {}", mark.label, usd_compact(mark.x));
                 VLine::new(mark.x, text, palette::MARK, true, &x)
             })
             .collect();
         if let Some(budget) = budget {
-            let text = format!("budget {}", format_usd_axis(budget));
+            let text = format!("budget {}", usd_compact(budget));
             lines.push(VLine::new(budget, text, palette::BUDGET, false, &x));
         }
         let mut frame = Frame { rect: layout.plot, x, y: Axis::covering(0.0, 1.0, 5, true)? };
@@ -214,10 +215,12 @@ pub(crate) fn share_axis(max_share: f64, plot: &Rect, head_room: i32) -> Result<
 pub(crate) fn hidden_note(count: usize, side: &str, at: f64) -> Option<String> {
     match count {
         0 => None,
-        1 => Some(format!("1 trial {side} {} not shown", format_usd_axis(at))),
-        _ => {
-            Some(format!("{} trials {side} {} not shown", format_count(count), format_usd_axis(at)))
-        }
+        1 => Some(format!("1 trial {side} {} not shown", usd_compact(at))),
+        _ => Some(format!(
+            "{} trials {side} {} not shown",
+            plain_number(count as f64),
+            usd_compact(at)
+        )),
     }
 }
 

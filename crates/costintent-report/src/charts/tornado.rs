@@ -14,10 +14,10 @@ use super::font::{fit_width, text_width};
 use super::frame::{AxisText, Frame, draw_axes};
 use super::layout::{self, LABEL_SIZE, Layout, TICK_SIZE};
 use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{UsdTicks, format_usd_axis};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
+use crate::format::{UsdTicks, usd_compact};
 
 /// Draws a sensitivity tornado around `base` (USD).
 ///
@@ -106,7 +106,7 @@ impl TornadoFigure {
 
         let x = value_axis(base, &rows, layout.plot.width())?;
         let base_line =
-            VLine::new(base, format!("base {}", format_usd_axis(base)), palette::MARK, false, &x);
+            VLine::new(base, format!("base {}", usd_compact(base)), palette::MARK, false, &x);
         let count = rows.len() as f64;
         let y = Axis { lo: 0.0, hi: count, ticks: vec![], step: 1.0 };
         let mut frame = Frame { rect: layout.plot, x, y };
@@ -191,7 +191,7 @@ fn value_label(value: f64, base: f64) -> String {
         change
     };
     let sign = if shown_change >= 0.0 { "+" } else { "" };
-    format!("{} ({sign}{})", format_usd_axis(value), format_usd_axis(shown_change))
+    format!("{} ({sign}{})", usd_compact(value), usd_compact(shown_change))
 }
 
 /// The x axis: every result and the base, with room at each end for the
