@@ -129,6 +129,18 @@ pub fn plain_number(x: f64) -> String {
     format!("{sign}{}", group_thousands(text))
 }
 
+/// A parameter value with about four significant digits, compact from a
+/// thousand on: `0.1032`, `12.35`, `3,200`, `12.3k`.
+pub fn short_number(x: f64) -> String {
+    if x.abs() >= 1000.0 {
+        quantity(x.round())
+    } else {
+        let digits =
+            if x == 0.0 { 0 } else { (3 - x.abs().log10().floor() as i32).max(0) as usize };
+        trim_zeros(&format!("{x:.digits$}")).to_owned()
+    }
+}
+
 /// A duration in seconds in the scenario file's own units: `20s`, `4m`,
 /// `1.5h`, `30d`.
 pub fn duration(seconds: f64) -> String {
@@ -408,6 +420,12 @@ mod tests {
         assert_eq!(plain_number(3000.0), "3,000");
         assert_eq!(plain_number(0.25), "0.25");
         assert_eq!(plain_number(-0.000_01), "0");
+        assert_eq!(short_number(0.103_249), "0.1032");
+        assert_eq!(short_number(12.3456), "12.35");
+        assert_eq!(short_number(3_200.4), "3,200");
+        assert_eq!(short_number(12_345.0), "12.3k");
+        assert_eq!(short_number(0.0), "0");
+        assert_eq!(short_number(2.0), "2");
     }
 
     #[test]

@@ -42,14 +42,17 @@ mod csv;
 mod describe;
 mod document;
 mod error;
+mod folder;
 pub mod format;
 mod html;
 mod json;
 mod markdown;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod plan;
 mod report;
 mod report_charts;
+mod sensitivity;
 pub mod stats;
 mod table;
 
@@ -59,11 +62,16 @@ pub use csv::trials_csv;
 pub use describe::{Assumption, WorkloadAssumptions};
 pub use document::{ChartLinks, ChartSvgs};
 pub use error::ReportError;
-pub use json::{REPORT_SCHEMA, money as json_money};
+pub use folder::ReportFile;
+pub use json::{REPORT_SCHEMA, money as json_money, pretty as pretty_json};
 #[cfg(feature = "parquet")]
 pub use parquet::trials_parquet;
+pub use plan::{
+    PLAN_SCHEMA, Plan, PlanKind, PlanStep, RequestUsage, StepRun, WalletPlan, WorkloadPlan,
+};
 pub use report::{
     BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats, WasteStats,
     WorkloadStats,
 };
 pub use report_charts::ReportCharts;
+pub use sensitivity::{Sensitivity, SensitivityRow};

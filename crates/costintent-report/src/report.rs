@@ -11,6 +11,7 @@ use crate::breakdown::{BreakdownLine, breakdown, ratio};
 use crate::describe::{WorkloadAssumptions, describe_scenario};
 use crate::error::ReportError;
 use crate::format::{percent, plain_number, usd};
+use crate::sensitivity::Sensitivity;
 use crate::stats::{
     Proportion, QuantileEstimate, SortedSample, Summary, mean, proportion, select_quantile,
 };
@@ -35,8 +36,8 @@ pub struct RunInfo {
     pub budget: Option<f64>,
 }
 
-/// The prepaid test plan section: the hook through which the CLI's `plan`
-/// logic puts its advice into the Markdown, HTML and JSON reports.
+/// The prepaid test plan section of the Markdown, HTML and JSON reports
+/// ([`crate::Plan::to_test_plan`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TestPlan {
     /// One or two sentences that say what the test is for.
@@ -85,11 +86,15 @@ pub struct Report {
     pub prices: Vec<PricesUsed>,
     /// Each workload's parameters in words.
     pub assumptions: Vec<WorkloadAssumptions>,
-    /// The prepaid test plan, when the CLI computed one. `None` omits the
-    /// section.
+    /// The prepaid test plan, when one was computed (a report folder has
+    /// one). `None` omits the section.
     pub test_plan: Option<TestPlan>,
-    /// Things the reader should know before trusting the numbers. The CLI may
-    /// append the scenario's `check` warnings.
+    /// The sensitivity ranking, when one was computed (`--sensitivity`).
+    /// `None` omits it.
+    pub sensitivity: Option<Sensitivity>,
+    /// Things the reader should know before trusting the numbers: the
+    /// statistical warnings, then the scenario's `check` warnings when the
+    /// caller appends them.
     pub warnings: Vec<String>,
 }
 
@@ -295,6 +300,7 @@ impl Report {
             prices: prices_used(scenario),
             assumptions: describe_scenario(scenario),
             test_plan: None,
+            sensitivity: None,
             warnings: Vec::new(),
         };
         report.warnings = report.statistical_warnings();

@@ -81,6 +81,10 @@ impl Report {
                 let _ = writeln!(out, "{} {warning}", paint.apply(WARN, "warning:"));
             }
         }
+        if let Some(sensitivity) = &self.sensitivity {
+            out.push('\n');
+            out.push_str(&sensitivity.render_table());
+        }
         out
     }
 

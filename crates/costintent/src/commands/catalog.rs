@@ -14,7 +14,8 @@ use crate::cli::{
 };
 use crate::error::CliError;
 use crate::files::{Destination, Input, file_destination, read_text, write_file};
-use crate::output::{pretty_json, print_stderr, print_stdout};
+use crate::output::{print_stderr, print_stdout};
+use costintent_report::pretty_json;
 
 pub(crate) fn catalog(args: CatalogArgs) -> Result<(), CliError> {
     match args.command {

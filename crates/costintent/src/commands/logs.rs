@@ -12,7 +12,8 @@ use crate::cli::{
     CardFormat, LogInputArgs, LogsArgs, LogsBy, LogsCommand, ReviewArgs, SummarizeArgs, TableOrJson,
 };
 use crate::error::CliError;
-use crate::output::{pretty_json, print_stderr, print_stdout};
+use crate::output::{print_stderr, print_stdout};
+use costintent_report::pretty_json;
 
 /// File name endings read from folders.
 const LOG_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "json", "csv"];
