@@ -16,8 +16,9 @@ use costintent_report::charts::{
     Chart, ChartFormat, Mark, exceedance_curve, overlaid_distributions, spend_histogram,
     stacked_breakdown, tornado,
 };
+use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, LogNormal};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let out =
@@ -178,12 +179,6 @@ fn percentile_marks(totals: &[f64]) -> Vec<Mark> {
 /// Lognormal totals with the given median and log-space spread.
 fn lognormal(count: usize, median: f64, sigma: f64, seed: u64) -> Vec<f64> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    (0..count)
-        .map(|_| {
-            let u1: f64 = 1.0 - rng.random::<f64>();
-            let u2: f64 = rng.random::<f64>();
-            let normal = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-            median * (sigma * normal).exp()
-        })
-        .collect()
+    let spend = LogNormal::new(median.ln(), sigma).expect("a positive median and spread");
+    (0..count).map(|_| spend.sample(&mut rng)).collect()
 }

@@ -60,7 +60,7 @@ pub use breakdown::{BreakdownItem, BreakdownLine};
 pub use compare::{COMPARE_SCHEMA, CompareInfo, Comparison, Difference, Run, RunStats};
 pub use csv::trials_csv;
 pub use describe::{Assumption, WorkloadAssumptions};
-pub use document::{ChartLinks, ChartSvgs};
+pub use document::{ChartLinks, ChartSvgs, PerChart};
 pub use error::ReportError;
 pub use folder::ReportFile;
 pub use json::{REPORT_SCHEMA, money as json_money, pretty as pretty_json};

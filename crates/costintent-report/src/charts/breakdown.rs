@@ -7,13 +7,13 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::Chart;
-use super::canvas::{Canvas, Figure, render};
+use super::canvas::{Canvas, Figure, Head, render};
 use super::data;
 use super::error::ChartError;
 use super::font::{fit_width, text_width};
 use super::frame::{AxisText, Frame, draw_axes};
 use super::layout::{self, LABEL_SIZE, Layout};
-use super::legend::{Legend, LegendEntry, Swatch, draw_title};
+use super::legend::{Legend, LegendEntry, Swatch};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
@@ -161,13 +161,11 @@ impl BreakdownFigure {
 }
 
 impl Figure for BreakdownFigure {
-    fn size(&self) -> (u32, u32) {
-        (self.layout.width, self.layout.height)
+    fn head(&self) -> Head<'_> {
+        Head { layout: &self.layout, title: &self.title, legend: &self.legend }
     }
 
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
-        draw_title(canvas, &self.title, self.layout.width)?;
-        self.legend.draw(canvas)?;
         let frame = &self.frame;
         let x_ticks = UsdTicks::new(frame.x.max_abs(), frame.x.step);
         let x_text = AxisText { labels: &|value| x_ticks.format(value), title: "spend (USD)" };

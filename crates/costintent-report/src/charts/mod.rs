@@ -31,6 +31,7 @@ mod histogram;
 mod layout;
 mod legend;
 mod palette;
+mod spend;
 mod text;
 mod ticks;
 mod tornado;
