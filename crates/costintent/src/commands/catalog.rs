@@ -6,8 +6,7 @@ use costintent_report::format::unit_price;
 use std::collections::BTreeSet;
 
 use costintent_scenario::catalog::{ListFilter, LookupError, ModelView, Status, UnitFamily};
-use costintent_scenario::{Catalog, Date};
-use serde_json::Value;
+use costintent_scenario::{Catalog, Date, PriceLine};
 
 use crate::cli::{
     CatalogArgs, CatalogCommand, ImportArgs, ImportSource, ListArgs, ShowArgs, TextOrJson,
@@ -50,18 +49,13 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
     }
     match args.format {
         TextOrJson::Json => {
-            let json: Vec<Value> = rows
+            let listed: Vec<ListedPrice<'_>> = rows
                 .iter()
-                .map(|r| {
-                    let mut line = serde_json::to_value(&r.line).unwrap_or(Value::Null);
-                    if let Value::Object(map) = &mut line {
-                        map.insert("model".into(), Value::from(r.model.clone()));
-                        map.insert("status".into(), Value::from(r.status.name()));
-                    }
-                    line
-                })
+                .map(|r| ListedPrice { line: &r.line, model: &r.model, status: r.status.name() })
                 .collect();
-            print_stdout(&pretty_json(&Value::Array(json)))
+            let json = serde_json::to_value(&listed)
+                .map_err(|e| CliError::runtime(format!("catalog list: {e}")))?;
+            print_stdout(&pretty_json(&json))
         }
         TextOrJson::Text => {
             let mut out = format!("prices in effect on {date} (USD; tokens per 1M)\n");
@@ -99,6 +93,16 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
             print_stdout(&out)
         }
     }
+}
+
+/// One price of `catalog list --format json`: the price line's keys, then
+/// its model and status.
+#[derive(serde::Serialize)]
+struct ListedPrice<'a> {
+    #[serde(flatten)]
+    line: &'a PriceLine,
+    model: &'a str,
+    status: &'a str,
 }
 
 fn show(args: &ShowArgs) -> Result<(), CliError> {
