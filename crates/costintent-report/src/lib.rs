@@ -46,6 +46,7 @@ mod folder;
 pub mod format;
 mod html;
 mod json;
+pub mod logs;
 mod markdown;
 #[cfg(feature = "parquet")]
 mod parquet;

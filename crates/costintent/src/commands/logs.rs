@@ -7,12 +7,12 @@ use std::time::Instant;
 use costintent_logs::{Format, GroupBy, ImportError, ImportOptions, Input, SummaryOptions};
 use costintent_scenario::Date;
 
-use super::logs_render;
 use crate::cli::{
     CardFormat, LogInputArgs, LogsArgs, LogsBy, LogsCommand, ReviewArgs, SummarizeArgs, TableOrJson,
 };
 use crate::error::CliError;
 use crate::output::{print_stderr, print_stdout};
+use costintent_report::logs as render;
 use costintent_report::pretty_json;
 
 /// File name endings read from folders.
@@ -154,10 +154,8 @@ fn summarize(args: &SummarizeArgs) -> Result<(), CliError> {
         .map_err(import_error)?;
     speed_line(&summary.stats, start.elapsed().as_secs_f64(), args.input.quiet);
     let text = match args.format {
-        TableOrJson::Json => {
-            pretty_json(&logs_render::summary_json(&summary, prepared.passed_over))
-        }
-        TableOrJson::Table => logs_render::summary_table(&summary, prepared.passed_over),
+        TableOrJson::Json => pretty_json(&render::summary_json(&summary, prepared.passed_over)),
+        TableOrJson::Table => render::summary_table(&summary, prepared.passed_over),
     };
     print_stdout(&text)
 }
@@ -185,9 +183,9 @@ fn review(args: &ReviewArgs) -> Result<(), CliError> {
         ));
     }
     let text = match args.format {
-        CardFormat::Table => logs_render::review_card(&review),
-        CardFormat::Markdown => logs_render::review_markdown(&review),
-        CardFormat::Json => pretty_json(&logs_render::review_json(&review)),
+        CardFormat::Table => render::review_card(&review),
+        CardFormat::Markdown => render::review_markdown(&review),
+        CardFormat::Json => pretty_json(&render::review_json(&review)),
     };
     print_stdout(&text)
 }

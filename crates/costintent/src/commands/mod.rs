@@ -5,7 +5,6 @@ mod check;
 mod compare;
 mod init;
 mod logs;
-mod logs_render;
 mod plan;
 mod run;
 
