@@ -370,7 +370,7 @@ fn breakdown_section(blocks: &mut Vec<Block>, report: &Report, with_chart: bool)
     for line in &report.breakdown {
         let (group, item) = match &line.item {
             crate::BreakdownItem::Unit { workload, unit } => {
-                (workload.clone(), unit.label().to_owned())
+                (workload.clone(), report.unit_label(workload, *unit).to_owned())
             }
             crate::BreakdownItem::WorkloadOther { workload } => (workload.clone(), "other".into()),
             crate::BreakdownItem::PurchaseFees { wallet } => {

@@ -164,7 +164,12 @@ pub fn duration(seconds: f64) -> String {
 
 /// The period in words for headlines: `30 days`, `12 hours`, `1 day`.
 pub fn period_words(period: &Period) -> String {
-    let seconds = period.seconds;
+    duration_words(period.seconds)
+}
+
+/// A duration in seconds in words when it is a whole number of days, hours
+/// or minutes (`30 days`, `5 minutes`, `1 hour`), else as [`duration`].
+pub fn duration_words(seconds: f64) -> String {
     let whole = |unit: f64| (seconds / unit).fract().abs() < 1e-9 && seconds >= unit;
     let (value, singular, plural) = if whole(86_400.0) {
         (seconds / 86_400.0, "day", "days")

@@ -51,6 +51,7 @@ mod markdown;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod plan;
+pub mod provider;
 mod report;
 mod report_charts;
 mod sensitivity;
@@ -68,7 +69,8 @@ pub use json::{REPORT_SCHEMA, money as json_money, pretty as pretty_json};
 #[cfg(feature = "parquet")]
 pub use parquet::trials_parquet;
 pub use plan::{
-    PLAN_SCHEMA, Plan, PlanKind, PlanStep, RequestUsage, StepRun, WalletPlan, WorkloadPlan,
+    PLAN_SCHEMA, Plan, PlanCache, PlanKind, PlanStep, RequestUsage, StepRun, WalletPlan,
+    WorkloadPlan,
 };
 pub use report::{
     BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats, WasteStats,

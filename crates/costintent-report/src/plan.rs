@@ -9,13 +9,14 @@
 
 use std::fmt::Write as _;
 
-use costintent_scenario::{PriceLine, Scenario, Workload, WorkloadKind};
+use costintent_scenario::{CacheWritePrice, PriceLine, Scenario, Workload, WorkloadKind};
 use costintent_sim::{Outcomes, Unit, WorkloadOutcome};
 use serde_json::{Value, json};
 
 use crate::error::ReportError;
-use crate::format::{percent, quantity, unit_price, usd};
+use crate::format::{duration_words, percent, quantity, unit_price, usd};
 use crate::json::money;
+use crate::provider::{Api, unit_label, write_price};
 use crate::report::TestPlan;
 use crate::stats::{Summary, mean};
 
@@ -46,6 +47,11 @@ pub struct WorkloadPlan {
     pub model: String,
     /// What it does, with the details its log checks name.
     pub kind: PlanKind,
+    /// The API its requests go through, whose usage fields the log checks
+    /// name.
+    pub api: Api,
+    /// Its prompt cache, when it has one (agents).
+    pub cache: Option<PlanCache>,
     /// Each price the workload pays, with its source.
     pub prices: Vec<PriceLine>,
     /// Mean USD per logical request (request, turn, image request, job).
@@ -60,6 +66,35 @@ pub struct WorkloadPlan {
     pub usage: RequestUsage,
     /// The billing units the workload actually pays for, in display order.
     pub billed_units: Vec<Unit>,
+}
+
+/// An agent's prompt cache and the model's cache-write prices.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlanCache {
+    /// How long a cached prompt lives, in seconds.
+    pub ttl_seconds: f64,
+    /// Which write price the TTL pays.
+    pub tier: CacheWritePrice,
+    /// The model's 5-minute write price per 1M tokens, if it bills one.
+    pub write_5m_per_mtok: Option<f64>,
+    /// The model's 1-hour write price per 1M tokens, if it bills one.
+    pub write_1h_per_mtok: Option<f64>,
+}
+
+impl PlanCache {
+    /// Whether the model bills the writes of this TTL as cache writes
+    /// (else a prompt not read from the cache is plain input).
+    pub fn writes_billed(&self) -> bool {
+        self.write_price().is_some()
+    }
+
+    /// The write price this TTL pays, per 1M tokens.
+    pub fn write_price(&self) -> Option<f64> {
+        match self.tier {
+            CacheWritePrice::FiveMinutes => self.write_5m_per_mtok,
+            CacheWritePrice::OneHour => self.write_1h_per_mtok,
+        }
+    }
 }
 
 /// A workload's kind, with what its log checks name.
@@ -129,6 +164,8 @@ pub struct RequestUsage {
     pub video_seconds: f64,
     /// Audio input tokens, cached or not.
     pub audio_input_tokens: f64,
+    /// Audio input tokens read from the cache.
+    pub audio_cached_tokens: f64,
     /// Audio output tokens.
     pub audio_output_tokens: f64,
 }
@@ -251,6 +288,16 @@ fn workload_plan(w: &Workload, o: &WorkloadOutcome) -> WorkloadPlan {
         name: w.name.clone(),
         model: w.price.id.clone(),
         kind: PlanKind::of(&w.kind),
+        api: Api::of_model(&w.price.id),
+        cache: match &w.kind {
+            WorkloadKind::Agent(agent) => agent.cache.as_ref().map(|cache| PlanCache {
+                ttl_seconds: cache.ttl_seconds,
+                tier: cache.write_price,
+                write_5m_per_mtok: write_price(&w.price, CacheWritePrice::FiveMinutes),
+                write_1h_per_mtok: write_price(&w.price, CacheWritePrice::OneHour),
+            }),
+            _ => None,
+        },
         prices: w.price.lines.clone(),
         cost_per_request: per(spend),
         attempts_per_request: per(mean(&o.attempts)),
@@ -266,6 +313,7 @@ fn workload_plan(w: &Workload, o: &WorkloadOutcome) -> WorkloadPlan {
             video_seconds: quantity_of(Unit::VideoSeconds),
             audio_input_tokens: quantity_of(Unit::AudioInputTokens)
                 + quantity_of(Unit::AudioCachedInputTokens),
+            audio_cached_tokens: quantity_of(Unit::AudioCachedInputTokens),
             audio_output_tokens: quantity_of(Unit::AudioOutputTokens),
         },
         billed_units: o.units.iter().map(|u| u.unit).collect(),
@@ -293,10 +341,10 @@ impl WorkloadPlan {
             .collect()
     }
 
-    /// What to look for in the logs, one sentence each.
+    /// What to look for in the logs, one fragment each, naming the usage
+    /// fields of the workload's own API.
     pub fn log_checks(&self) -> Vec<String> {
         let u = &self.usage;
-        let used = |unit: Unit| self.billed_units.contains(&unit);
         let mut checks = vec![
             "every attempt has its own request ID; retries show as extra IDs for the same logical request".to_owned(),
             format!(
@@ -307,24 +355,8 @@ impl WorkloadPlan {
         ];
         match &self.kind {
             PlanKind::Requests | PlanKind::Agent => {
-                checks.push(format!(
-                    "input and output token counts per request (usage.input_tokens / output_tokens): about {} in and {} out",
-                    quantity(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens),
-                    quantity(u.output_tokens)
-                ));
-                if used(Unit::CacheReadTokens) || used(Unit::CacheWriteTokens) {
-                    checks.push(format!(
-                        "cached tokens: about {} read from and {} written to the cache per request (cache_read_input_tokens / cache_creation_input_tokens)",
-                        quantity(u.cache_read_tokens),
-                        quantity(u.cache_write_tokens)
-                    ));
-                }
-                if used(Unit::ReasoningTokens) {
-                    checks.push(format!(
-                        "reasoning tokens are billed as output: about {} per request",
-                        quantity(u.reasoning_tokens)
-                    ));
-                }
+                checks.extend(self.token_checks());
+                checks.extend(self.cache_ttl_check());
             }
             PlanKind::Image { size, quality } => checks.push(format!(
                 "images billed per request at {size} {quality}: about {:.2} images per request",
@@ -334,13 +366,202 @@ impl WorkloadPlan {
                 "seconds billed per job at {resolution}: about {:.1}; a job the client resubmitted after a timeout bills twice",
                 u.video_seconds
             )),
-            PlanKind::Realtime => checks.push(format!(
-                "audio tokens per turn: about {} in (most of it the re-sent conversation) and {} out",
-                quantity(u.audio_input_tokens),
-                quantity(u.audio_output_tokens)
-            )),
+            PlanKind::Realtime => checks.push(self.audio_check()),
         }
         checks
+    }
+
+    /// The prompt and output token counts as the workload's API reports
+    /// them per request (a request, or an agent's turn).
+    fn token_checks(&self) -> Vec<String> {
+        let u = &self.usage;
+        let reads = self.billed_units.contains(&Unit::CacheReadTokens);
+        // Only writes the model bills as writes are cache writes; the
+        // engine's other "writes" are prompt tokens billed as plain input.
+        let writes = self.billed_units.contains(&Unit::CacheWriteTokens)
+            && self.cache.is_some_and(|c| c.writes_billed());
+        let prompt = quantity(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens);
+        let (read, written) = (quantity(u.cache_read_tokens), quantity(u.cache_write_tokens));
+        let output = quantity(u.output_tokens + u.reasoning_tokens);
+        let reasoning = (u.reasoning_tokens > 0.0).then(|| quantity(u.reasoning_tokens));
+        match self.api {
+            Api::Anthropic => {
+                let input = if reads || writes {
+                    let mut parts = Vec::new();
+                    if reads {
+                        parts
+                            .push(format!("cache reads (`cache_read_input_tokens`, about {read})"));
+                    }
+                    if writes {
+                        parts.push(format!(
+                            "cache writes (`cache_creation_input_tokens`, about {written})"
+                        ));
+                    }
+                    let uncached = u.input_tokens + if writes { 0.0 } else { u.cache_write_tokens };
+                    let input = if uncached < 0.5 {
+                        "close to 0, as every prompt token here is read from or written to the cache".to_owned()
+                    } else {
+                        format!("about {}, the uncached input only", quantity(uncached))
+                    };
+                    format!(
+                        "`usage.input_tokens` per request: {input}; {} are counted apart, for a prompt of about {prompt}",
+                        parts.join(" and ")
+                    )
+                } else {
+                    format!(
+                        "`usage.input_tokens` per request: about {prompt}, the whole prompt (no prompt cache)"
+                    )
+                };
+                let output = match reasoning {
+                    Some(thinking) => format!(
+                        "`usage.output_tokens` per request: about {output}, thinking included (about {thinking} of it, also in `output_tokens_details.thinking_tokens`)"
+                    ),
+                    None => format!("`usage.output_tokens` per request: about {output}"),
+                };
+                vec![input, output]
+            }
+            Api::OpenAi => {
+                let mut input = format!(
+                    "`usage.prompt_tokens` (Chat Completions) or `usage.input_tokens` (Responses) per request: about {prompt}, cached tokens included"
+                );
+                if reads {
+                    input.push_str(&format!(
+                        "; about {read} of them read from the cache (`prompt_tokens_details.cached_tokens`, in Responses `input_tokens_details.cached_tokens`)"
+                    ));
+                }
+                if writes {
+                    input.push_str(&format!(
+                        "; about {written} written to it (`prompt_tokens_details.cache_write_tokens`, in Responses `input_tokens_details.cache_write_tokens`)"
+                    ));
+                }
+                let mut out = format!(
+                    "`usage.completion_tokens` (Responses: `output_tokens`) per request: about {output}"
+                );
+                if let Some(reasoning) = reasoning {
+                    out.push_str(&format!(
+                        ", reasoning included (about {reasoning} of it: `completion_tokens_details.reasoning_tokens`, in Responses `output_tokens_details.reasoning_tokens`)"
+                    ));
+                }
+                vec![input, out]
+            }
+            Api::Gemini => {
+                let mut input = format!(
+                    "`usageMetadata.promptTokenCount` per request: about {prompt}, cached tokens included"
+                );
+                if reads {
+                    input.push_str(&format!(
+                        "; about {read} of them read from the cache (`cachedContentTokenCount`)"
+                    ));
+                }
+                let mut out = format!(
+                    "`usageMetadata.candidatesTokenCount` per request: about {}",
+                    quantity(u.output_tokens)
+                );
+                if let Some(thinking) = reasoning {
+                    out.push_str(&format!(
+                        ", plus about {thinking} thinking tokens in `thoughtsTokenCount`, counted apart and billed as output"
+                    ));
+                }
+                vec![input, out]
+            }
+            Api::OpenRouter => {
+                let mut input = format!(
+                    "`usage.prompt_tokens` per request: about {prompt}, cached tokens included"
+                );
+                if reads {
+                    input.push_str(&format!(
+                        "; about {read} of them read from the cache (`prompt_tokens_details.cached_tokens`)"
+                    ));
+                }
+                if writes {
+                    input.push_str(&format!(
+                        "; about {written} written to it (`prompt_tokens_details.cache_write_tokens`)"
+                    ));
+                }
+                let mut out = format!("`usage.completion_tokens` per request: about {output}");
+                if let Some(reasoning) = reasoning {
+                    out.push_str(&format!(
+                        ", reasoning included (about {reasoning} of it: `completion_tokens_details.reasoning_tokens`)"
+                    ));
+                }
+                vec![
+                    input,
+                    out,
+                    "`usage.cost` is what OpenRouter charged, in credits of $1".to_owned(),
+                ]
+            }
+            Api::Other => {
+                let mut input = format!("prompt tokens per request: about {prompt}");
+                if reads {
+                    input.push_str(&format!("; about {read} of them read from the cache"));
+                }
+                if writes {
+                    input.push_str(&format!("; about {written} written to it"));
+                }
+                let mut out = format!("output tokens per request: about {output}");
+                if let Some(reasoning) = reasoning {
+                    out.push_str(&format!(", reasoning included (about {reasoning} of it)"));
+                }
+                vec![input, out]
+            }
+        }
+    }
+
+    /// What the cache's TTL costs, with the model's own write prices.
+    fn cache_ttl_check(&self) -> Option<String> {
+        let cache = self.cache?;
+        let (five, hour) = (cache.write_5m_per_mtok?, cache.write_1h_per_mtok);
+        match cache.tier {
+            CacheWritePrice::FiveMinutes => hour.map(|hour| {
+                format!(
+                    "a turn more than {} after the previous one finds the cache expired and writes its whole prompt again at the 5-minute write price of {} per 1M tokens; a 1-hour TTL writes at {} per 1M and keeps the prompt for an hour (compare the two with --vary {}.cache.ttl=5m,1h)",
+                    duration_words(cache.ttl_seconds),
+                    unit_price(five),
+                    unit_price(hour),
+                    self.name
+                )
+            }),
+            CacheWritePrice::OneHour => hour.map(|hour| {
+                let field = if self.api == Api::Anthropic {
+                    " (`cache_creation.ephemeral_1h_input_tokens`)"
+                } else {
+                    ""
+                };
+                format!(
+                    "cache writes{field} pay the 1-hour write price of {} per 1M tokens, against {} for a 5-minute TTL",
+                    unit_price(hour),
+                    unit_price(five)
+                )
+            }),
+        }
+    }
+
+    /// The audio tokens of a voice turn.
+    fn audio_check(&self) -> String {
+        let u = &self.usage;
+        let (input, output) = (quantity(u.audio_input_tokens), quantity(u.audio_output_tokens));
+        if self.api != Api::OpenAi {
+            return format!(
+                "audio tokens per turn: about {input} in (most of it the re-sent conversation) and {output} out"
+            );
+        }
+        let cached = if u.audio_cached_tokens > 0.0 {
+            format!(
+                ", of which about {} read from the cache (`input_token_details.cached_tokens_details.audio_tokens`)",
+                quantity(u.audio_cached_tokens)
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "in each turn's `response.done` event, `usage.input_token_details.audio_tokens`: about {input} (most of it the re-sent conversation){cached}; `usage.output_token_details.audio_tokens`: about {output}"
+        )
+    }
+
+    /// The billing units the workload pays for, in words.
+    pub fn unit_labels(&self) -> Vec<&'static str> {
+        let writes_billed = self.cache.is_some_and(|c| c.writes_billed());
+        self.billed_units.iter().map(|u| unit_label(*u, writes_billed)).collect()
     }
 }
 
@@ -369,7 +590,7 @@ impl Plan {
     pub fn to_test_plan(&self) -> TestPlan {
         let mut steps = Vec::new();
         for w in &self.workloads {
-            let units: Vec<&str> = w.billed_units.iter().map(|u| u.label()).collect();
+            let units = w.unit_labels();
             steps.push(format!(
                 "Confirm the model and pricing unit of \"{}\": {} ({}), billed per {}.",
                 w.name,

@@ -133,6 +133,17 @@ pub struct WorkloadStats {
     pub units: Vec<UnitStats>,
     /// How its trials were simulated (`None` for outcomes that do not say).
     pub method: Option<Method>,
+    /// Whether its model bills cache writes as such; when not, the
+    /// engine's cache-write quantity is input billed at the input price.
+    pub cache_writes_billed: bool,
+}
+
+impl WorkloadStats {
+    /// A billing unit of this workload in words (`cache write`, or `input
+    /// (cache miss)` when the model bills no cache writes).
+    pub fn unit_label(&self, unit: Unit) -> &'static str {
+        crate::provider::unit_label(unit, self.cache_writes_billed)
+    }
 }
 
 /// Per-trial means of one billing unit.
@@ -254,6 +265,7 @@ impl Report {
                     })
                     .collect(),
                 method: outcomes.methods.get(i).cloned(),
+                cache_writes_billed: crate::provider::bills_cache_writes(spec),
             });
         }
 
@@ -305,6 +317,14 @@ impl Report {
         };
         report.warnings = report.statistical_warnings();
         Ok(report)
+    }
+
+    /// A billing unit of `workload` in words (see [`WorkloadStats::unit_label`]).
+    pub fn unit_label(&self, workload: &str, unit: Unit) -> &'static str {
+        self.workloads
+            .iter()
+            .find(|w| w.name == workload)
+            .map_or_else(|| unit.label(), |w| w.unit_label(unit))
     }
 
     /// The budget that holds with 90%, 95% and 99% probability: the p90,
