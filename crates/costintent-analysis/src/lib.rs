@@ -35,7 +35,7 @@ use costintent_sim::{Outcomes, SimOptions};
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
 pub use plan::{DEFAULT_STEPS, plan};
 pub use run::{RunOutput, RunRequest, run};
-pub use sensitivity::sensitivity;
+pub use sensitivity::{FACTOR, sensitivity};
 
 /// The scenario type every analysis takes, re-exported for callers.
 pub use costintent_scenario::Scenario;

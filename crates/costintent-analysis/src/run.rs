@@ -68,7 +68,7 @@ pub fn run<R: Runner>(
     let mut report = Report::build(scenario, &outcomes, &info).map_err(AnalysisError::from)?;
     report.warnings.extend(checked.warnings.iter().map(|w| w.message.clone()));
     if let Some(runs) = sensitivity {
-        report.sensitivity = Some(runs.run(&options, runner)?);
+        report.sensitivity = Some(runs.run(&options, report.total.p90.value, runner)?);
     }
     if request.test_plan {
         // The 100% step of the plan is this run; the smaller steps are

@@ -9,16 +9,24 @@
 //! through overrides, so each run is validated exactly like the file.
 
 use costintent_report::stats::Summary;
-use costintent_report::{ReportError, Sensitivity, SensitivityRow};
+use costintent_report::{Change, ReportError, Sensitivity, SensitivityRow};
 use costintent_scenario::{Override, Scenario};
 use costintent_sim::SimOptions;
 
 use crate::{AnalysisError, RunPlan, Runner, Settings, Source, Warnings};
 
-/// The sensitivity ranking of `source`'s uncertain assumptions.
+/// The factor per-request assumptions are divided and multiplied by: a
+/// third less and half again as much, the kind of error a first estimate of
+/// prompt sizes or turns makes.
+pub const FACTOR: f64 = 1.5;
+
+/// The sensitivity ranking of `source`'s assumptions; `headline_p90` is the
+/// p90 of the scenario as written at the same settings, which the ranking
+/// sets its base against.
 pub fn sensitivity<R: Runner>(
     source: &Source<'_>,
     settings: &Settings,
+    headline_p90: f64,
     runner: &mut R,
 ) -> Result<Sensitivity, R::Error> {
     let mut warnings = Warnings::default();
@@ -31,26 +39,29 @@ pub fn sensitivity<R: Runner>(
         options,
         comparison: false,
     })?;
-    runs.run(&options, runner)
+    runs.run(&options, headline_p90, runner)
 }
 
 /// Every scenario of the ranking, validated before any is simulated.
 pub(crate) struct SensitivityRuns {
     /// The scenario with every uncertain parameter at its median.
     base: Scenario,
+    /// How many parameters drawn per trial the base fixes.
+    fixed_at_median: usize,
     /// One entry per assumption that can be varied.
     assumptions: Vec<Assumption>,
     /// Assumptions that could not be varied, with the reason.
     skipped: Vec<String>,
 }
 
-/// One assumption at its p10 and p90, the others at their medians.
+/// One assumption moved down and up, the others at the base.
 struct Assumption {
     path: String,
-    low_value: f64,
-    high_value: f64,
+    what: String,
+    change: Change,
     at_low: Scenario,
     at_high: Scenario,
+    note: Option<String>,
 }
 
 impl SensitivityRuns {
@@ -104,19 +115,44 @@ impl SensitivityRuns {
         for (i, (path, q)) in params.iter().enumerate() {
             assumptions.push(Assumption {
                 path: path.clone(),
-                low_value: q[0],
-                high_value: q[2],
+                what: "drawn per trial".to_owned(),
+                change: Change::Percentiles { p10: q[0], p90: q[2] },
                 at_low: load(&at(Some((i, 0))))?,
                 at_high: load(&at(Some((i, 2))))?,
+                note: None,
             });
         }
-        Ok(Self { base, assumptions, skipped })
+        for assumption in base.request_assumptions() {
+            let scaled =
+                |factor: f64| base.with_request_assumption_scaled(&assumption.path, factor);
+            match (scaled(1.0 / FACTOR), scaled(FACTOR)) {
+                (Ok(low), Ok(high)) => {
+                    let notes: Vec<String> = [("down", low.note), ("up", high.note)]
+                        .into_iter()
+                        .filter_map(|(way, note)| note.map(|n| format!("{way}: {n}")))
+                        .collect();
+                    assumptions.push(Assumption {
+                        path: assumption.path,
+                        what: assumption.what.to_owned(),
+                        change: Change::Factor(FACTOR),
+                        at_low: low.scenario,
+                        at_high: high.scenario,
+                        note: (!notes.is_empty()).then(|| notes.join("; ")),
+                    });
+                }
+                (Err(reason), _) | (_, Err(reason)) => {
+                    skipped.push(format!("{}: {reason}", assumption.path));
+                }
+            }
+        }
+        Ok(Self { base, fixed_at_median: params.len(), assumptions, skipped })
     }
 
-    /// Simulates the base and every assumption at its p10 and p90.
+    /// Simulates the base and every assumption moved down and up.
     pub(crate) fn run<R: Runner>(
         self,
         options: &SimOptions,
+        headline_p90: f64,
         runner: &mut R,
     ) -> Result<Sensitivity, R::Error> {
         let mut p90_of = |scenario: &Scenario, label: &str| -> Result<f64, R::Error> {
@@ -127,17 +163,29 @@ impl SensitivityRuns {
         };
         let base_p90 = p90_of(&self.base, "sensitivity: base")?;
         let mut rows = Vec::with_capacity(self.assumptions.len());
-        for a in &self.assumptions {
-            let p90_at_low = p90_of(&a.at_low, &format!("{} at p10", a.path))?;
-            let p90_at_high = p90_of(&a.at_high, &format!("{} at p90", a.path))?;
+        for a in self.assumptions {
+            let (low, high) = match a.change {
+                Change::Percentiles { .. } => ("at p10".to_owned(), "at p90".to_owned()),
+                Change::Factor(f) => (format!("÷{f}"), format!("×{f}")),
+            };
+            let p90_at_low = p90_of(&a.at_low, &format!("{} {low}", a.path))?;
+            let p90_at_high = p90_of(&a.at_high, &format!("{} {high}", a.path))?;
             rows.push(SensitivityRow {
-                path: a.path.clone(),
-                low_value: a.low_value,
-                high_value: a.high_value,
+                path: a.path,
+                what: a.what,
+                change: a.change,
                 p90_at_low,
                 p90_at_high,
+                note: a.note,
             });
         }
-        Ok(Sensitivity::new(base_p90, rows, self.skipped))
+        Ok(Sensitivity::new(
+            base_p90,
+            headline_p90,
+            self.fixed_at_median,
+            FACTOR,
+            rows,
+            self.skipped,
+        ))
     }
 }

@@ -104,3 +104,69 @@ fn an_openai_agent_never_reads_of_cache_writes() {
     assert!(steps.contains("the 5-minute write price of $3.75 per 1M tokens"), "{steps}");
     assert!(steps.contains("a 1-hour TTL writes at $6.00 per 1M"), "{steps}");
 }
+
+/// A fixed volume of fixed-size requests on a model priced per token, so
+/// every trial costs the same and a factor on a token count moves the p90
+/// by a closed form; plus an uncertain failure rate (billed `none`).
+const FIXED: &str = r#"[scenario]
+name = "fixed"
+period = "30d"
+seed = 3
+prices = "2026-11-01"
+
+[[workload]]
+name = "chat"
+kind = "requests"
+model = "anthropic/claude-sonnet-4-6"
+requests = 1000
+input = 1200
+output = 300
+failures = { rate = { dist = "beta", mean = 0.1, sd = 0.05 }, retries = 0, billed = "none" }
+"#;
+
+#[test]
+fn sensitivity_moves_per_request_assumptions_by_the_stated_factor() {
+    let catalog = Catalog::embedded();
+    let source = Source { name: "fixed.toml", text: FIXED, catalog: &catalog, today: today() };
+    let request = RunRequest { budget: None, test_plan: false, sensitivity: true };
+    let mut recorder = Recorder::default();
+    let output =
+        costintent_analysis::run(&source, &settings(400), &request, &mut recorder).expect("runs");
+    let s = output.report.sensitivity.as_ref().expect("a ranking");
+    assert_eq!(s.factor, costintent_analysis::FACTOR);
+    assert_eq!(s.fixed_at_median, 1);
+    let row = |path: &str| s.rows.iter().find(|r| r.path == path).expect(path);
+    // Sonnet 4.6: $3 input and $15 output per 1M tokens. With the failure
+    // rate at its median m, a trial keeps n ~ Binomial(1000, 1 − m) requests
+    // (failures cost nothing here), so every p90 is n₉₀ × the cost of one
+    // request: the ratio of two rows' p90s is the ratio of those costs.
+    let per_request = |input: f64, output: f64| (input * 3.0 + output * 15.0) / 1e6;
+    let base = per_request(1200.0, 300.0);
+    let input = row("chat.input");
+    assert!((input.p90_at_high / s.base_p90 - per_request(1800.0, 300.0) / base).abs() < 1e-9);
+    assert!((input.p90_at_low / s.base_p90 - per_request(800.0, 300.0) / base).abs() < 1e-9);
+    let output_row = row("chat.output");
+    assert!((output_row.p90_at_high / s.base_p90 - per_request(1200.0, 450.0) / base).abs() < 1e-9);
+    assert!(matches!(input.change, costintent_report::Change::Factor(f) if f == 1.5));
+    assert_eq!(input.what, "input tokens per request");
+    // The failure rate is drawn per trial: moved to its p10 and p90; a
+    // lower failure rate keeps more requests, so spend goes up.
+    let rate = row("chat.failures.rate");
+    assert!(
+        matches!(rate.change, costintent_report::Change::Percentiles { p10, p90 } if p10 < 0.1 && p90 > 0.1)
+    );
+    assert!(rate.p90_at_low > rate.p90_at_high);
+    // Every run of the ranking shares the main run's options: the main
+    // run, the base, then two runs per assumption.
+    assert_eq!(recorder.simulated.len(), 1 + 1 + 2 * s.rows.len());
+    // The base and the headline differ (the headline draws the failure
+    // rate per trial); the sentence says which way and why.
+    assert_eq!(s.headline_p90, output.report.total.p90.value);
+    let sentence = s.base_sentence();
+    assert!(sentence.contains("the one parameter drawn per trial at its median"), "{sentence}");
+    let relation = if s.base_p90 < s.headline_p90 { "is lower than" } else { "is higher than" };
+    assert!(sentence.contains(relation), "{sentence}");
+    let table = output.report.render_table(false);
+    assert!(table.contains(&sentence), "{table}");
+    assert!(table.contains("chat.input: input tokens per request"), "{table}");
+}

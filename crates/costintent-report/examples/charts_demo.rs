@@ -13,8 +13,8 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use costintent_report::charts::{
-    Chart, ChartFormat, Mark, exceedance_curve, overlaid_distributions, spend_histogram,
-    stacked_breakdown, tornado,
+    Chart, ChartFormat, Mark, TornadoText, exceedance_curve, overlaid_distributions,
+    spend_histogram, stacked_breakdown, tornado,
 };
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -142,14 +142,22 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("failure rate".to_owned(), 731.0, 745.0),
         ("batch requests".to_owned(), 736.0, 741.0),
     ];
-    save(&out, "tornado", &tornado(738.0, &rows, "What moves the p90 (base $738)")?)?;
+    save(
+        &out,
+        "tornado",
+        &tornado(738.0, &rows, &TornadoText::percentiles("What moves the p90 (base $738)"))?,
+    )?;
     let many_rows: Vec<(String, f64, f64)> = (0..22)
         .map(|index| {
             let swing = 300.0 / f64::from(index + 1);
             (format!("assumption {index}"), 738.0 - swing * 0.6, 738.0 + swing)
         })
         .collect();
-    save(&out, "tornado_tall", &tornado(738.0, &many_rows, "Twenty-two assumptions")?)?;
+    save(
+        &out,
+        "tornado_tall",
+        &tornado(738.0, &many_rows, &TornadoText::percentiles("Twenty-two assumptions"))?,
+    )?;
     Ok(())
 }
 

@@ -248,9 +248,9 @@ fn report_document(report: &Report, charts: &PerChart) -> Document {
     breakdown_section(&mut blocks, report, has_chart(ChartKind::Breakdown));
     waste_section(&mut blocks, report);
     wallets_section(&mut blocks, report);
-    if has_chart(ChartKind::Tornado) {
-        blocks.push(Block::Heading(2, "Sensitivity".into()));
-        blocks.push(Block::Chart(ChartKind::Tornado));
+    if let Some(sensitivity) = &report.sensitivity {
+        blocks.push(Block::Heading(2, "Sensitivity of p90 spend".into()));
+        blocks.extend(sensitivity.blocks());
     }
     if let Some(plan) = &report.test_plan {
         plan_section(&mut blocks, plan);

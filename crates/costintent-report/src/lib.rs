@@ -77,4 +77,4 @@ pub use report::{
     WorkloadStats,
 };
 pub use report_charts::ReportCharts;
-pub use sensitivity::{Sensitivity, SensitivityRow};
+pub use sensitivity::{Change, Sensitivity, SensitivityRow};

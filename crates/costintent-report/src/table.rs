@@ -83,7 +83,7 @@ impl Report {
         }
         if let Some(sensitivity) = &self.sensitivity {
             out.push('\n');
-            out.push_str(&sensitivity.render_table());
+            out.push_str(&sensitivity.render_table(color));
         }
         out
     }

@@ -24,6 +24,7 @@
 //! }
 //! ```
 
+mod assumptions;
 pub mod catalog;
 pub mod convert;
 pub mod date;
@@ -36,6 +37,7 @@ mod rescale;
 pub mod text;
 mod uncertain;
 
+pub use assumptions::{RequestAssumption, Scaled};
 pub use catalog::Catalog;
 pub use date::Date;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

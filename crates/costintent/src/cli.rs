@@ -127,8 +127,10 @@ pub(crate) struct RunArgs {
     /// `scenario.budget=...` too: each run is then tested against its own budget).
     #[arg(long, value_name = "WORKLOAD.KEY=V1,V2,...")]
     pub(crate) vary: Option<String>,
-    /// Rank the uncertain assumptions by how much they move p90 (with a tornado chart in --out).
-    /// Not with --vary.
+    /// Rank the assumptions by how much they move p90: each parameter drawn per trial at its
+    /// p10 and p90, each per-request assumption (tokens, turns, images, regenerations) ÷1.5 and
+    /// ×1.5, from a base with every per-trial parameter at its median (a tornado chart in
+    /// --out). Not with --vary.
     #[arg(long, conflicts_with = "vary")]
     pub(crate) sensitivity: bool,
     /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk); with --vary, when it

@@ -41,7 +41,7 @@ pub use compare::overlaid_distributions;
 pub use error::ChartError;
 pub use exceedance::exceedance_curve;
 pub use histogram::spend_histogram;
-pub use tornado::tornado;
+pub use tornado::{TornadoText, tornado};
 
 /// A rendered chart in both formats.
 ///
