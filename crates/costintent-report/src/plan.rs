@@ -380,131 +380,79 @@ impl WorkloadPlan {
         // engine's other "writes" are prompt tokens billed as plain input.
         let writes = self.billed_units.contains(&Unit::CacheWriteTokens)
             && self.cache.is_some_and(|c| c.writes_billed());
-        let prompt = quantity(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens);
-        let (read, written) = (quantity(u.cache_read_tokens), quantity(u.cache_write_tokens));
-        let output = quantity(u.output_tokens + u.reasoning_tokens);
-        let reasoning = (u.reasoning_tokens > 0.0).then(|| quantity(u.reasoning_tokens));
+        let counts = TokenCounts {
+            prompt: quantity(u.input_tokens + u.cache_read_tokens + u.cache_write_tokens),
+            read: reads.then(|| quantity(u.cache_read_tokens)),
+            written: writes.then(|| quantity(u.cache_write_tokens)),
+            output: quantity(u.output_tokens + u.reasoning_tokens),
+            reasoning: (u.reasoning_tokens > 0.0).then(|| quantity(u.reasoning_tokens)),
+        };
         match self.api {
-            Api::Anthropic => {
-                let input = if reads || writes {
-                    let mut parts = Vec::new();
-                    if reads {
-                        parts
-                            .push(format!("cache reads (`cache_read_input_tokens`, about {read})"));
-                    }
-                    if writes {
-                        parts.push(format!(
-                            "cache writes (`cache_creation_input_tokens`, about {written})"
-                        ));
-                    }
-                    let uncached = u.input_tokens + if writes { 0.0 } else { u.cache_write_tokens };
-                    let input = if uncached < 0.5 {
-                        "close to 0, as every prompt token here is read from or written to the cache".to_owned()
-                    } else {
-                        format!("about {}, the uncached input only", quantity(uncached))
-                    };
-                    format!(
-                        "`usage.input_tokens` per request: {input}; {} are counted apart, for a prompt of about {prompt}",
-                        parts.join(" and ")
-                    )
-                } else {
-                    format!(
-                        "`usage.input_tokens` per request: about {prompt}, the whole prompt (no prompt cache)"
-                    )
-                };
-                let output = match reasoning {
-                    Some(thinking) => format!(
-                        "`usage.output_tokens` per request: about {output}, thinking included (about {thinking} of it, also in `output_tokens_details.thinking_tokens`)"
-                    ),
-                    None => format!("`usage.output_tokens` per request: about {output}"),
-                };
-                vec![input, output]
-            }
-            Api::OpenAi => {
-                let mut input = format!(
-                    "`usage.prompt_tokens` (Chat Completions) or `usage.input_tokens` (Responses) per request: about {prompt}, cached tokens included"
-                );
-                if reads {
-                    input.push_str(&format!(
-                        "; about {read} of them read from the cache (`prompt_tokens_details.cached_tokens`, in Responses `input_tokens_details.cached_tokens`)"
-                    ));
-                }
-                if writes {
-                    input.push_str(&format!(
-                        "; about {written} written to it (`prompt_tokens_details.cache_write_tokens`, in Responses `input_tokens_details.cache_write_tokens`)"
-                    ));
-                }
-                let mut out = format!(
-                    "`usage.completion_tokens` (Responses: `output_tokens`) per request: about {output}"
-                );
-                if let Some(reasoning) = reasoning {
-                    out.push_str(&format!(
-                        ", reasoning included (about {reasoning} of it: `completion_tokens_details.reasoning_tokens`, in Responses `output_tokens_details.reasoning_tokens`)"
-                    ));
-                }
-                vec![input, out]
+            Api::Anthropic => self.anthropic_checks(&counts),
+            Api::OpenAi => counts.inclusive(&OPENAI_FIELDS),
+            Api::OpenRouter => {
+                let mut checks = counts.inclusive(&OPENROUTER_FIELDS);
+                checks.push("`usage.cost` is what OpenRouter charged, in credits of $1".to_owned());
+                checks
             }
             Api::Gemini => {
-                let mut input = format!(
-                    "`usageMetadata.promptTokenCount` per request: about {prompt}, cached tokens included"
-                );
-                if reads {
-                    input.push_str(&format!(
-                        "; about {read} of them read from the cache (`cachedContentTokenCount`)"
-                    ));
-                }
-                let mut out = format!(
+                // Gemini counts thinking apart from the candidates.
+                let mut checks =
+                    TokenCounts { written: None, ..counts.clone() }.inclusive(&GEMINI_FIELDS);
+                let mut output = format!(
                     "`usageMetadata.candidatesTokenCount` per request: about {}",
                     quantity(u.output_tokens)
                 );
-                if let Some(thinking) = reasoning {
-                    out.push_str(&format!(
+                if let Some(thinking) = &counts.reasoning {
+                    output.push_str(&format!(
                         ", plus about {thinking} thinking tokens in `thoughtsTokenCount`, counted apart and billed as output"
                     ));
                 }
-                vec![input, out]
+                checks[1] = output;
+                checks
             }
-            Api::OpenRouter => {
-                let mut input = format!(
-                    "`usage.prompt_tokens` per request: about {prompt}, cached tokens included"
-                );
-                if reads {
-                    input.push_str(&format!(
-                        "; about {read} of them read from the cache (`prompt_tokens_details.cached_tokens`)"
-                    ));
-                }
-                if writes {
-                    input.push_str(&format!(
-                        "; about {written} written to it (`prompt_tokens_details.cache_write_tokens`)"
-                    ));
-                }
-                let mut out = format!("`usage.completion_tokens` per request: about {output}");
-                if let Some(reasoning) = reasoning {
-                    out.push_str(&format!(
-                        ", reasoning included (about {reasoning} of it: `completion_tokens_details.reasoning_tokens`)"
-                    ));
-                }
-                vec![
-                    input,
-                    out,
-                    "`usage.cost` is what OpenRouter charged, in credits of $1".to_owned(),
-                ]
-            }
-            Api::Other => {
-                let mut input = format!("prompt tokens per request: about {prompt}");
-                if reads {
-                    input.push_str(&format!("; about {read} of them read from the cache"));
-                }
-                if writes {
-                    input.push_str(&format!("; about {written} written to it"));
-                }
-                let mut out = format!("output tokens per request: about {output}");
-                if let Some(reasoning) = reasoning {
-                    out.push_str(&format!(", reasoning included (about {reasoning} of it)"));
-                }
-                vec![input, out]
-            }
+            Api::Other => counts.inclusive(&UsageFields::default()),
         }
+    }
+
+    /// Anthropic counts cache reads and writes apart from `input_tokens`.
+    fn anthropic_checks(&self, counts: &TokenCounts) -> Vec<String> {
+        let u = &self.usage;
+        let prompt = &counts.prompt;
+        let input = if counts.read.is_some() || counts.written.is_some() {
+            let mut parts = Vec::new();
+            if let Some(read) = &counts.read {
+                parts.push(format!("cache reads (`cache_read_input_tokens`, about {read})"));
+            }
+            if let Some(written) = &counts.written {
+                parts
+                    .push(format!("cache writes (`cache_creation_input_tokens`, about {written})"));
+            }
+            let uncached =
+                u.input_tokens + if counts.written.is_some() { 0.0 } else { u.cache_write_tokens };
+            let input = if uncached < 0.5 {
+                "close to 0, as every prompt token here is read from or written to the cache"
+                    .to_owned()
+            } else {
+                format!("about {}, the uncached input only", quantity(uncached))
+            };
+            format!(
+                "`usage.input_tokens` per request: {input}; {} are counted apart, for a prompt of about {prompt}",
+                parts.join(" and ")
+            )
+        } else {
+            format!(
+                "`usage.input_tokens` per request: about {prompt}, the whole prompt (no prompt cache)"
+            )
+        };
+        let output = match &counts.reasoning {
+            Some(thinking) => format!(
+                "`usage.output_tokens` per request: about {}, thinking included (about {thinking} of it, also in `output_tokens_details.thinking_tokens`)",
+                counts.output
+            ),
+            None => format!("`usage.output_tokens` per request: about {}", counts.output),
+        };
+        vec![input, output]
     }
 
     /// What the cache's TTL costs, with the model's own write prices.
@@ -562,6 +510,88 @@ impl WorkloadPlan {
     pub fn unit_labels(&self) -> Vec<&'static str> {
         let writes_billed = self.cache.is_some_and(|c| c.writes_billed());
         self.billed_units.iter().map(|u| unit_label(*u, writes_billed)).collect()
+    }
+}
+
+/// Per-request token counts in words, each `None` when the workload has none.
+#[derive(Clone, Debug)]
+struct TokenCounts {
+    prompt: String,
+    read: Option<String>,
+    written: Option<String>,
+    output: String,
+    reasoning: Option<String>,
+}
+
+/// Where an API whose prompt count includes cached tokens reports each
+/// count; an empty name is left out.
+#[derive(Clone, Copy, Debug, Default)]
+struct UsageFields {
+    prompt: &'static str,
+    read: &'static str,
+    write: &'static str,
+    output: &'static str,
+    reasoning: &'static str,
+}
+
+const OPENAI_FIELDS: UsageFields = UsageFields {
+    prompt: "`usage.prompt_tokens` (Chat Completions) or `usage.input_tokens` (Responses)",
+    read: "`prompt_tokens_details.cached_tokens`, in Responses `input_tokens_details.cached_tokens`",
+    write: "`prompt_tokens_details.cache_write_tokens`, in Responses `input_tokens_details.cache_write_tokens`",
+    output: "`usage.completion_tokens` (Responses: `output_tokens`)",
+    reasoning: "`completion_tokens_details.reasoning_tokens`, in Responses `output_tokens_details.reasoning_tokens`",
+};
+
+const OPENROUTER_FIELDS: UsageFields = UsageFields {
+    prompt: "`usage.prompt_tokens`",
+    read: "`prompt_tokens_details.cached_tokens`",
+    write: "`prompt_tokens_details.cache_write_tokens`",
+    output: "`usage.completion_tokens`",
+    reasoning: "`completion_tokens_details.reasoning_tokens`",
+};
+
+const GEMINI_FIELDS: UsageFields = UsageFields {
+    prompt: "`usageMetadata.promptTokenCount`",
+    read: "`cachedContentTokenCount`",
+    write: "",
+    output: "",
+    reasoning: "",
+};
+
+impl TokenCounts {
+    /// The prompt and output checks of an API whose prompt count includes
+    /// cached tokens and whose output count includes reasoning; with no
+    /// field names (an API costintent does not know), neither is claimed.
+    fn inclusive(&self, fields: &UsageFields) -> Vec<String> {
+        let in_parentheses =
+            |name: &str| if name.is_empty() { String::new() } else { format!(" ({name})") };
+        let mut input = if fields.prompt.is_empty() {
+            format!("prompt tokens per request: about {}", self.prompt)
+        } else {
+            format!("{} per request: about {}, cached tokens included", fields.prompt, self.prompt)
+        };
+        if let Some(read) = &self.read {
+            let field = in_parentheses(fields.read);
+            input.push_str(&format!("; about {read} of them read from the cache{field}"));
+        }
+        if let Some(written) = &self.written {
+            let field = in_parentheses(fields.write);
+            input.push_str(&format!("; about {written} written to it{field}"));
+        }
+        let mut output = if fields.output.is_empty() {
+            format!("output tokens per request: about {}", self.output)
+        } else {
+            format!("{} per request: about {}", fields.output, self.output)
+        };
+        if let Some(reasoning) = &self.reasoning {
+            let field = if fields.reasoning.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", fields.reasoning)
+            };
+            output.push_str(&format!(", reasoning included (about {reasoning} of it{field})"));
+        }
+        vec![input, output]
     }
 }
 

@@ -101,6 +101,19 @@ impl SensitivityRow {
     fn label(&self) -> String {
         format!("{}: {}", self.path, self.what)
     }
+
+    /// The row's cells in every table: assumption, low, high, p90 at low,
+    /// p90 at high, swing.
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.label(),
+            self.change.low_text(),
+            self.change.high_text(),
+            usd(self.p90_at_low),
+            usd(self.p90_at_high),
+            usd(self.swing()),
+        ]
+    }
 }
 
 impl Sensitivity {
@@ -233,19 +246,7 @@ impl Sensitivity {
                 Column::right("swing"),
             ]);
             for r in &self.rows {
-                grid.row(
-                    [
-                        r.label(),
-                        r.change.low_text(),
-                        r.change.high_text(),
-                        usd(r.p90_at_low),
-                        usd(r.p90_at_high),
-                        usd(r.swing()),
-                    ]
-                    .into_iter()
-                    .map(Cell::plain)
-                    .collect(),
-                );
+                grid.row(r.cells().into_iter().map(Cell::plain).collect());
             }
             grid.render(&paint, &mut out);
         }
@@ -276,16 +277,7 @@ impl Sensitivity {
                 numeric: vec![false, true, true, true, true, true],
                 rows: Vec::new(),
             };
-            for r in &self.rows {
-                table.rows.push(vec![
-                    r.label(),
-                    r.change.low_text(),
-                    r.change.high_text(),
-                    usd(r.p90_at_low),
-                    usd(r.p90_at_high),
-                    usd(r.swing()),
-                ]);
-            }
+            table.rows.extend(self.rows.iter().map(SensitivityRow::cells));
             blocks.push(Block::Table(table));
             blocks.push(Block::Chart(ChartKind::Tornado));
         }
