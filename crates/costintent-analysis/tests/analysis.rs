@@ -170,3 +170,62 @@ fn sensitivity_moves_per_request_assumptions_by_the_stated_factor() {
     assert!(table.contains(&sentence), "{table}");
     assert!(table.contains("chat.input: input tokens per request"), "{table}");
 }
+
+#[test]
+fn a_plan_lists_only_the_prices_a_workload_pays_with_short_sources() {
+    let catalog = Catalog::embedded();
+    let text = format!(
+        "{}\n{}",
+        agent("anthropic/claude-sonnet-4-6"),
+        r#"[[workload]]
+name = "heroes"
+kind = "image"
+model = "openai/gpt-image-1.5"
+requests = { per = "day", mean = 20 }
+size = "1024x1536"
+quality = "high"
+"#
+    );
+    let source = Source { name: "mixed.toml", text: &text, catalog: &catalog, today: today() };
+    let plan = costintent_analysis::plan(
+        &source,
+        &settings(100),
+        &[10.0, 100.0],
+        &mut Recorder::default(),
+    )
+    .expect("a plan");
+    let prices = |name: &str| -> Vec<String> {
+        plan.workloads.iter().find(|w| w.name == name).expect(name).price_texts()
+    };
+    let images = prices("heroes");
+    assert_eq!(images.len(), 1, "{images:?}");
+    assert!(images[0].starts_with("image [size=1024x1536 quality=high]: "), "{images:?}");
+    let agent = prices("coder");
+    assert!(agent.iter().any(|p| p.starts_with("cache_write_5m_token")), "{agent:?}");
+    assert!(!agent.iter().any(|p| p.starts_with("cache_write_1h_token")), "{agent:?}");
+    for line in images.iter().chain(&agent) {
+        assert!(!line.contains("mirror") && !line.contains("commit"), "{line}");
+        assert!(line.contains(", read 20"), "{line}");
+    }
+}
+
+#[test]
+fn warnings_are_shown_once_per_command() {
+    let catalog = Catalog::embedded();
+    // An unused wallet is a warning of the file, whatever the overrides.
+    let text = format!(
+        "{FIXED}\n[[wallet]]\nname = \"spare\"\npreset = \"openrouter-card\"\ntopup = 10\n"
+    );
+    let source = Source { name: "warned.toml", text: &text, catalog: &catalog, today: today() };
+    let request = RunRequest { budget: None, test_plan: true, sensitivity: true };
+    let mut recorder = Recorder::default();
+    costintent_analysis::run(&source, &settings(50), &request, &mut recorder).expect("runs");
+    // One preparation, before the first of many simulations, with the
+    // warning once although every run of the ranking validated the file.
+    assert_eq!(recorder.prepared.len(), 1);
+    let (warnings, kept, transient) = &recorder.prepared[0];
+    assert_eq!(warnings, &["wallet \"spare\" is not used by any workload".to_owned()]);
+    assert_eq!(kept, &["simulating".to_owned()]);
+    assert!(*transient);
+    assert!(recorder.simulated.len() > 9, "{:?}", recorder.simulated);
+}

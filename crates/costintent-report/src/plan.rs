@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 
+use costintent_scenario::catalog::short_citation;
 use costintent_scenario::{CacheWritePrice, PriceLine, Scenario, Workload, WorkloadKind};
 use costintent_sim::{Outcomes, Unit, WorkloadOutcome};
 use serde_json::{Value, json};
@@ -52,7 +53,8 @@ pub struct WorkloadPlan {
     pub api: Api,
     /// Its prompt cache, when it has one (agents).
     pub cache: Option<PlanCache>,
-    /// Each price the workload pays, with its source.
+    /// Each price line the workload pays (not the image sizes, video
+    /// resolutions or cache prices it does not use), with its source.
     pub prices: Vec<PriceLine>,
     /// Mean USD per logical request (request, turn, image request, job).
     pub cost_per_request: f64,
@@ -298,7 +300,7 @@ fn workload_plan(w: &Workload, o: &WorkloadOutcome) -> WorkloadPlan {
             }),
             _ => None,
         },
-        prices: w.price.lines.clone(),
+        prices: w.price.lines.iter().filter(|line| line_is_paid(line, w, o)).cloned().collect(),
         cost_per_request: per(spend),
         attempts_per_request: per(mean(&o.attempts)),
         lost_share: per(mean(&o.lost)),
@@ -320,8 +322,46 @@ fn workload_plan(w: &Workload, o: &WorkloadOutcome) -> WorkloadPlan {
     }
 }
 
+/// Whether the workload pays this price line: an image price of its size
+/// and quality, a video price of its resolution and audio, a cache price
+/// of the cache it uses, a reasoning or cached-audio price when it has
+/// those tokens, text prices of a voice model when it bills text. Other
+/// lines (input and output of token workloads, fees) always apply.
+fn line_is_paid(line: &PriceLine, w: &Workload, o: &WorkloadOutcome) -> bool {
+    let billed = |unit: Unit| o.units.iter().any(|u| u.unit == unit);
+    let qualifier = |key: &str| {
+        line.variant
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
+    };
+    let matches = |key: &str, value: &str| qualifier(key).is_none_or(|q| q == value);
+    let cache_tier = match &w.kind {
+        WorkloadKind::Agent(agent) => agent.cache.as_ref().map(|c| c.write_price),
+        _ => None,
+    };
+    match (line.unit.as_str(), &w.kind) {
+        ("image", WorkloadKind::Image(i)) => {
+            matches("size", &i.size) && matches("quality", &i.quality)
+        }
+        ("video_second", WorkloadKind::Video(v)) => {
+            matches("resolution", &v.resolution) && matches("audio", &v.audio.to_string())
+        }
+        ("cache_read_token", _) => billed(Unit::CacheReadTokens),
+        ("cache_write_5m_token", _) => cache_tier == Some(CacheWritePrice::FiveMinutes),
+        ("cache_write_1h_token", _) => cache_tier == Some(CacheWritePrice::OneHour),
+        ("reasoning_token", _) => billed(Unit::ReasoningTokens),
+        ("audio_cache_read_token", _) => billed(Unit::AudioCachedInputTokens),
+        // A voice session bills audio; its model's text prices apply only
+        // when the engine bills text tokens.
+        ("input_token", WorkloadKind::Realtime(_)) => billed(Unit::InputTokens),
+        ("output_token", WorkloadKind::Realtime(_)) => billed(Unit::OutputTokens),
+        _ => true,
+    }
+}
+
 impl WorkloadPlan {
-    /// Each price in words with its source.
+    /// Each price in words with a short name of its source (the reports'
+    /// price tables give the full citation).
     pub fn price_texts(&self) -> Vec<String> {
         self.prices
             .iter()
@@ -335,7 +375,7 @@ impl WorkloadPlan {
                     l.unit,
                     unit_price(l.usd),
                     l.per,
-                    l.source
+                    short_citation(&l.source)
                 )
             })
             .collect()

@@ -41,6 +41,23 @@ impl Source {
     }
 }
 
+/// A citation of [`Source::citation`] shortened for a list of prices: the
+/// title up to its first aside (a parenthesis, a comma or a colon) and the
+/// read date, `Anthropic pricing page, read 2026-08-22`. Any other text is
+/// shortened the same way.
+pub fn short_citation(citation: &str) -> String {
+    let (body, read) = match citation.rsplit_once(", read ") {
+        Some((body, date)) if date.parse::<Date>().is_ok() => (body, Some(date)),
+        _ => (citation, None),
+    };
+    let end = [" (", ", ", ": "].iter().filter_map(|aside| body.find(aside)).min();
+    let title = end.map_or(body, |end| &body[..end]).trim();
+    match read {
+        Some(date) => format!("{title}, read {date}"),
+        None => title.to_owned(),
+    }
+}
+
 /// The days a price or rule applies, both ends inclusive; an open end
 /// reaches as far as the catalog goes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -555,6 +572,25 @@ mod tests {
         assert!(a.overlaps(&period(None, Some("2026-01-01"))));
         assert!(!a.overlaps(&period(None, Some("2025-12-31"))));
         assert!(period(None, None).overlaps(&a));
+    }
+
+    #[test]
+    fn a_short_citation_keeps_the_title_and_the_read_date() {
+        let cases = [
+            (
+                "Anthropic pricing page (gpambrozio/ClaudeDocs mirror, commit ff5b8ed9) (platform.claude.com/docs/en/about-claude/pricing), read 2026-08-22",
+                "Anthropic pricing page, read 2026-08-22",
+            ),
+            (
+                "Gemini API pricing page, as transcribed verbatim by api-evangelist (x), read 2026-07-01",
+                "Gemini API pricing page, read 2026-07-01",
+            ),
+            ("OpenAI Batch API guide: '50% cost discount' (stored copy)", "OpenAI Batch API guide"),
+            ("scenario file", "scenario file"),
+        ];
+        for (citation, short) in cases {
+            assert_eq!(short_citation(citation), short);
+        }
     }
 
     #[test]
