@@ -59,7 +59,9 @@ pub mod stats;
 mod table;
 
 pub use breakdown::{BreakdownItem, BreakdownLine};
-pub use compare::{COMPARE_SCHEMA, CompareInfo, Comparison, Difference, Run, RunStats};
+pub use compare::{
+    COMPARE_SCHEMA, CompareInfo, Comparison, Difference, Run, RunStats, WorkloadDifference,
+};
 pub use csv::trials_csv;
 pub use describe::{Assumption, WorkloadAssumptions};
 pub use document::{ChartLinks, ChartSvgs, PerChart};

@@ -102,6 +102,18 @@ impl Comparison {
                     "cheaper_share_ci": [d.cheaper.ci.lo, d.cheaper.ci.hi],
                     "equal_share": d.equal_trials as f64 / self.trials as f64,
                     "verdict": d.verdict(),
+                    "workloads": d.workloads.iter().map(|w| json!({
+                        "name": w.name,
+                        "wallet_fees": w.wallet_fees,
+                        "baseline_mean": w.baseline_mean.map(money),
+                        "run_mean": w.run_mean.map(money),
+                        "mean_change": money(w.per_trial.mean),
+                        "per_trial": {
+                            "mean_stderr": money(w.per_trial.mean_stderr),
+                            "p50": money(w.per_trial.p50.value),
+                            "p90": money(w.per_trial.p90.value),
+                        },
+                    })).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -173,6 +185,12 @@ impl Comparison {
                 usd(d.per_trial.p50.value),
                 usd(d.per_trial.p90.value)
             );
+            let by_workload: Vec<String> = d
+                .workloads
+                .iter()
+                .map(|w| format!("{} {}", w.name, signed_usd(w.per_trial.mean)))
+                .collect();
+            let _ = writeln!(out, "  mean difference by workload: {}", by_workload.join(", "));
         }
         for warning in &self.warnings {
             let _ = writeln!(out, "warning: {warning}");
@@ -282,6 +300,43 @@ impl Comparison {
                  runs' percentiles. Intervals are 95%."
                     .into(),
             )]));
+            blocks.push(Block::Heading(2, "Differences by workload".into()));
+            let mut table = Table {
+                header: [
+                    "run − baseline",
+                    "workload",
+                    "baseline mean",
+                    "run mean",
+                    "mean difference",
+                    "p90 of difference",
+                ]
+                .iter()
+                .map(|h| (*h).to_owned())
+                .collect(),
+                numeric: vec![false, false, true, true, true, true],
+                rows: Vec::new(),
+            };
+            let absent = |mean: Option<f64>| mean.map_or_else(|| "none".to_owned(), usd);
+            for d in &self.differences {
+                for w in &d.workloads {
+                    table.rows.push(vec![
+                        format!("{} − {}", d.run, d.baseline),
+                        w.name.clone(),
+                        absent(w.baseline_mean),
+                        absent(w.run_mean),
+                        format!("{} ± {}", usd(w.per_trial.mean), usd(w.per_trial.mean_stderr)),
+                        usd(w.per_trial.p90.value),
+                    ]);
+                }
+            }
+            blocks.push(Block::Table(table));
+            blocks.push(Block::Paragraph(vec![Inline::Text(
+                "Workloads are matched by name; one that only one run has counts as no spend in \
+                 the other. Wallet fees (credit purchases and usage fees) belong to no workload, \
+                 so they are a line of their own, and the mean differences add up to the \
+                 total's."
+                    .into(),
+            )]));
         }
         if !self.warnings.is_empty() {
             blocks.push(Block::Heading(2, "Warnings".into()));
@@ -292,6 +347,11 @@ impl Comparison {
         }
         Document { title: format!("Comparison: {}", names.join(" vs ")), blocks }
     }
+}
+
+/// Dollars with an explicit sign: `+$12.50`, `-$3.00`, `$0.00`.
+fn signed_usd(x: f64) -> String {
+    if x > 0.0 && usd(x) != "$0.00" { format!("+{}", usd(x)) } else { usd(x) }
 }
 
 fn capitalize(s: &str) -> String {

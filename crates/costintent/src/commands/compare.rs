@@ -47,7 +47,7 @@ pub(crate) fn emit(
         RunFormat::Table => print_stdout(&comparison.render_table(stdout_color()))?,
     }
     if let Some(dir) = out_dir {
-        print_stderr(&format!("wrote the comparison to {}/\n", dir.path().display()));
+        print_stderr(&format!("wrote the comparison to {}\n", super::folder_text(dir.path())));
     }
     Ok(())
 }

@@ -181,6 +181,15 @@ impl Runner for CliRunner {
     }
 }
 
+/// A folder as the messages name it: the path as given, with exactly one
+/// trailing separator (`report/`, never `report//`).
+pub(crate) fn folder_text(path: &Path) -> String {
+    let text = path.display().to_string();
+    let separator = std::path::MAIN_SEPARATOR;
+    let trimmed = text.trim_end_matches(['/', separator]);
+    if trimmed.is_empty() { text } else { format!("{trimmed}{separator}") }
+}
+
 /// The error of `--fail-over-budget` without a budget.
 pub(crate) fn needs_budget() -> CliError {
     CliError::input_with_help(
@@ -271,5 +280,19 @@ impl From<AnalysisError> for CliError {
             AnalysisError::Input { message, help } => Self::Input { message, help },
             AnalysisError::Report(error) => Self::runtime(error.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_text;
+    use std::path::Path;
+
+    #[test]
+    fn a_folder_is_named_with_one_trailing_separator() {
+        assert_eq!(folder_text(Path::new("report")), "report/");
+        assert_eq!(folder_text(Path::new("report/")), "report/");
+        assert_eq!(folder_text(Path::new("out/report//")), "out/report/");
+        assert_eq!(folder_text(Path::new("/")), "/");
     }
 }

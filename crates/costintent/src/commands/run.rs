@@ -22,9 +22,8 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
         budget_gate: args.fail_over_budget.then_some(args.budget),
         csv: out_dir.is_some(),
     };
-    if let Some(vary) = &args.vary {
-        let (path, values) = parse_vary(vary)?;
-        let axes = [VaryAxis { path, values }];
+    if !args.vary.is_empty() {
+        let axes = vary_axes(&args.vary)?;
         runner.csv = false;
         let output = costintent_analysis::vary(
             &file.source(&catalog),
@@ -57,8 +56,8 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     if let Some(dir) = &out_dir {
         print_stderr(&format!(
-            "wrote the report to {}/ (open report.html)\n",
-            dir.path().display()
+            "wrote the report to {} (open report.html)\n",
+            super::folder_text(dir.path())
         ));
     }
     fail_over_budget(args, report)
@@ -109,6 +108,22 @@ fn fail_over_budget_of_runs(args: &RunArgs, output: &ComparisonOutput) -> Result
     }
 }
 
+/// Every `--vary` as an axis of the grid; a key may vary only once.
+fn vary_axes(options: &[String]) -> Result<Vec<VaryAxis>, CliError> {
+    let mut axes: Vec<VaryAxis> = Vec::with_capacity(options.len());
+    for text in options {
+        let (path, values) = parse_vary(text)?;
+        if axes.iter().any(|a| a.path == path) {
+            return Err(CliError::input_with_help(
+                format!("--vary {path} is given twice"),
+                format!("list every value in one option: --vary {path}=V1,V2,..."),
+            ));
+        }
+        axes.push(VaryAxis { path, values });
+    }
+    Ok(axes)
+}
+
 /// Splits `agent.cache.ttl=5m,1h` into the path and its values. Values may
 /// be quoted TOML strings or inline tables; commas inside braces, brackets
 /// or quotes do not split.
@@ -148,7 +163,7 @@ pub(crate) fn parse_vary(text: &str) -> Result<(String, Vec<String>), CliError> 
 
 #[cfg(test)]
 mod tests {
-    use super::parse_vary;
+    use super::{parse_vary, vary_axes};
 
     #[test]
     fn vary_splits_values_but_not_inside_tables_or_quotes() {
@@ -161,5 +176,16 @@ mod tests {
         assert!(parse_vary("agent").is_err());
         assert!(parse_vary("agent=1").is_err());
         assert!(parse_vary("agent.x=1,,2").is_err());
+    }
+
+    #[test]
+    fn several_vary_options_are_axes_of_a_grid_each_key_once() {
+        let options = ["agent.cache.ttl=5m,1h".to_owned(), "agent.turns.mean=20,30,40".to_owned()];
+        let axes = vary_axes(&options).expect("valid");
+        assert_eq!(axes.len(), 2);
+        assert_eq!(axes[1].path, "agent.turns.mean");
+        assert_eq!(axes[1].values, ["20", "30", "40"]);
+        let twice = ["agent.cache.ttl=5m".to_owned(), "agent.cache.ttl=1h".to_owned()];
+        assert!(vary_axes(&twice).is_err());
     }
 }
