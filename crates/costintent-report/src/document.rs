@@ -137,7 +137,9 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    fn new(header: &[(&str, bool)]) -> Self {
+    /// An empty table with these column titles, each `true` when the
+    /// column is numeric (right-aligned).
+    pub(crate) fn new(header: &[(&str, bool)]) -> Self {
         Self {
             header: header.iter().map(|(h, _)| (*h).to_owned()).collect(),
             numeric: header.iter().map(|(_, n)| *n).collect(),
@@ -145,7 +147,7 @@ impl Table {
         }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 }

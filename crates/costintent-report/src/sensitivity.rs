@@ -20,7 +20,7 @@ use crate::charts::{Chart, ChartError, TornadoText, tornado};
 use crate::document::{Block, ChartKind, ChartLinks, Document, Inline, Table};
 use crate::format::{plain_number, short_number, usd};
 use crate::json::money;
-use crate::table::{Cell, Column, Grid, Painter};
+use crate::table::{Grid, Painter};
 
 /// The p90 spend of the base run and of each assumption moved down and up,
 /// largest swing first.
@@ -237,23 +237,28 @@ impl Sensitivity {
             out.push_str("  no assumption could be moved\n");
         } else {
             out.push('\n');
-            let mut grid = Grid::new(vec![
-                Column::left("Assumption"),
-                Column::right("low"),
-                Column::right("high"),
-                Column::right("p90 at low"),
-                Column::right("p90 at high"),
-                Column::right("swing"),
-            ]);
-            for r in &self.rows {
-                grid.row(r.cells().into_iter().map(Cell::plain).collect());
-            }
-            grid.render(&paint, &mut out);
+            Grid::from_table(&self.table()).render(&paint, &mut out);
         }
         for line in self.notes() {
             let _ = writeln!(out, "  {line}");
         }
         out
+    }
+
+    /// The rows as a table.
+    fn table(&self) -> Table {
+        let mut table = Table::new(&[
+            ("assumption", false),
+            ("low", true),
+            ("high", true),
+            ("p90 at low", true),
+            ("p90 at high", true),
+            ("swing", true),
+        ]);
+        for r in &self.rows {
+            table.row(r.cells());
+        }
+        table
     }
 
     /// The notes and skipped assumptions, one line each.
@@ -271,14 +276,7 @@ impl Sensitivity {
             Block::Paragraph(vec![Inline::Text(self.method_sentence())]),
         ];
         if !self.rows.is_empty() {
-            let header = ["assumption", "low", "high", "p90 at low", "p90 at high", "swing"];
-            let mut table = Table {
-                header: header.iter().map(|h| (*h).to_owned()).collect(),
-                numeric: vec![false, true, true, true, true, true],
-                rows: Vec::new(),
-            };
-            table.rows.extend(self.rows.iter().map(SensitivityRow::cells));
-            blocks.push(Block::Table(table));
+            blocks.push(Block::Table(self.table()));
             blocks.push(Block::Chart(ChartKind::Tornado));
         }
         let notes = self.notes();

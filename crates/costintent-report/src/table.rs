@@ -231,6 +231,25 @@ impl Grid {
         Self { columns, rows: Vec::new() }
     }
 
+    /// A grid of a document table's cells, unstyled.
+    pub(crate) fn from_table(table: &crate::document::Table) -> Self {
+        let columns =
+            table
+                .header
+                .iter()
+                .zip(&table.numeric)
+                .map(|(title, numeric)| {
+                    if *numeric {
+                        Column::right(title.clone())
+                    } else {
+                        Column::left(title.clone())
+                    }
+                })
+                .collect();
+        let rows = table.rows.iter().map(|row| row.iter().map(Cell::plain).collect()).collect();
+        Self { columns, rows }
+    }
+
     pub(crate) fn row(&mut self, cells: Vec<Cell>) {
         self.rows.push(cells);
     }

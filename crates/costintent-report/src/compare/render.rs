@@ -246,39 +246,28 @@ impl Comparison {
         blocks.push(Block::Heading(2, "Side by side".into()));
         let mut header: Vec<(&str, bool)> = vec![("spend", false)];
         header.extend(names.iter().map(|n| (*n, true)));
-        let mut table = Table {
-            header: header.iter().map(|(h, _)| (*h).to_owned()).collect(),
-            numeric: header.iter().map(|(_, n)| *n).collect(),
-            rows: Vec::new(),
-        };
+        let mut table = Table::new(&header);
         for (label, cells) in self.side_by_side() {
             let mut row = vec![label];
             row.extend(cells);
-            table.rows.push(row);
+            table.row(row);
         }
         blocks.push(Block::Table(table));
         blocks.push(Block::Chart(ChartKind::Distributions));
 
         if !self.differences.is_empty() {
             blocks.push(Block::Heading(2, "Differences from the baseline".into()));
-            let mut table = Table {
-                header: [
-                    "run − baseline",
-                    "mean difference",
-                    "p50 of difference",
-                    "p90 of difference",
-                    "p50 change",
-                    "p90 change",
-                    "cheaper in",
-                ]
-                .iter()
-                .map(|h| (*h).to_owned())
-                .collect(),
-                numeric: vec![false, true, true, true, true, true, true],
-                rows: Vec::new(),
-            };
+            let mut table = Table::new(&[
+                ("run − baseline", false),
+                ("mean difference", true),
+                ("p50 of difference", true),
+                ("p90 of difference", true),
+                ("p50 change", true),
+                ("p90 change", true),
+                ("cheaper in", true),
+            ]);
             for d in &self.differences {
-                table.rows.push(vec![
+                table.row(vec![
                     format!("{} − {}", d.run, d.baseline),
                     format!("{} ± {}", usd(d.per_trial.mean), usd(d.per_trial.mean_stderr)),
                     usd(d.per_trial.p50.value),
@@ -301,25 +290,18 @@ impl Comparison {
                     .into(),
             )]));
             blocks.push(Block::Heading(2, "Differences by workload".into()));
-            let mut table = Table {
-                header: [
-                    "run − baseline",
-                    "workload",
-                    "baseline mean",
-                    "run mean",
-                    "mean difference",
-                    "p90 of difference",
-                ]
-                .iter()
-                .map(|h| (*h).to_owned())
-                .collect(),
-                numeric: vec![false, false, true, true, true, true],
-                rows: Vec::new(),
-            };
+            let mut table = Table::new(&[
+                ("run − baseline", false),
+                ("workload", false),
+                ("baseline mean", true),
+                ("run mean", true),
+                ("mean difference", true),
+                ("p90 of difference", true),
+            ]);
             let absent = |mean: Option<f64>| mean.map_or_else(|| "none".to_owned(), usd);
             for d in &self.differences {
                 for w in &d.workloads {
-                    table.rows.push(vec![
+                    table.row(vec![
                         format!("{} − {}", d.run, d.baseline),
                         w.name.clone(),
                         absent(w.baseline_mean),
