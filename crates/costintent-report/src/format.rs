@@ -5,7 +5,7 @@
 //! Markdown, HTML and the charts print the same number the same way. There
 //! are two flavours of money: [`usd`] (cents, for tables and sentences) and
 //! [`usd_compact`] (about three significant digits, for chart labels), plus
-//! [`UsdTicks`], which formats every tick of one chart axis alike; and two
+//! `UsdTicks`, which formats every tick of one chart axis alike; and two
 //! of shares: [`percent`] and [`percent_label`], which never rounds an
 //! event that happened to "0%" or "100%".
 
