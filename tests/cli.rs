@@ -655,3 +655,96 @@ fn an_ambiguous_period_is_refused_with_both_spellings() {
     assert!(err.contains("`period = \"1m\"` is ambiguous"), "{err}");
     assert!(err.contains("\"1min\"") && err.contains("\"1mo\""), "{err}");
 }
+
+/// Issue 14 item 8: a warning of the file is printed once per command,
+/// not once per simulation (9 times under --sensitivity before).
+#[test]
+fn a_warning_is_printed_once_however_many_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/exact-a.toml"))
+        .expect("fixture")
+        + "\n[[wallet]]\nname = \"spare\"\npreset = \"openrouter-card\"\ntopup = 10\n";
+    let path = dir.path().join("warned.toml");
+    std::fs::write(&path, text).expect("written");
+    let path = path.to_str().expect("utf-8");
+    let warning = "wallet \"spare\" is not used by any workload";
+    for args in [
+        vec!["run", path, "--trials", "50", "--sensitivity"],
+        vec!["run", path, "--trials", "50", "--vary", "chat.output=400,500,600"],
+        vec!["plan", path, "--trials", "50"],
+    ] {
+        let out = costintent(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).matches(warning).count(), 1, "{args:?}:\n{}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_report_folder_is_named_with_one_slash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = format!("{}/report/", dir.path().to_str().expect("utf-8"));
+    let out =
+        costintent(&["run", "tests/fixtures/exact-a.toml", "--trials", "50", "--out", &folder]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("report/ (open report.html)"), "{err}");
+    assert!(!err.contains("//"), "{err}");
+}
+
+#[test]
+fn several_vary_options_make_a_grid() {
+    let v = json(&costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--vary",
+        "chat.output=500,1500",
+        "--vary",
+        "chat.input=1000,2000",
+        "--format",
+        "json",
+    ]));
+    let names: Vec<&str> =
+        v["runs"].as_array().expect("runs").iter().filter_map(|r| r["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "chat.output=500, chat.input=1000",
+            "chat.output=500, chat.input=2000",
+            "chat.output=1500, chat.input=1000",
+            "chat.output=1500, chat.input=2000",
+        ]
+    );
+    // 1000 × (input × $1 + output × $2) / 1M.
+    let p50: Vec<f64> = v["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .filter_map(|r| r["total"]["p50"].as_f64())
+        .collect();
+    assert_eq!(p50, [2.0, 3.0, 4.0, 5.0]);
+    let twice = costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--vary",
+        "chat.output=500",
+        "--vary",
+        "chat.output=1500",
+    ]);
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
+}
+
+#[test]
+fn compare_gives_the_difference_of_every_workload() {
+    let v = json(&costintent(&[
+        "compare",
+        "tests/fixtures/exact-a.toml",
+        "tests/fixtures/exact-b.toml",
+        "--format",
+        "json",
+    ]));
+    let workloads = v["differences"][0]["workloads"].as_array().expect("per workload");
+    let total_change = v["differences"][0]["per_trial"]["mean"].as_f64().expect("a mean");
+    let sum: f64 = workloads.iter().filter_map(|w| w["mean_change"].as_f64()).sum();
+    assert!((sum - total_change).abs() < 1e-6, "{sum} against {total_change}");
+    assert_eq!(workloads[0]["name"], "chat");
+}

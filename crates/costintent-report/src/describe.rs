@@ -55,7 +55,14 @@ fn describe_workload(scenario: &Scenario, workload: &Workload) -> WorkloadAssump
     let mut items = Items::default();
     match &workload.kind {
         WorkloadKind::Requests(spec) => requests(&mut items, spec, &scenario.period),
-        WorkloadKind::Agent(spec) => agent(&mut items, spec, &scenario.period),
+        WorkloadKind::Agent(spec) => {
+            agent(
+                &mut items,
+                spec,
+                &scenario.period,
+                crate::provider::bills_cache_writes(workload),
+            );
+        }
         WorkloadKind::Image(spec) => image(&mut items, spec, &scenario.period),
         WorkloadKind::Video(spec) => video(&mut items, spec, &scenario.period),
         WorkloadKind::Realtime(spec) => realtime(&mut items, spec, &scenario.period),
@@ -131,7 +138,7 @@ fn requests(items: &mut Items, spec: &RequestsSpec, period: &Period) {
     items.push("mode", mode.to_owned());
 }
 
-fn agent(items: &mut Items, spec: &AgentSpec, period: &Period) {
+fn agent(items: &mut Items, spec: &AgentSpec, period: &Period, cache_writes_billed: bool) {
     items.push("sessions", volume(&spec.sessions, period));
     items.push("turns", format!("{} model calls per session", draw(&spec.turns, Measure::Count)));
     items.push("input", format!("{} new tokens per turn", draw(&spec.input, Measure::Count)));
@@ -159,15 +166,19 @@ fn agent(items: &mut Items, spec: &AgentSpec, period: &Period) {
     );
     match &spec.cache {
         Some(cache) => {
-            let price = match cache.write_price {
-                CacheWritePrice::FiveMinutes => "5-minute",
-                CacheWritePrice::OneHour => "1-hour",
+            let writes = match (cache_writes_billed, cache.write_price) {
+                (true, CacheWritePrice::FiveMinutes) => "writes at the 5-minute write price",
+                (true, CacheWritePrice::OneHour) => "writes at the 1-hour write price",
+                // The provider bills no cache writes: what is not read from
+                // the cache is plain input.
+                (false, _) => {
+                    "the model bills no cache writes: a prompt not read from the cache is billed as input"
+                }
             };
             items.push(
                 "cache",
                 format!(
-                    "prompt cached for {} (writes at the {price} write price); gap between \
-                     turns: {}",
+                    "prompt cached for {} ({writes}); gap between turns: {}",
                     duration(cache.ttl_seconds),
                     draw(&cache.gap, Measure::Seconds)
                 ),

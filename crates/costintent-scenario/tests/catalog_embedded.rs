@@ -2,7 +2,7 @@
 //! design notes fix (pricing-notes.md) resolve as stated on the right days.
 
 use costintent_scenario::catalog::{
-    Catalog, CurrencyRule, ListFilter, LookupError, ModelKind, Status, Unit, UnitFamily,
+    Catalog, CurrencyRule, ListFilter, LookupError, ModelKind, PriceUnit, Status, UnitFamily,
 };
 use costintent_scenario::{Currency, Date, ModelPrice, Origin};
 use serde_json::Value;
@@ -388,7 +388,7 @@ fn image_models_priced_per_image() {
     // No image model of the catalog is priced without its sizes.
     for entry in Catalog::embedded().entries() {
         for line in
-            entry.lines.iter().filter(|l| l.unit == costintent_scenario::catalog::Unit::Image)
+            entry.lines.iter().filter(|l| l.unit == costintent_scenario::catalog::PriceUnit::Image)
         {
             assert!(
                 line.variant.size.is_some() && line.variant.quality.is_some(),
@@ -488,7 +488,7 @@ fn listing_filters_by_provider_unit_and_date() {
         date: Some(d("2026-11-01")),
         ..ListFilter::default()
     });
-    assert!(seconds.iter().all(|r| r.line.unit == Unit::VideoSecond.name()));
+    assert!(seconds.iter().all(|r| r.line.unit == PriceUnit::VideoSecond.name()));
     assert!(seconds.iter().any(|r| r.model == "runway/gen4_turbo" && r.line.credits == Some(5.0)));
     assert!(
         seconds.iter().any(|r| r.model == "openai/sora-2"),

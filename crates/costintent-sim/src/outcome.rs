@@ -121,6 +121,10 @@ pub struct WalletOutcome {
 }
 
 /// Billing units, as the breakdowns and the JSON report name them.
+///
+/// A simulated quantity's unit, not a catalog price line's (that is
+/// `costintent_scenario::catalog::PriceUnit`, which splits cache writes by
+/// TTL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Unit {
     /// Text input tokens billed at the input price.

@@ -37,6 +37,7 @@ pub(crate) enum Command {
   costintent run scenarios/coding-agent.toml --scale 10 --budget 20000
   costintent run scenarios/coding-agent.toml --out reports/coding-agent
   costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h
+  costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h --vary agent.turns.mean=20,30
   costintent run scenarios/coding-agent.toml --sensitivity --out sens/")]
     Run(RunArgs),
     /// Validate a scenario and show the workloads and the prices they use.
@@ -140,10 +141,13 @@ pub(crate) struct RunArgs {
     pub(crate) trial: u64,
     /// Run the scenario once per value: `workload.key=v1,v2,...` (TOML values;
     /// `scenario.budget=...` too: each run is then tested against its own budget).
+    /// Given more than once, once per combination of values (a grid).
     #[arg(long, value_name = "WORKLOAD.KEY=V1,V2,...")]
-    pub(crate) vary: Option<String>,
-    /// Rank the uncertain assumptions by how much they move p90 (with a tornado chart in --out).
-    /// Not with --vary.
+    pub(crate) vary: Vec<String>,
+    /// Rank the assumptions by how much they move p90: each parameter drawn per trial at its
+    /// p10 and p90, each per-request assumption (tokens, turns, images, regenerations) ÷1.5 and
+    /// ×1.5, from a base with every per-trial parameter at its median (a tornado chart in
+    /// --out). Not with --vary.
     #[arg(long, conflicts_with = "vary")]
     pub(crate) sensitivity: bool,
     /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk); with --vary, when it

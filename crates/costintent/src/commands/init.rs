@@ -81,7 +81,7 @@ pub(crate) fn init(args: &InitArgs) -> Result<(), CliError> {
         ));
     }
     let path = args.path.display().to_string();
-    let text = template_text(args.template, &path, Date::today_utc());
+    let text = template_text(args.template, &path, crate::clock::today());
     write_file(&args.path, text.as_bytes())?;
     print_stderr(&format!(
         "wrote {path}\nnext: costintent check {path} && costintent run {path}\n"
