@@ -6,8 +6,9 @@
 #
 # TRIALS defaults to 100000; PEER_DIR defaults to ../shared/bench (it must hold
 # peer_numpy.py). Needs python3; numpy is installed into target/bench-venv.
-# Prints trials/s for both (costintent on 1 and 2 threads), the ratio, and a
-# check that mean, p50, p90 and p99 agree within Monte Carlo error.
+# Prints trials/s for numpy and for costintent (by default, and with --exact;
+# on 1 and 2 threads), the ratios, and a check that mean, p50, p90 and p99 of
+# both costintent runs agree with numpy's within Monte Carlo error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=${1:-100000}
@@ -21,18 +22,17 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet numpy
 fi
 
-# Parquet output is not needed here; skipping polars keeps the build to about a minute.
-cargo build --release --quiet --no-default-features -p costintent
+cargo build --release --quiet -p costintent
 bin=target/release/costintent
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$1" "$2"; }
-run_ours() { # threads -> seconds
+run_ours() { # threads [extra args] -> seconds
   local t0 t1
   t0=$(now)
-  "$bin" run benches/reference.toml --trials "$trials" --seed 1 --threads "$1" --quiet --format json > /dev/null
+  "$bin" run benches/reference.toml --trials "$trials" --seed 1 --threads "$1" --quiet --format json "${@:2}" > /dev/null
   t1=$(now)
   elapsed "$t0" "$t1"
 }
@@ -47,11 +47,16 @@ t1=$(now)
 echo "numpy peer:      $np_line"
 np_wall=$(elapsed "$t0" "$t1")
 
-ours1=$(run_ours 1)
-ours2=$(run_ours 2)
-"$bin" run benches/reference.toml --trials "$trials" --seed 1 --threads 2 --quiet --format json --out "$work/out" > /dev/null
+# The default (compound sums where they apply) and --exact (every unit).
+fast1=$(run_ours 1)
+fast2=$(run_ours 2)
+exact1=$(run_ours 1 --exact)
+exact2=$(run_ours 2 --exact)
+"$bin" run benches/reference.toml --trials "$trials" --seed 1 --threads 2 --quiet --format json --out "$work/fast" > "$work/fast.json"
+"$bin" run benches/reference.toml --trials "$trials" --seed 1 --threads 2 --quiet --format json --exact --out "$work/exact" > /dev/null
 
 "$venv/bin/python" benches/compare_stats.py \
   --trials "$trials" --numpy-line "$np_line" --numpy-wall "$np_wall" \
-  --ours1 "$ours1" --ours2 "$ours2" \
-  --ours-csv "$work/out/trials.csv" --numpy-dump "$work/numpy.f64"
+  --fast1 "$fast1" --fast2 "$fast2" --exact1 "$exact1" --exact2 "$exact2" \
+  --fast-csv "$work/fast/trials.csv" --fast-json "$work/fast.json" \
+  --exact-csv "$work/exact/trials.csv" --numpy-dump "$work/numpy.f64"

@@ -427,13 +427,15 @@ fn table_output_is_readable_and_plain_without_a_terminal() {
 #[test]
 fn init_writes_a_scenario_that_passes_check_and_never_overwrites() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for template in ["agent", "image", "video", "voice", "mixed"] {
+    for template in ["agent", "image", "video", "voice", "batch", "mixed"] {
         let path = dir.path().join(format!("{template}.toml"));
         let p = path.to_str().expect("utf-8");
         let out = costintent(&["init", "--template", template, p]);
         assert!(out.status.success(), "{}", stderr(&out));
         let check = costintent(&["check", p]);
         assert_eq!(check.status.code(), Some(0), "{template}: {}", stderr(&check));
+        let written = std::fs::read_to_string(&path).expect("written");
+        assert!(written.contains(&format!("# Run it:   costintent run {p}\n")), "{written}");
         let again = costintent(&["init", "--template", template, p]);
         assert_eq!(again.status.code(), Some(2), "refuses to overwrite");
         assert!(stderr(&again).contains("--force"));
@@ -566,4 +568,183 @@ fn a_wallet_without_a_credit_price_buys_credits_at_the_list_price() {
     assert_eq!(v["workloads"][0]["spend"]["p50"], 50.0, "{}", v["workloads"][0]);
     assert_eq!(v["workloads"][1]["spend"]["p50"], 50.0, "{}", v["workloads"][1]);
     assert_eq!(v["wallets"][0]["credits_used"]["mean"], 5000.0, "{}", v["wallets"][0]);
+}
+
+#[test]
+fn a_long_run_off_a_terminal_is_never_silent() {
+    // stderr is a pipe here. With lines every 50 ms, a run of a few hundred
+    // milliseconds says what it will do, how far it is, and when it is done.
+    let out = Command::new(env!("CARGO_BIN_EXE_costintent"))
+        .args(["run", "scenarios/video-product.toml", "--trials", "600", "--format", "json"])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COSTINTENT_PROGRESS_SECONDS", "0.05")
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("simulating: ")).collect();
+    assert!(lines.len() >= 2, "{err}");
+    assert!(lines[0].starts_with("simulating: 600 trials to run"), "{err}");
+    let last = lines.last().expect("a last line");
+    assert!(last.starts_with("simulating: 600 trials done in "), "{err}");
+    // stdout stays JSON.
+    serde_json::from_slice::<Value>(&out.stdout).expect("stdout is JSON");
+    // --quiet silences it, and a default pace keeps a short run quiet.
+    let quiet = Command::new(env!("CARGO_BIN_EXE_costintent"))
+        .args(["run", "scenarios/coding-agent.toml", "--trials", "300", "--quiet"])
+        .current_dir(root())
+        .env("COSTINTENT_PROGRESS_SECONDS", "0.05")
+        .output()
+        .expect("the binary runs");
+    assert!(!stderr(&quiet).contains("trials to run"), "{}", stderr(&quiet));
+    let short = costintent(&["run", "scenarios/batch-job.toml", "--trials", "200"]);
+    assert!(!stderr(&short).contains("trials to run"), "{}", stderr(&short));
+}
+
+/// Snapshots `text` as `tests/snapshots/cli__<name>.snap`.
+fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(format!("cli__{name}"), text));
+}
+
+#[test]
+fn check_of_the_first_draft_warns_about_both_retirements_and_says_what_to_use() {
+    // gpt-5-mini retires on day 11 of the period, gpt-image-1.5 the day it
+    // starts: each warning names what to plan on, the rejected part of the
+    // period is shown as such, money reads as money, batch prices are shown.
+    let out = costintent(&["check", "tests/fixtures/launch-first-draft.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    snapshot("check_first_draft_stderr", &stderr(&out));
+    snapshot("check_first_draft_stdout", &stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("budget    $15,000.00 for the period"), "{text}");
+    assert!(text.contains("batch prices per 1M tokens: input $0.50, output $2.50"), "{text}");
+    assert!(
+        text.contains(
+            "from 2026-12-11 (day 11 of the period): retired; the provider rejects its requests"
+        ),
+        "{text}"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("plan the period on it with `model = \"openai/gpt-5.6-terra\"`"), "{err}");
+    assert!(err.contains("image models the catalog prices on 2026-12-01"), "{err}");
+}
+
+#[test]
+fn the_launch_scenario_checks_clean_and_shows_its_ramps() {
+    let out = costintent(&["check", "scenarios/launch.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no warning");
+    snapshot("check_launch", &stdout(&out));
+}
+
+#[test]
+fn an_ambiguous_period_is_refused_with_both_spellings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("m.toml");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/launch-first-draft.toml"))
+        .expect("fixture")
+        .replace("period = \"30d\"", "period = \"1m\"");
+    std::fs::write(&path, text).expect("written");
+    let out = costintent(&["check", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("`period = \"1m\"` is ambiguous"), "{err}");
+    assert!(err.contains("\"1min\"") && err.contains("\"1mo\""), "{err}");
+}
+
+/// Issue 14 item 8: a warning of the file is printed once per command,
+/// not once per simulation (9 times under --sensitivity before).
+#[test]
+fn a_warning_is_printed_once_however_many_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/exact-a.toml"))
+        .expect("fixture")
+        + "\n[[wallet]]\nname = \"spare\"\npreset = \"openrouter-card\"\ntopup = 10\n";
+    let path = dir.path().join("warned.toml");
+    std::fs::write(&path, text).expect("written");
+    let path = path.to_str().expect("utf-8");
+    let warning = "wallet \"spare\" is not used by any workload";
+    for args in [
+        vec!["run", path, "--trials", "50", "--sensitivity"],
+        vec!["run", path, "--trials", "50", "--vary", "chat.output=400,500,600"],
+        vec!["plan", path, "--trials", "50"],
+    ] {
+        let out = costintent(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).matches(warning).count(), 1, "{args:?}:\n{}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_report_folder_is_named_with_one_slash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = format!("{}/report/", dir.path().to_str().expect("utf-8"));
+    let out =
+        costintent(&["run", "tests/fixtures/exact-a.toml", "--trials", "50", "--out", &folder]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("report/ (open report.html)"), "{err}");
+    assert!(!err.contains("//"), "{err}");
+}
+
+#[test]
+fn several_vary_options_make_a_grid() {
+    let v = json(&costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--vary",
+        "chat.output=500,1500",
+        "--vary",
+        "chat.input=1000,2000",
+        "--format",
+        "json",
+    ]));
+    let names: Vec<&str> =
+        v["runs"].as_array().expect("runs").iter().filter_map(|r| r["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "chat.output=500, chat.input=1000",
+            "chat.output=500, chat.input=2000",
+            "chat.output=1500, chat.input=1000",
+            "chat.output=1500, chat.input=2000",
+        ]
+    );
+    // 1000 × (input × $1 + output × $2) / 1M.
+    let p50: Vec<f64> = v["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .filter_map(|r| r["total"]["p50"].as_f64())
+        .collect();
+    assert_eq!(p50, [2.0, 3.0, 4.0, 5.0]);
+    let twice = costintent(&[
+        "run",
+        "tests/fixtures/exact-a.toml",
+        "--vary",
+        "chat.output=500",
+        "--vary",
+        "chat.output=1500",
+    ]);
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
+}
+
+#[test]
+fn compare_gives_the_difference_of_every_workload() {
+    let v = json(&costintent(&[
+        "compare",
+        "tests/fixtures/exact-a.toml",
+        "tests/fixtures/exact-b.toml",
+        "--format",
+        "json",
+    ]));
+    let workloads = v["differences"][0]["workloads"].as_array().expect("per workload");
+    let total_change = v["differences"][0]["per_trial"]["mean"].as_f64().expect("a mean");
+    let sum: f64 = workloads.iter().filter_map(|w| w["mean_change"].as_f64()).sum();
+    assert!((sum - total_change).abs() < 1e-6, "{sum} against {total_change}");
+    assert_eq!(workloads[0]["name"], "chat");
 }

@@ -24,7 +24,7 @@ fn file_names(dir: &Path) -> BTreeSet<String> {
 }
 
 /// Sample reports beyond one per scenario: (folder, scenario, extra flags).
-/// Sensitivity runs the scenario five times, so it uses fewer trials.
+/// Sensitivity runs the scenario about twenty times, so it uses fewer trials.
 const EXTRA: &[(&str, &str, &[&str])] =
     &[("coding-agent-sensitivity", "coding-agent", &["--trials", "4000", "--sensitivity"])];
 

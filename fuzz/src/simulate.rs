@@ -14,29 +14,30 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use costintent_scenario::Scenario;
-use costintent_sim::{Engine, RunError, SimOptions};
+use costintent_sim::{Engine, EngineMode, RunError, SimOptions};
 
 /// Trials per fuzzed run.
 const TRIALS: u64 = 2;
 
-/// Requests in the exact run above which the default mode, which may draw
-/// trials as compound sums, is run too (below it, it plans the exact path
-/// anyway).
+/// Requests in the exact run above which the default mode is run too
+/// (below it, it plans the exact path anyway).
 const FAST_PATH_REQUESTS: f64 = 10_000.0;
 
-/// Simulates `scenario` briefly and checks the outcomes: unit by unit, and
-/// in the default mode too when the run is large enough for it to differ. A
-/// run that takes longer than `budget` is cancelled and not checked.
+/// Simulates `scenario` briefly and checks the outcomes: unit by unit, with
+/// compound sums wherever they are accurate (even for a small run, so that
+/// the sums meet every scenario), and in the default mode too when the run
+/// is large enough for it to differ from both. A run that takes longer than
+/// `budget` is cancelled and not checked.
 pub fn simulate(scenario: &Scenario, budget: Duration) {
     let engine = Engine::new(scenario);
-    for exact in [true, false] {
+    for mode in [EngineMode::Exact, EngineMode::Compound, EngineMode::Auto] {
         let options = SimOptions {
             trials: TRIALS,
             seed: scenario.seed,
             threads: 1,
             scale: 1.0,
             first_trial: 0,
-            exact,
+            mode,
             run_trials: 0,
         };
         let outcomes = match with_deadline(budget, |cancel| engine.run(&options, &|_| {}, cancel)) {
@@ -50,9 +51,9 @@ pub fn simulate(scenario: &Scenario, budget: Duration) {
             scenario.workloads.len(),
             scenario.wallets.len(),
         );
-        assert!(found.is_empty(), "exact = {exact}: broken invariants:\n{}", found.join("\n"));
+        assert!(found.is_empty(), "{mode:?} mode: broken invariants:\n{}", found.join("\n"));
         let requests: f64 = outcomes.workloads.iter().flat_map(|w| &w.requests).sum();
-        if requests < FAST_PATH_REQUESTS {
+        if mode == EngineMode::Compound && requests < FAST_PATH_REQUESTS {
             return;
         }
     }

@@ -13,11 +13,12 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use costintent_report::charts::{
-    Chart, ChartFormat, Mark, exceedance_curve, overlaid_distributions, spend_histogram,
-    stacked_breakdown, tornado,
+    Chart, ChartFormat, Mark, TornadoText, exceedance_curve, overlaid_distributions,
+    spend_histogram, stacked_breakdown, tornado,
 };
+use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, LogNormal};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let out =
@@ -141,14 +142,22 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("failure rate".to_owned(), 731.0, 745.0),
         ("batch requests".to_owned(), 736.0, 741.0),
     ];
-    save(&out, "tornado", &tornado(738.0, &rows, "What moves the p90 (base $738)")?)?;
+    save(
+        &out,
+        "tornado",
+        &tornado(738.0, &rows, &TornadoText::percentiles("What moves the p90 (base $738)"))?,
+    )?;
     let many_rows: Vec<(String, f64, f64)> = (0..22)
         .map(|index| {
             let swing = 300.0 / f64::from(index + 1);
             (format!("assumption {index}"), 738.0 - swing * 0.6, 738.0 + swing)
         })
         .collect();
-    save(&out, "tornado_tall", &tornado(738.0, &many_rows, "Twenty-two assumptions")?)?;
+    save(
+        &out,
+        "tornado_tall",
+        &tornado(738.0, &many_rows, &TornadoText::percentiles("Twenty-two assumptions"))?,
+    )?;
     Ok(())
 }
 
@@ -178,12 +187,6 @@ fn percentile_marks(totals: &[f64]) -> Vec<Mark> {
 /// Lognormal totals with the given median and log-space spread.
 fn lognormal(count: usize, median: f64, sigma: f64, seed: u64) -> Vec<f64> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    (0..count)
-        .map(|_| {
-            let u1: f64 = 1.0 - rng.random::<f64>();
-            let u2: f64 = rng.random::<f64>();
-            let normal = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-            median * (sigma * normal).exp()
-        })
-        .collect()
+    let spend = LogNormal::new(median.ln(), sigma).expect("a positive median and spread");
+    (0..count).map(|_| spend.sample(&mut rng)).collect()
 }

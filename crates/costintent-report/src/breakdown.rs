@@ -71,17 +71,6 @@ impl BreakdownItem {
             Self::Unattributed => "unattributed",
         }
     }
-
-    /// A short human label (`agent · cache write`, `wallet or · purchase fees`).
-    pub fn label(&self) -> String {
-        match self {
-            Self::Unit { workload, unit } => format!("{workload} · {}", unit.label()),
-            Self::WorkloadOther { workload } => format!("{workload} · other"),
-            Self::PurchaseFees { wallet } => format!("wallet {wallet} · purchase fees"),
-            Self::UsageFees { wallet } => format!("wallet {wallet} · usage fees"),
-            Self::Unattributed => "unattributed".to_owned(),
-        }
-    }
 }
 
 /// One line of the breakdown.

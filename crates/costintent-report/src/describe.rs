@@ -5,8 +5,9 @@
 //! parameters, failures, timeouts, and the resolved per-unit prices.
 
 use costintent_scenario::{
-    AgentSpec, Billed, CacheWritePrice, Dist, Draw, ImageSpec, LogNormalParams, Mode, NegBinSpread,
-    Period, RealtimeSpec, RequestsSpec, Scenario, Value, VideoSpec, Volume, Workload, WorkloadKind,
+    AgentSpec, Billed, CacheWritePrice, DayCount, Dist, Draw, ImageSpec, LogNormalParams, Mode,
+    NegBinSpread, Period, RateProfile, RateShape, RealtimeSpec, RequestsSpec, Scenario, Value,
+    VideoSpec, Volume, Workload, WorkloadKind,
 };
 use serde::Serialize;
 
@@ -54,7 +55,14 @@ fn describe_workload(scenario: &Scenario, workload: &Workload) -> WorkloadAssump
     let mut items = Items::default();
     match &workload.kind {
         WorkloadKind::Requests(spec) => requests(&mut items, spec, &scenario.period),
-        WorkloadKind::Agent(spec) => agent(&mut items, spec, &scenario.period),
+        WorkloadKind::Agent(spec) => {
+            agent(
+                &mut items,
+                spec,
+                &scenario.period,
+                crate::provider::bills_cache_writes(workload),
+            );
+        }
         WorkloadKind::Image(spec) => image(&mut items, spec, &scenario.period),
         WorkloadKind::Video(spec) => video(&mut items, spec, &scenario.period),
         WorkloadKind::Realtime(spec) => realtime(&mut items, spec, &scenario.period),
@@ -130,7 +138,7 @@ fn requests(items: &mut Items, spec: &RequestsSpec, period: &Period) {
     items.push("mode", mode.to_owned());
 }
 
-fn agent(items: &mut Items, spec: &AgentSpec, period: &Period) {
+fn agent(items: &mut Items, spec: &AgentSpec, period: &Period, cache_writes_billed: bool) {
     items.push("sessions", volume(&spec.sessions, period));
     items.push("turns", format!("{} model calls per session", draw(&spec.turns, Measure::Count)));
     items.push("input", format!("{} new tokens per turn", draw(&spec.input, Measure::Count)));
@@ -158,15 +166,19 @@ fn agent(items: &mut Items, spec: &AgentSpec, period: &Period) {
     );
     match &spec.cache {
         Some(cache) => {
-            let price = match cache.write_price {
-                CacheWritePrice::FiveMinutes => "5-minute",
-                CacheWritePrice::OneHour => "1-hour",
+            let writes = match (cache_writes_billed, cache.write_price) {
+                (true, CacheWritePrice::FiveMinutes) => "writes at the 5-minute write price",
+                (true, CacheWritePrice::OneHour) => "writes at the 1-hour write price",
+                // The provider bills no cache writes: what is not read from
+                // the cache is plain input.
+                (false, _) => {
+                    "the model bills no cache writes: a prompt not read from the cache is billed as input"
+                }
             };
             items.push(
                 "cache",
                 format!(
-                    "prompt cached for {} (writes at the {price} write price); gap between \
-                     turns: {}",
+                    "prompt cached for {} ({writes}); gap between turns: {}",
                     duration(cache.ttl_seconds),
                     draw(&cache.gap, Measure::Seconds)
                 ),
@@ -283,8 +295,8 @@ fn failures_text(workload: &Workload) -> String {
 }
 
 /// How many things happen in the period, with the expected total when the
-/// count is Poisson with a fixed rate.
-fn volume(volume: &Volume, period: &Period) -> String {
+/// count is Poisson with a fixed rate (`check` and the assumptions section).
+pub fn volume(volume: &Volume, period: &Period) -> String {
     match volume {
         Volume::Fixed(n) => format!("exactly {} in {}", plain_number(*n), period_words(period)),
         Volume::PerPeriod(d) => format!("{} in {}", dist(d, Measure::Count), period_words(period)),
@@ -304,7 +316,91 @@ fn volume(volume: &Volume, period: &Period) -> String {
                 ),
             }
         }
+        Volume::Profile(p) => rate_profile(p, period),
     }
+}
+
+/// A rate that changes over the period in words: its law, its shape, the
+/// rate on a few days (every week, and the last day) and the expected total.
+/// Uncertain parameters are taken at their means for the day-by-day figures.
+fn rate_profile(p: &RateProfile, period: &Period) -> String {
+    let per = p.per.keyword();
+    let law = match &p.count {
+        DayCount::Poisson => "Poisson arrivals".to_owned(),
+        DayCount::Exact => "exact counts".to_owned(),
+        DayCount::Scaled(d) => format!("{} per day", dist(d, Measure::Count)),
+    };
+    let shape = match &p.shape {
+        RateShape::Ramp { from, to } => format!(
+            "at a rate ramping linearly from {} a {per} on the first day to {} on the last",
+            value(from, Measure::Count),
+            value(to, Measure::Count)
+        ),
+        RateShape::Growth { start, rate, every } => {
+            let first = match &p.count {
+                DayCount::Scaled(_) => String::new(),
+                _ => format!("from {} a {per} on the first day, ", value(start, Measure::Count)),
+            };
+            format!(
+                "{first}growing {} a {} (compounded daily)",
+                value(rate, Measure::Share),
+                every.keyword()
+            )
+        }
+        RateShape::Daily(_) => "at the daily rates listed".to_owned(),
+    };
+    let mut text = format!("{law} {shape}");
+    if let Some(days) = mean_by_day(p) {
+        let rate = |i: usize| {
+            let length = p.day_length(i);
+            if length > 0.0 { days[i] / length } else { 0.0 }
+        };
+        let last = days.len().saturating_sub(1);
+        let step = 7 * days.len().div_ceil(42).max(1);
+        let mut shown: Vec<String> = (0..days.len())
+            .step_by(step)
+            .filter(|i| *i != last)
+            .map(|i| format!("day {}: {}", i + 1, plain_number(rate(i).round())))
+            .collect();
+        shown.push(format!("day {}: {}", last + 1, plain_number(rate(last).round())));
+        let uncertain = if p.shape_values().iter().any(|v| v.fixed().is_none()) {
+            ", at the means of the uncertain parameters"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            " ({} a day; {} expected in {}{uncertain})",
+            shown.join(" · "),
+            plain_number(days.iter().sum::<f64>().round()),
+            period_words(period)
+        ));
+    }
+    text
+}
+
+/// Each day's expected count, with uncertain parameters at their means
+/// (`None` when a mean is unknown, such as a mean whose own parameters are
+/// uncertain).
+fn mean_by_day(p: &RateProfile) -> Option<Vec<f64>> {
+    let mut ok = true;
+    let mut value = |v: &Value| match v {
+        Value::Fixed(x) => *x,
+        Value::PerTrial { dist, domain } => match dist.fixed_sampler().and_then(Result::ok) {
+            Some(s) => domain.clamp(s.mean()).0,
+            None => {
+                ok = false;
+                0.0
+            }
+        },
+    };
+    let mut out = Vec::new();
+    p.expected_by_day(&mut value, &mut out);
+    let scale = match &p.count {
+        DayCount::Scaled(d) => d.fixed_sampler()?.ok()?.mean(),
+        DayCount::Poisson | DayCount::Exact => 1.0,
+    };
+    out.iter_mut().for_each(|x| *x *= scale);
+    ok.then_some(out)
 }
 
 fn draw(d: &Draw, measure: Measure) -> String {

@@ -39,10 +39,12 @@ impl ChartKind {
     }
 }
 
-/// Relative file names of charts for the Markdown report (for example
-/// `histogram.svg`); a chart without a link is left out.
+/// One optional text per chart a report or comparison can show; a chart
+/// that is `None` is left out. The Markdown renderers take relative file
+/// names to link ([`ChartLinks`], for example `histogram.svg`), the HTML
+/// renderers SVG documents to inline ([`ChartSvgs`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChartLinks {
+pub struct PerChart {
     /// Histogram of total spend.
     pub histogram: Option<String>,
     /// Exceedance curve, P(spend > x).
@@ -55,7 +57,13 @@ pub struct ChartLinks {
     pub distributions: Option<String>,
 }
 
-impl ChartLinks {
+/// Relative file names of charts for the Markdown renderers.
+pub type ChartLinks = PerChart;
+
+/// SVG documents of charts to inline in the HTML renderers.
+pub type ChartSvgs = PerChart;
+
+impl PerChart {
     /// The file names the CLI writes next to report.md: `histogram.svg`,
     /// `exceedance.svg` and `breakdown.svg`.
     pub fn standard() -> Self {
@@ -68,34 +76,6 @@ impl ChartLinks {
         }
     }
 
-    pub(crate) fn get(&self, kind: ChartKind) -> Option<&str> {
-        match kind {
-            ChartKind::Histogram => self.histogram.as_deref(),
-            ChartKind::Exceedance => self.exceedance.as_deref(),
-            ChartKind::Breakdown => self.breakdown.as_deref(),
-            ChartKind::Tornado => self.tornado.as_deref(),
-            ChartKind::Distributions => self.distributions.as_deref(),
-        }
-    }
-}
-
-/// SVG documents of charts to inline in the HTML report; a chart that is
-/// `None` is left out.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChartSvgs {
-    /// Histogram of total spend.
-    pub histogram: Option<String>,
-    /// Exceedance curve, P(spend > x).
-    pub exceedance: Option<String>,
-    /// Stacked breakdown by workload and billing unit.
-    pub breakdown: Option<String>,
-    /// Sensitivity tornado.
-    pub tornado: Option<String>,
-    /// Overlaid distributions of compared runs.
-    pub distributions: Option<String>,
-}
-
-impl ChartSvgs {
     pub(crate) fn get(&self, kind: ChartKind) -> Option<&str> {
         match kind {
             ChartKind::Histogram => self.histogram.as_deref(),
@@ -157,7 +137,9 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    fn new(header: &[(&str, bool)]) -> Self {
+    /// An empty table with these column titles, each `true` when the
+    /// column is numeric (right-aligned).
+    pub(crate) fn new(header: &[(&str, bool)]) -> Self {
         Self {
             header: header.iter().map(|(h, _)| (*h).to_owned()).collect(),
             numeric: header.iter().map(|(_, n)| *n).collect(),
@@ -165,7 +147,7 @@ impl Table {
         }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 }
@@ -222,9 +204,24 @@ pub(crate) fn headline(report: &Report) -> Vec<Inline> {
     runs
 }
 
-/// The report as a document. `has_chart` says which charts the renderer
+impl Report {
+    /// The report as Markdown. Charts appear as images linked by the
+    /// relative file names in `charts`; a chart without a link is left out.
+    pub fn render_markdown(&self, charts: &ChartLinks) -> String {
+        crate::markdown::render(&report_document(self, charts), charts)
+    }
+
+    /// The report as one self-contained HTML page, with `charts` inlined as
+    /// SVG; a chart that is `None` is left out.
+    pub fn render_html(&self, charts: &ChartSvgs) -> String {
+        crate::html::render(&report_document(self, charts), charts)
+    }
+}
+
+/// The report as a document. `charts` says which charts the renderer
 /// can show, so that a section made only of a missing chart is left out.
-pub(crate) fn report_document(report: &Report, has_chart: &dyn Fn(ChartKind) -> bool) -> Document {
+fn report_document(report: &Report, charts: &PerChart) -> Document {
+    let has_chart = |kind| charts.get(kind).is_some();
     let mut blocks = Vec::new();
     let scale = if report.scale == 1.0 {
         String::new()
@@ -250,12 +247,12 @@ pub(crate) fn report_document(report: &Report, has_chart: &dyn Fn(ChartKind) -> 
 
     spend_section(&mut blocks, report);
     workloads_section(&mut blocks, report);
-    breakdown_section(&mut blocks, report, has_chart);
+    breakdown_section(&mut blocks, report, has_chart(ChartKind::Breakdown));
     waste_section(&mut blocks, report);
     wallets_section(&mut blocks, report);
-    if has_chart(ChartKind::Tornado) {
-        blocks.push(Block::Heading(2, "Sensitivity".into()));
-        blocks.push(Block::Chart(ChartKind::Tornado));
+    if let Some(sensitivity) = &report.sensitivity {
+        blocks.push(Block::Heading(2, "Sensitivity of p90 spend".into()));
+        blocks.extend(sensitivity.blocks());
     }
     if let Some(plan) = &report.test_plan {
         plan_section(&mut blocks, plan);
@@ -362,11 +359,7 @@ fn workloads_section(blocks: &mut Vec<Block>, report: &Report) {
     )]));
 }
 
-fn breakdown_section(
-    blocks: &mut Vec<Block>,
-    report: &Report,
-    has_chart: &dyn Fn(ChartKind) -> bool,
-) {
+fn breakdown_section(blocks: &mut Vec<Block>, report: &Report, with_chart: bool) {
     blocks.push(Block::Heading(2, "Where the money goes".into()));
     let mut table = Table::new(&[
         ("workload", false),
@@ -379,7 +372,7 @@ fn breakdown_section(
     for line in &report.breakdown {
         let (group, item) = match &line.item {
             crate::BreakdownItem::Unit { workload, unit } => {
-                (workload.clone(), unit.label().to_owned())
+                (workload.clone(), report.unit_label(workload, *unit).to_owned())
             }
             crate::BreakdownItem::WorkloadOther { workload } => (workload.clone(), "other".into()),
             crate::BreakdownItem::PurchaseFees { wallet } => {
@@ -415,7 +408,7 @@ fn breakdown_section(
         plain_number(report.tail_trials as f64),
         usd(report.total.p90.value)
     ))]));
-    if has_chart(ChartKind::Breakdown) {
+    if with_chart {
         blocks.push(Block::Chart(ChartKind::Breakdown));
     }
 }

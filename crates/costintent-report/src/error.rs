@@ -54,6 +54,8 @@ pub enum ReportError {
     },
     /// Writing Parquet failed.
     Parquet(String),
+    /// A chart could not be drawn.
+    Chart(crate::charts::ChartError),
 }
 
 impl fmt::Display for ReportError {
@@ -79,7 +81,8 @@ impl fmt::Display for ReportError {
             Self::UnpairedRuns { run, detail } => {
                 write!(f, "run `{run}` does not pair with the first run: {detail}")
             }
-            Self::Parquet(message) => write!(f, "failed to write Parquet: {message}"),
+            Self::Parquet(message) => write!(f, "writing trials.parquet: {message}"),
+            Self::Chart(error) => write!(f, "drawing charts: {error}"),
         }
     }
 }

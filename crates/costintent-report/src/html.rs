@@ -6,8 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::document::{Block, ChartSvgs, Document, Inline, Table, report_document};
-use crate::report::Report;
+use crate::document::{Block, ChartSvgs, Document, Inline, Table};
 
 const STYLE: &str = "\
 :root { color-scheme: light; }
@@ -37,15 +36,6 @@ figcaption { font-size: 0.85em; color: #57606a; }
   .headline { border: 1px solid #0072b2; }
 }
 ";
-
-impl Report {
-    /// The report as one self-contained HTML page, with `charts` inlined as
-    /// SVG; a chart that is `None` is left out.
-    pub fn render_html(&self, charts: &ChartSvgs) -> String {
-        let document = report_document(self, &|kind| charts.get(kind).is_some());
-        render(&document, charts)
-    }
-}
 
 /// Renders a document as a page, inlining `charts`.
 pub(crate) fn render(document: &Document, charts: &ChartSvgs) -> String {
@@ -112,19 +102,13 @@ fn render_table(out: &mut String, table: &Table) {
 }
 
 fn inline(runs: &[Inline]) -> String {
-    let mut out = String::new();
-    for run in runs {
-        match run {
-            Inline::Text(s) => out.push_str(&escape(s)),
-            Inline::Strong(s) => {
-                let _ = write!(out, "<strong>{}</strong>", escape(s));
-            }
-            Inline::Code(s) => {
-                let _ = write!(out, "<code>{}</code>", escape(s));
-            }
-        }
-    }
-    out
+    runs.iter()
+        .map(|run| match run {
+            Inline::Text(s) => escape(s),
+            Inline::Strong(s) => format!("<strong>{}</strong>", escape(s)),
+            Inline::Code(s) => format!("<code>{}</code>", escape(s)),
+        })
+        .collect()
 }
 
 /// Escapes text for HTML element content and attribute values.

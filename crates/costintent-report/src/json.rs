@@ -17,6 +17,12 @@ use crate::stats::{CONFIDENCE, QuantileEstimate, Summary};
 /// The schema id of the JSON report.
 pub const REPORT_SCHEMA: &str = "costintent.report/v1";
 
+/// JSON as printed and written: pretty, with a trailing newline.
+pub fn pretty(value: &Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    format!("{text}\n")
+}
+
 /// Rounds USD to a micro-dollar for output.
 pub fn money(x: f64) -> Value {
     let rounded = (x * 1e6).round() / 1e6;
@@ -73,7 +79,7 @@ impl Report {
     /// The report as JSON: exactly the keys the scenario format fixes, plus
     /// additions (`prices_date`, `scale`, `total_ci`, `budget_for_probability`,
     /// `breakdown`, `waste`, `wallets`, `prices`, `assumptions`, `warnings`,
-    /// …). Key order is fixed, so the printed text is deterministic.
+    /// and `sensitivity` when the report has one). Key order is fixed, so the printed text is deterministic.
     pub fn to_json(&self) -> Value {
         let z = crate::stats::z_for_level(CONFIDENCE).unwrap_or(1.959_963_984_540_054);
         let mut root = Map::new();
@@ -142,6 +148,9 @@ impl Report {
         root.insert("test_plan".into(), self.test_plan.as_ref().map_or(Value::Null, plan_json));
         root.insert("method".into(), method_json());
         root.insert("warnings".into(), json!(self.warnings));
+        if let Some(sensitivity) = &self.sensitivity {
+            root.insert("sensitivity".into(), sensitivity.to_json());
+        }
         Value::Object(root)
     }
 }

@@ -42,28 +42,41 @@ mod csv;
 mod describe;
 mod document;
 mod error;
+mod folder;
 pub mod format;
 mod html;
 mod json;
+pub mod logs;
 mod markdown;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod plan;
+pub mod provider;
 mod report;
 mod report_charts;
+mod sensitivity;
 pub mod stats;
 mod table;
 
 pub use breakdown::{BreakdownItem, BreakdownLine};
-pub use compare::{COMPARE_SCHEMA, CompareInfo, Comparison, Difference, Run, RunStats};
+pub use compare::{
+    COMPARE_SCHEMA, CompareInfo, Comparison, Difference, Run, RunStats, WorkloadDifference,
+};
 pub use csv::trials_csv;
-pub use describe::{Assumption, WorkloadAssumptions};
-pub use document::{ChartLinks, ChartSvgs};
+pub use describe::{Assumption, WorkloadAssumptions, volume as volume_words};
+pub use document::{ChartLinks, ChartSvgs, PerChart};
 pub use error::ReportError;
-pub use json::{REPORT_SCHEMA, money as json_money};
+pub use folder::ReportFile;
+pub use json::{REPORT_SCHEMA, money as json_money, pretty as pretty_json};
 #[cfg(feature = "parquet")]
 pub use parquet::trials_parquet;
+pub use plan::{
+    PLAN_SCHEMA, Plan, PlanCache, PlanKind, PlanStep, RequestUsage, StepRun, WalletPlan,
+    WorkloadPlan,
+};
 pub use report::{
     BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats, WasteStats,
     WorkloadStats,
 };
 pub use report_charts::ReportCharts;
+pub use sensitivity::{Change, Sensitivity, SensitivityRow};

@@ -6,17 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::document::{Block, ChartLinks, Document, Inline, Table, report_document};
-use crate::report::Report;
-
-impl Report {
-    /// The report as Markdown. Charts appear as images linked by the
-    /// relative file names in `charts`; a chart without a link is left out.
-    pub fn render_markdown(&self, charts: &ChartLinks) -> String {
-        let document = report_document(self, &|kind| charts.get(kind).is_some());
-        render(&document, charts)
-    }
-}
+use crate::document::{Block, ChartLinks, Document, Inline, Table};
 
 /// Renders a document, linking charts by `charts`.
 pub(crate) fn render(document: &Document, charts: &ChartLinks) -> String {
@@ -67,24 +57,21 @@ fn render_table(out: &mut String, table: &Table) {
 }
 
 fn inline(runs: &[Inline]) -> String {
-    let mut out = String::new();
-    for run in runs {
-        match run {
-            Inline::Text(s) => out.push_str(&escape(s)),
-            Inline::Strong(s) => {
-                let _ = write!(out, "**{}**", escape(s));
-            }
-            Inline::Code(s) => {
-                // A code span cannot escape backticks; fence it with more
-                // backticks than it contains, padded when it touches one.
-                let longest = longest_backtick_run(s);
-                let fence = "`".repeat(longest + 1);
-                let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
-                let _ = write!(out, "{fence}{pad}{s}{pad}{fence}");
-            }
-        }
-    }
-    out
+    runs.iter()
+        .map(|run| match run {
+            Inline::Text(s) => escape(s),
+            Inline::Strong(s) => format!("**{}**", escape(s)),
+            Inline::Code(s) => code_span(s),
+        })
+        .collect()
+}
+
+/// `s` as a code span. A code span cannot escape backticks; it is fenced
+/// with more backticks than it contains, padded when it touches one.
+pub(crate) fn code_span(s: &str) -> String {
+    let fence = "`".repeat(longest_backtick_run(s) + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 fn longest_backtick_run(s: &str) -> usize {

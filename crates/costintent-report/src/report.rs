@@ -11,6 +11,7 @@ use crate::breakdown::{BreakdownLine, breakdown, ratio};
 use crate::describe::{WorkloadAssumptions, describe_scenario};
 use crate::error::ReportError;
 use crate::format::{percent, plain_number, usd};
+use crate::sensitivity::Sensitivity;
 use crate::stats::{
     Proportion, QuantileEstimate, SortedSample, Summary, mean, proportion, select_quantile,
 };
@@ -35,8 +36,8 @@ pub struct RunInfo {
     pub budget: Option<f64>,
 }
 
-/// The prepaid test plan section: the hook through which the CLI's `plan`
-/// logic puts its advice into the Markdown, HTML and JSON reports.
+/// The prepaid test plan section of the Markdown, HTML and JSON reports
+/// ([`crate::Plan::to_test_plan`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TestPlan {
     /// One or two sentences that say what the test is for.
@@ -85,11 +86,15 @@ pub struct Report {
     pub prices: Vec<PricesUsed>,
     /// Each workload's parameters in words.
     pub assumptions: Vec<WorkloadAssumptions>,
-    /// The prepaid test plan, when the CLI computed one. `None` omits the
-    /// section.
+    /// The prepaid test plan, when one was computed (a report folder has
+    /// one). `None` omits the section.
     pub test_plan: Option<TestPlan>,
-    /// Things the reader should know before trusting the numbers. The CLI may
-    /// append the scenario's `check` warnings.
+    /// The sensitivity ranking, when one was computed (`--sensitivity`).
+    /// `None` omits it.
+    pub sensitivity: Option<Sensitivity>,
+    /// Things the reader should know before trusting the numbers: the
+    /// statistical warnings, then the scenario's `check` warnings when the
+    /// caller appends them.
     pub warnings: Vec<String>,
 }
 
@@ -128,6 +133,17 @@ pub struct WorkloadStats {
     pub units: Vec<UnitStats>,
     /// How its trials were simulated (`None` for outcomes that do not say).
     pub method: Option<Method>,
+    /// Whether its model bills cache writes as such; when not, the
+    /// engine's cache-write quantity is input billed at the input price.
+    pub cache_writes_billed: bool,
+}
+
+impl WorkloadStats {
+    /// A billing unit of this workload in words (`cache write`, or `input
+    /// (cache miss)` when the model bills no cache writes).
+    pub fn unit_label(&self, unit: Unit) -> &'static str {
+        crate::provider::unit_label(unit, self.cache_writes_billed)
+    }
 }
 
 /// Per-trial means of one billing unit.
@@ -249,6 +265,7 @@ impl Report {
                     })
                     .collect(),
                 method: outcomes.methods.get(i).cloned(),
+                cache_writes_billed: crate::provider::bills_cache_writes(spec),
             });
         }
 
@@ -295,10 +312,19 @@ impl Report {
             prices: prices_used(scenario),
             assumptions: describe_scenario(scenario),
             test_plan: None,
+            sensitivity: None,
             warnings: Vec::new(),
         };
-        report.warnings = report.statistical_warnings();
+        report.warnings = report.statistical_warnings(scenario);
         Ok(report)
+    }
+
+    /// A billing unit of `workload` in words (see [`WorkloadStats::unit_label`]).
+    pub fn unit_label(&self, workload: &str, unit: Unit) -> &'static str {
+        self.workloads
+            .iter()
+            .find(|w| w.name == workload)
+            .map_or_else(|| unit.label(), |w| w.unit_label(unit))
     }
 
     /// The budget that holds with 90%, 95% and 99% probability: the p90,
@@ -308,7 +334,7 @@ impl Report {
     }
 
     /// Warnings about the Monte Carlo precision and the inputs.
-    fn statistical_warnings(&self) -> Vec<String> {
+    fn statistical_warnings(&self, scenario: &Scenario) -> Vec<String> {
         let mut warnings = Vec::new();
         if self.clamped_draws > 0 {
             warnings.push(format!(
@@ -350,8 +376,27 @@ impl Report {
         }
         for workload in &self.workloads {
             if workload.requests_mean > 0.0 && workload.lost_mean > 0.01 * workload.requests_mean {
+                // Requests after a retirement inside the period are rejected,
+                // not failed: say so, or the loss reads as a reliability problem.
+                let retired = scenario
+                    .workloads
+                    .iter()
+                    .find(|w| w.name == workload.name)
+                    .and_then(|w| {
+                        w.price_changes.iter().find(|c| {
+                            c.price.served_by.is_none()
+                                && c.price.retired_on.is_some_and(|d| d <= c.date)
+                        })
+                    })
+                    .map(|c| c.date);
+                let why = match retired {
+                    Some(day) => format!(
+                        ": its model retires on {day} and the provider rejects the requests from then (requests whose every retry failed count too)"
+                    ),
+                    None => " after every retry failed".to_owned(),
+                };
                 warnings.push(format!(
-                    "workload `{}` loses {} of its requests after every retry failed",
+                    "workload `{}` loses {} of its requests{why}",
                     workload.name,
                     percent(workload.lost_mean / workload.requests_mean)
                 ));

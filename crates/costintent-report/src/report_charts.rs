@@ -119,12 +119,12 @@ impl Report {
             }
         };
         for unit in Unit::ALL {
-            if self
-                .breakdown
-                .iter()
-                .any(|l| matches!(l.item, BreakdownItem::Unit { unit: u, .. } if u == unit))
-            {
-                push_label(unit.label());
+            for line in &self.breakdown {
+                if let BreakdownItem::Unit { workload, unit: u } = &line.item
+                    && *u == unit
+                {
+                    push_label(self.unit_label(workload, unit));
+                }
             }
         }
         for line in self.breakdown.iter().filter(|l| l.usd_mean != 0.0) {
@@ -146,7 +146,7 @@ impl Report {
                     .map(|category| {
                         self.breakdown
                             .iter()
-                            .filter(|line| line_label(&line.item) == label)
+                            .filter(|line| self.line_label(&line.item) == label)
                             .filter(|line| line_category(&line.item) == *category)
                             .map(|line| line.usd_mean)
                             .sum()
@@ -159,12 +159,15 @@ impl Report {
     }
 }
 
-fn line_label(item: &BreakdownItem) -> &'static str {
-    match item {
-        BreakdownItem::Unit { unit, .. } => unit.label(),
-        BreakdownItem::WorkloadOther { .. } | BreakdownItem::Unattributed => "other",
-        BreakdownItem::PurchaseFees { .. } => "purchase fees",
-        BreakdownItem::UsageFees { .. } => "usage fees",
+impl Report {
+    /// The series a breakdown line belongs to.
+    fn line_label(&self, item: &BreakdownItem) -> &'static str {
+        match item {
+            BreakdownItem::Unit { workload, unit } => self.unit_label(workload, *unit),
+            BreakdownItem::WorkloadOther { .. } | BreakdownItem::Unattributed => "other",
+            BreakdownItem::PurchaseFees { .. } => "purchase fees",
+            BreakdownItem::UsageFees { .. } => "usage fees",
+        }
     }
 }
 

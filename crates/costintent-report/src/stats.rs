@@ -169,8 +169,7 @@ impl SortedSample {
 
     /// The type-1 `p`-quantile; `None` for an empty sample or a NaN `p`.
     pub fn quantile(&self, p: f64) -> Option<f64> {
-        let rank = quantile_rank(self.values.len(), p)?;
-        self.values.get(rank - 1).copied()
+        sorted_quantile(&self.values, p)
     }
 
     /// The type-1 `p`-quantile with its confidence interval at `level`;
@@ -204,6 +203,24 @@ pub fn quantile_rank(n: usize, p: f64) -> Option<usize> {
     let nearest = x.round();
     let rank = if (x - nearest).abs() <= 4.0 * f64::EPSILON * x { nearest } else { x.ceil() };
     Some((rank as usize).clamp(1, n))
+}
+
+/// The type-1 `p`-quantile of values already sorted ascending, in O(1);
+/// `None` for an empty slice or a NaN `p`. [`SortedSample`] keeps a sorted
+/// sample; the charts sort their own copies.
+pub fn sorted_quantile(sorted: &[f64], p: f64) -> Option<f64> {
+    let rank = quantile_rank(sorted.len(), p)?;
+    sorted.get(rank - 1).copied()
+}
+
+/// The share of values, sorted ascending, strictly above `x` (0 for no
+/// values), in O(log n).
+pub fn sorted_share_above(sorted: &[f64], x: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let at_or_below = sorted.partition_point(|value| *value <= x);
+    (sorted.len() - at_or_below) as f64 / sorted.len() as f64
 }
 
 /// The type-1 `p`-quantile of `values` in O(n), reordering the slice.
@@ -476,6 +493,22 @@ mod tests {
         assert_eq!(quantile_rank(100, 0.29), Some(29));
         assert_eq!(quantile_rank(20_000, 0.9), Some(18_000));
         assert_eq!(quantile_rank(20_001, 0.9), Some(18_001));
+    }
+
+    #[test]
+    fn sorted_quantiles_are_order_statistics() {
+        let values: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(sorted_quantile(&values, 0.5), Some(50.0));
+        assert_eq!(sorted_quantile(&values, 0.9), Some(90.0));
+        assert_eq!(sorted_quantile(&values, 0.901), Some(91.0));
+        assert_eq!(sorted_quantile(&values, 0.0), Some(1.0));
+        assert_eq!(sorted_quantile(&values, 1.0), Some(100.0));
+        assert_eq!(sorted_quantile(&[], 0.5), None);
+        let values = [1.0, 2.0, 2.0, 3.0];
+        assert_eq!(sorted_share_above(&values, 2.0), 0.25);
+        assert_eq!(sorted_share_above(&values, 0.0), 1.0);
+        assert_eq!(sorted_share_above(&values, 3.0), 0.0);
+        assert_eq!(sorted_share_above(&[], 3.0), 0.0);
     }
 
     #[test]

@@ -81,6 +81,10 @@ impl Report {
                 let _ = writeln!(out, "{} {warning}", paint.apply(WARN, "warning:"));
             }
         }
+        if let Some(sensitivity) = &self.sensitivity {
+            out.push('\n');
+            out.push_str(&sensitivity.render_table(color));
+        }
         out
     }
 
@@ -225,6 +229,25 @@ pub(crate) struct Grid {
 impl Grid {
     pub(crate) fn new(columns: Vec<Column>) -> Self {
         Self { columns, rows: Vec::new() }
+    }
+
+    /// A grid of a document table's cells, unstyled.
+    pub(crate) fn from_table(table: &crate::document::Table) -> Self {
+        let columns =
+            table
+                .header
+                .iter()
+                .zip(&table.numeric)
+                .map(|(title, numeric)| {
+                    if *numeric {
+                        Column::right(title.clone())
+                    } else {
+                        Column::left(title.clone())
+                    }
+                })
+                .collect();
+        let rows = table.rows.iter().map(|row| row.iter().map(Cell::plain).collect()).collect();
+        Self { columns, rows }
     }
 
     pub(crate) fn row(&mut self, cells: Vec<Cell>) {

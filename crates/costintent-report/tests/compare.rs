@@ -126,3 +126,39 @@ fn a_single_run_has_no_differences() {
     assert!(comparison.differences.is_empty());
     assert!(comparison.render_table(false).contains("only"));
 }
+
+#[test]
+fn differences_by_workload_add_up_to_the_total() {
+    let scenario = common::scenario(None);
+    let baseline = common::outcomes(300, 0);
+    // The run: the agent costs 10% more in every trial, the rest the same.
+    let mut run = baseline.clone();
+    let agent = run.workloads.iter_mut().find(|w| w.name == "agent").expect("an agent");
+    for (i, spend) in agent.spend.iter_mut().enumerate() {
+        let extra = 0.1 * *spend;
+        *spend += extra;
+        run.total[i] += extra;
+    }
+    let runs = [
+        Run { name: "now", scenario: &scenario, outcomes: &baseline },
+        Run { name: "longer prompts", scenario: &scenario, outcomes: &run },
+    ];
+    let comparison = Comparison::build(&runs, &info()).expect("paired runs");
+    let d = &comparison.differences[0];
+    let names: Vec<&str> = d.workloads.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["agent", "thumbnails", "clips", "wallet fees"]);
+    let agent = &d.workloads[0];
+    let agent_mean = agent.baseline_mean.expect("in both runs");
+    assert!((agent.per_trial.mean - 0.1 * agent_mean).abs() < 1e-9 * agent_mean);
+    assert!(d.workloads[1..].iter().all(|w| w.per_trial.mean.abs() < 1e-9));
+    let sum: f64 = d.workloads.iter().map(|w| w.per_trial.mean).sum();
+    assert!((sum - d.per_trial.mean).abs() < 1e-6, "{sum} against {}", d.per_trial.mean);
+    let json = comparison.to_json();
+    assert_eq!(json["differences"][0]["workloads"][0]["name"], "agent");
+    assert_eq!(json["differences"][0]["workloads"][3]["wallet_fees"], true);
+    let table = comparison.render_table(false);
+    assert!(table.contains("mean difference by workload: agent +$"), "{table}");
+    let markdown = comparison.render_markdown(&ChartLinks::default());
+    assert!(markdown.contains("## Differences by workload"), "{markdown}");
+    assert!(markdown.contains("| longer prompts − now | agent |"), "{markdown}");
+}

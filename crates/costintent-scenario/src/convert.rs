@@ -236,6 +236,7 @@ impl Volume {
             Volume::Fixed(n) => Some(*n),
             Volume::PerPeriod(d) => mean(d),
             Volume::PerUnit { units, dist, .. } => mean(dist).map(|m| m * units),
+            Volume::Profile(p) => p.fixed_expected_by_day().map(|days| days.iter().sum()),
         }
     }
 }

@@ -92,15 +92,6 @@ impl Date {
     pub fn days_until(self, later: Date) -> i64 {
         later.days_since_epoch() - self.days_since_epoch()
     }
-
-    /// Today in UTC, from the system clock. Only the CLI and the scenario
-    /// loader call this (to default `prices`); the engine never reads a clock.
-    pub fn today_utc() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Self::from_days_since_epoch((secs / 86_400) as i64)
-    }
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {

@@ -7,15 +7,16 @@
 //! The dated pricing catalog, with a source for every price, is embedded
 //! here too.
 //!
-//! The crate never touches the file system: the caller reads the file (the
-//! CLI does, with size and type limits) and passes its text and a name for
-//! messages.
+//! The crate never touches the file system or the clock: the caller reads
+//! the file (the CLI does, with size and type limits) and passes its text, a
+//! name for messages, and the day that counts as today.
 //!
 //! ```no_run
 //! use costintent_scenario::{Catalog, Date, LoadOptions};
 //!
 //! let catalog = Catalog::embedded();
-//! let options = LoadOptions { catalog: &catalog, today: Date::today_utc(), overrides: &[] };
+//! let today = Date::new(2026, 11, 29).expect("a valid date");
+//! let options = LoadOptions { catalog: &catalog, today, overrides: &[] };
 //! let text = "[scenario]\nname = \"demo\"\nperiod = \"30d\"\n";
 //! match costintent_scenario::load_str("demo.toml", text, &options) {
 //!     Ok(checked) => println!("{} workloads", checked.scenario.workloads.len()),
@@ -23,6 +24,7 @@
 //! }
 //! ```
 
+mod assumptions;
 pub mod catalog;
 pub mod convert;
 pub mod date;
@@ -36,6 +38,7 @@ pub use parse::schema;
 pub mod text;
 mod uncertain;
 
+pub use assumptions::{RequestAssumption, Scaled};
 pub use catalog::Catalog;
 pub use date::Date;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -360,6 +360,147 @@ pub enum Volume {
         /// The count in one unit.
         dist: Dist,
     },
+    /// A rate that changes from day to day (`ramp`, `growth` or `daily`),
+    /// simulated day by day.
+    Profile(RateProfile),
+}
+
+/// A volume whose rate changes over the period, one rate per day.
+///
+/// The period is cut into days from its start; the last day is shorter
+/// when the period is not a whole number of days. Day `i` (from 0) has a
+/// rate `r_i` per day and an expected count `r_i · ℓ_i`, where `ℓ_i` is its
+/// length in days.
+#[derive(Clone, Debug)]
+pub struct RateProfile {
+    /// The unit the rates are written per (`per`).
+    pub per: TimeUnit,
+    /// Length of the period in days (> 0; may be fractional).
+    pub days: f64,
+    /// How the rate moves from day to day.
+    pub shape: RateShape,
+    /// How a day's count follows from its rate.
+    pub count: DayCount,
+}
+
+/// The rate of each day, in units of `per`.
+#[derive(Clone, Debug)]
+pub enum RateShape {
+    /// `ramp = { from, to }`: `from` on the first day, `to` on the last,
+    /// linear in between (the period has at least two days).
+    Ramp {
+        /// The first day's rate.
+        from: Value,
+        /// The last day's rate.
+        to: Value,
+    },
+    /// `mean` with `growth = { per_day | per_week | per_month = g }`: the
+    /// first day's rate, multiplied by `1 + g` every day, week or month (30
+    /// days), compounded daily (day `i` has `start · (1 + g)^(i / d)`, with
+    /// `d` the days of `every`).
+    Growth {
+        /// The first day's rate (1 with [`DayCount::Scaled`], whose
+        /// distribution gives the first day's count).
+        start: Value,
+        /// Growth per `every` (> −1; negative for a decline).
+        rate: Value,
+        /// What the growth rate is stated per: a day, a week or a month.
+        every: TimeUnit,
+    },
+    /// `daily = [...]`: each day's rate, one per day of the period.
+    Daily(Vec<f64>),
+}
+
+/// How a day's count follows from its rate.
+#[derive(Clone, Debug)]
+pub enum DayCount {
+    /// Poisson arrivals at the day's rate (the default).
+    Poisson,
+    /// Exactly the day's expected count (`arrivals = "exact"`); a fraction
+    /// is rounded stochastically, ⌊x + U⌋, so the mean stays x.
+    Exact,
+    /// A draw of this count distribution per day (`per = "day"` with
+    /// `dist` and `growth`), multiplied by the day's growth factor and
+    /// rounded stochastically.
+    Scaled(Dist),
+}
+
+impl RateProfile {
+    /// Days the period touches (the last may be partial).
+    pub fn day_count(&self) -> usize {
+        // A period of 30 days and a rounding error is still 30 days.
+        (self.days - 1e-9).ceil().max(1.0) as usize
+    }
+
+    /// Length of day `i` in days (1, or less for a partial last day).
+    pub fn day_length(&self, i: usize) -> f64 {
+        (self.days - i as f64).clamp(0.0, 1.0)
+    }
+
+    /// Rates written per `per` times this are rates per day.
+    pub fn per_day(&self) -> f64 {
+        86_400.0 / self.per.seconds()
+    }
+
+    /// The expected count of each day (rate per day × the day's length),
+    /// with the values of the shape's parameters that `value` gives (the
+    /// engine's per-trial draws, or fixed values). `out` is cleared first.
+    pub fn expected_by_day(&self, value: &mut dyn FnMut(&Value) -> f64, out: &mut Vec<f64>) {
+        out.clear();
+        let n = self.day_count();
+        let per_day = self.per_day();
+        match &self.shape {
+            RateShape::Ramp { from, to } => {
+                let (a, b) = (value(from), value(to));
+                let steps = (n.max(2) - 1) as f64;
+                for i in 0..n {
+                    let rate = a + (b - a) * i as f64 / steps;
+                    out.push(rate.max(0.0) * per_day * self.day_length(i));
+                }
+            }
+            RateShape::Growth { start, rate, every } => {
+                let (start, g) = (value(start), value(rate));
+                let factor = (1.0 + g).max(0.0);
+                let every_days = every.seconds() / 86_400.0;
+                for i in 0..n {
+                    let rate = start * factor.powf(i as f64 / every_days);
+                    out.push(rate.max(0.0) * per_day * self.day_length(i));
+                }
+            }
+            RateShape::Daily(rates) => {
+                for i in 0..n {
+                    let rate = rates.get(i).copied().unwrap_or(0.0);
+                    out.push(rate.max(0.0) * per_day * self.day_length(i));
+                }
+            }
+        }
+    }
+
+    /// The expected count of each day when every parameter is fixed, with
+    /// [`DayCount::Scaled`] taken at its distribution's mean.
+    pub fn fixed_expected_by_day(&self) -> Option<Vec<f64>> {
+        let fixed = self.shape_values().iter().all(|v| v.fixed().is_some());
+        let scale = match &self.count {
+            DayCount::Scaled(d) => d.fixed_sampler()?.ok()?.mean(),
+            DayCount::Poisson | DayCount::Exact => 1.0,
+        };
+        if !fixed {
+            return None;
+        }
+        let mut out = Vec::new();
+        self.expected_by_day(&mut |v| v.fixed().unwrap_or(0.0), &mut out);
+        out.iter_mut().for_each(|x| *x *= scale);
+        Some(out)
+    }
+
+    /// The shape's numeric parameters, in the order the engine draws them.
+    pub fn shape_values(&self) -> Vec<&Value> {
+        match &self.shape {
+            RateShape::Ramp { from, to } => vec![from, to],
+            RateShape::Growth { start, rate, .. } => vec![start, rate],
+            RateShape::Daily(_) => Vec::new(),
+        }
+    }
 }
 
 /// Units of time for `per`.

@@ -51,7 +51,7 @@ pub(crate) fn rescale_tokens(kind: &mut WorkloadKind, factor: f64) {
     }
 }
 
-fn scale_draw(draw: &mut Draw, factor: f64) {
+pub(crate) fn scale_draw(draw: &mut Draw, factor: f64) {
     match draw {
         Draw::Const(x) => *x *= factor,
         Draw::Dist(dist) => scale_dist(dist, factor),

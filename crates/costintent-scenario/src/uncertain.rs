@@ -6,7 +6,8 @@
 //! same validation as the file itself.
 
 use crate::model::{
-    Dist, Domain, Draw, LogNormalParams, NegBinSpread, Scenario, Value, Volume, WorkloadKind,
+    DayCount, Dist, Domain, Draw, LogNormalParams, NegBinSpread, RateShape, Scenario, Value,
+    Volume, WorkloadKind,
 };
 
 /// One uncertain parameter.
@@ -118,6 +119,22 @@ impl Collector<'_> {
         match v {
             Volume::Fixed(_) => {}
             Volume::PerPeriod(dist) | Volume::PerUnit { dist, .. } => self.dist(key, dist),
+            Volume::Profile(p) => {
+                match &p.shape {
+                    RateShape::Ramp { from, to } => {
+                        self.value(&format!("{key}.ramp.from"), from);
+                        self.value(&format!("{key}.ramp.to"), to);
+                    }
+                    RateShape::Growth { start, rate, every } => {
+                        self.value(&format!("{key}.mean"), start);
+                        self.value(&format!("{key}.growth.per_{}", every.keyword()), rate);
+                    }
+                    RateShape::Daily(_) => {}
+                }
+                if let DayCount::Scaled(dist) = &p.count {
+                    self.dist(key, dist);
+                }
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! design notes fix (pricing-notes.md) resolve as stated on the right days.
 
 use costintent_scenario::catalog::{
-    Catalog, CurrencyRule, ListFilter, LookupError, ModelKind, Status, Unit, UnitFamily,
+    Catalog, CurrencyRule, ListFilter, LookupError, ModelKind, PriceUnit, Status, UnitFamily,
 };
 use costintent_scenario::{Currency, Date, ModelPrice, Origin};
 use serde_json::Value;
@@ -374,8 +374,29 @@ fn veo_is_priced_with_audio_only() {
 
 #[test]
 fn image_models_priced_per_image() {
-    assert_eq!(resolve("google/gemini-2.5-flash-image", "2026-09-01").per_image, Some(0.039));
-    assert_eq!(resolve("google/imagen-4", "2026-11-01").per_image, Some(0.04));
+    // One price for every size the model makes, each size listed, so that a
+    // size or quality it does not make is an error, not silently priced.
+    let flash = resolve("google/gemini-2.5-flash-image", "2026-09-01");
+    assert_eq!(flash.per_image, None);
+    assert_eq!(flash.image_amount("1K", "standard"), Some(0.039));
+    assert_eq!(flash.image_amount("2K", "standard"), None);
+    let imagen = resolve("google/imagen-4", "2026-08-01");
+    for size in ["1K", "2K"] {
+        assert_eq!(imagen.image_amount(size, "standard"), Some(0.04), "{size}");
+    }
+    assert_eq!(resolve("google/imagen-4-fast", "2026-08-01").image_amount("2K", "standard"), None);
+    // No image model of the catalog is priced without its sizes.
+    for entry in Catalog::embedded().entries() {
+        for line in
+            entry.lines.iter().filter(|l| l.unit == costintent_scenario::catalog::PriceUnit::Image)
+        {
+            assert!(
+                line.variant.size.is_some() && line.variant.quality.is_some(),
+                "{}: an image price without size and quality",
+                entry.id
+            );
+        }
+    }
 }
 
 #[test]
@@ -467,7 +488,7 @@ fn listing_filters_by_provider_unit_and_date() {
         date: Some(d("2026-11-01")),
         ..ListFilter::default()
     });
-    assert!(seconds.iter().all(|r| r.line.unit == Unit::VideoSecond.name()));
+    assert!(seconds.iter().all(|r| r.line.unit == PriceUnit::VideoSecond.name()));
     assert!(seconds.iter().any(|r| r.model == "runway/gen4_turbo" && r.line.credits == Some(5.0)));
     assert!(
         seconds.iter().any(|r| r.model == "openai/sora-2"),

@@ -284,8 +284,14 @@ fn runway_credit_rates() {
         assert!((line.usd - credits * 0.01).abs() < 1e-12, "{id}");
         assert!(line.source.contains("runwayml/skills"), "{id}: {}", line.source);
     }
-    assert_eq!(resolve("runway/gemini_2.5_flash", "2026-12-01").per_image, Some(5.0));
-    assert_eq!(resolve("runway/gen4_image_turbo", "2026-12-01").per_image, Some(2.0));
+    assert_eq!(
+        resolve("runway/gemini_2.5_flash", "2026-12-01").image_amount("1K", "standard"),
+        Some(5.0)
+    );
+    let turbo = resolve("runway/gen4_image_turbo", "2026-12-01");
+    for size in ["720p", "1080p"] {
+        assert_eq!(turbo.image_amount(size, "standard"), Some(2.0), "{size}");
+    }
 }
 
 #[test]

@@ -230,9 +230,22 @@ fn importer_and_embedded_catalog_agree() {
         ("google/imagen-4", "gemini/imagen-4.0-generate-001", "2026-11-01"),
     ];
     for (ours, theirs, day) in pairs {
-        let a = embedded.resolve(ours, d(day)).unwrap_or_else(|e| panic!("{ours}: {e}"));
+        let mut a = embedded.resolve(ours, d(day)).unwrap_or_else(|e| panic!("{ours}: {e}"));
         let b = imported.resolve(theirs, d(day)).unwrap_or_else(|e| panic!("{theirs}: {e}"));
-        assert_eq!(usd_lines(&a), usd_lines(&b), "{ours} vs {theirs}");
+        // LiteLLM has one price for every size of a flat-priced image model;
+        // the catalog lists the sizes the model makes, each at that price.
+        if let (Some(flat), None) = (b.per_image, a.per_image) {
+            assert!(!a.images.is_empty(), "{ours}: sizes listed");
+            assert!(a.images.iter().all(|i| i.amount == flat), "{ours}: {:?}", a.images);
+            a.per_image = Some(flat);
+            a.images.clear();
+            a.lines.retain(|l| l.unit != "image");
+            let mut theirs_lines = usd_lines(&b);
+            theirs_lines.retain(|(unit, _), _| unit != "image");
+            assert_eq!(usd_lines(&a), theirs_lines, "{ours} vs {theirs}");
+        } else {
+            assert_eq!(usd_lines(&a), usd_lines(&b), "{ours} vs {theirs}");
+        }
         // OpenAI's Batch guide gives GPT-5 50%; LiteLLM has no batch keys for it.
         if ours != "openai/gpt-5" {
             assert_eq!(a.batch_discount, b.batch_discount, "{ours}: batch");

@@ -238,9 +238,12 @@ fn parser_keys(name: &str, document: &Toml, path: &[Step]) -> Option<BTreeSet<St
     Some(keys)
 }
 
-/// Whether the schema accepts `key` in the object at `path` of `document`
-/// (a valid document): with the key added (as `null`, which no key of the format holds), every
-/// new error is about the key's value, none about the object.
+/// Whether the schema accepts the name `key` in the object at `path` of
+/// `document` (a valid document): with the key added (as `null`, which no
+/// key of the format holds), no error comes from a rule on the object's
+/// key names (`additionalProperties` or `propertyNames`). Other errors are
+/// about the key's value, or say that it cannot go with another key (one
+/// growth rate only), which the parser reports by name too.
 fn schema_accepts(
     validator: &jsonschema::Validator,
     document: &Json,
@@ -249,11 +252,15 @@ fn schema_accepts(
 ) -> bool {
     let mut probed = document.clone();
     json_at(&mut probed, path).insert(key.to_owned(), Json::Null);
-    let inside = format!("{}/{}", pointer(path), key.replace('~', "~0").replace('/', "~1"));
     let errors: Vec<String> =
-        validator.iter_errors(&probed).map(|e| e.instance_path().to_string()).collect();
+        validator.iter_errors(&probed).map(|e| e.evaluation_path().to_string()).collect();
     assert!(!errors.is_empty(), "null is valid for `{key}` at {}", pointer(path));
-    errors.iter().all(|at| at == &inside || at.starts_with(&format!("{inside}/")))
+    // `additionalProperties: false` fails at the rule itself (a rule inside
+    // it, as for `[models]`, is about the value); `propertyNames` at a rule
+    // inside it.
+    !errors.iter().any(|rule| {
+        rule.ends_with("/additionalProperties") || rule.split('/').any(|s| s == "propertyNames")
+    })
 }
 
 /// Every property name and every keyword (`enum`, `const`) of the schema.

@@ -1,5 +1,5 @@
 //! Speed and agreement check on the reference workload
-//! (/work/shared/bench/reference.toml, built here in Rust).
+//! (benches/reference.toml, built here in Rust).
 //!
 //! ```text
 //! cargo run --release -p costintent-sim --example reference -- [TRIALS] [THREADS...]
@@ -19,7 +19,7 @@ use costintent_scenario::{
     AgentSpec, Billed, Context, Date, Dist, Draw, Failures, LogNormalParams, ModelPrice, Period,
     Scenario, Value, Volume, Workload, WorkloadKind,
 };
-use costintent_sim::{SimOptions, simulate};
+use costintent_sim::{EngineMode, SimOptions, simulate};
 
 fn reference() -> Scenario {
     let lognormal = |median: f64, p90: f64| {
@@ -86,7 +86,9 @@ fn main() {
     };
     let scenario = reference();
     for &t in &threads {
-        let options = SimOptions { threads: t, ..SimOptions::new(trials, 1) };
+        // Every unit simulated: this measures the unit-by-unit path.
+        let options =
+            SimOptions { threads: t, mode: EngineMode::Exact, ..SimOptions::new(trials, 1) };
         let start = Instant::now();
         let out =
             simulate(&scenario, &options, &|_| {}, &AtomicBool::new(false)).expect("not cancelled");

@@ -172,6 +172,13 @@ impl Attempts {
         }
     }
 
+    /// Sends every request through [`Attempts::next_slow`] (traces need its
+    /// outcome); the draws are the same, since the one-decrement path only
+    /// skips work that consumes no randomness.
+    pub(crate) fn force_slow(&mut self) {
+        self.simple = false;
+    }
+
     /// The outcome of the next request. `latency` gives the duration of an
     /// attempt that did not fail (only drawn with a timeout or polls).
     #[cfg(test)]

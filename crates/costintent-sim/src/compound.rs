@@ -219,8 +219,14 @@ impl MomentSums {
     /// `w_i` (the weights sum to 1), as in post-stratification, where each
     /// stratum's probability is known and its units were sampled at
     /// whatever frequency they came. Also returns the variance of the
-    /// estimated mean cost, `Σ w_i² s_i² / n_i`.
-    pub(crate) fn mixture(parts: &[(f64, &Self)], prices: &[f64]) -> (UnitMoments, f64) {
+    /// estimated mean cost, `Σ w_i² s_i² / n_i`, and the mean and the
+    /// variance of the estimated mean of another linear combination of the
+    /// cells, `other` (the engine's waste).
+    pub(crate) fn mixture(
+        parts: &[(f64, &Self)],
+        prices: &[f64],
+        other: &[f64],
+    ) -> (UnitMoments, f64, (f64, f64)) {
         let d = prices.len();
         let mut mean = vec![0.0; d];
         let mut cost_mean = 0.0;
@@ -232,8 +238,16 @@ impl MomentSums {
         }
         let mut cov = vec![0.0; d * d];
         let (mut c2, mut c3, mut c4, mut mean_var) = (0.0, 0.0, 0.0, 0.0);
+        let mut other_var = 0.0;
         for (w, p) in parts {
             let n = p.n.max(1.0);
+            let mut quad = 0.0;
+            for i in 0..d {
+                for j in 0..d {
+                    quad += other[i] * p.m2[i * d + j] * other[j];
+                }
+            }
+            other_var += w * w * quad.max(0.0) / (n - 1.0).max(1.0) / n;
             let delta: Vec<f64> = p.mean.iter().zip(&mean).map(|(a, b)| a - b).collect();
             for i in 0..d {
                 for j in 0..d {
@@ -249,7 +263,12 @@ impl MomentSums {
         }
         let (skew, kurt) =
             if c2 > 0.0 { (c3 / c2.powf(1.5), c4 / (c2 * c2) - 3.0) } else { (0.0, 0.0) };
-        (UnitMoments { mean, cov, prices: prices.to_vec(), skew, kurt }, mean_var)
+        let other_mean = dot(other, &mean);
+        (
+            UnitMoments { mean, cov, prices: prices.to_vec(), skew, kurt },
+            mean_var,
+            (other_mean, other_var),
+        )
     }
 }
 
@@ -368,13 +387,17 @@ mod tests {
         let d = 2;
         let rows: Vec<f64> = (0..200).map(|i| ((i * 37 % 101) as f64).powf(1.3)).collect();
         let prices = [1.0, 0.5];
-        let whole =
-            MomentSums::mixture(&[(1.0, &MomentSums::of_chunk(&rows, d, &prices))], &prices).0;
+        let whole = MomentSums::mixture(
+            &[(1.0, &MomentSums::of_chunk(&rows, d, &prices))],
+            &prices,
+            &[0.0; 2],
+        )
+        .0;
         let mut merged = MomentSums::new(d);
         for chunk in rows.chunks(6 * d) {
             merged.merge(&MomentSums::of_chunk(chunk, d, &prices));
         }
-        let merged = MomentSums::mixture(&[(1.0, &merged)], &prices).0;
+        let merged = MomentSums::mixture(&[(1.0, &merged)], &prices, &[0.0; 2]).0;
         for (a, b) in whole.mean.iter().zip(&merged.mean) {
             assert!((a - b).abs() < 1e-9 * a.abs());
         }

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::fast::{FastPlan, WorkloadPlan};
 use crate::outcome::{Outcomes, UnitSeries, WalletOutcome, WorkloadOutcome};
+use crate::trace::{TraceAttempt, Tracer};
 use crate::wallet::settle;
 use crate::workload::{Compiled, State, TrialKey};
 
@@ -36,8 +37,8 @@ pub struct SimOptions {
     /// Index of the first trial, so a shard of a larger run draws exactly
     /// what that run draws for the same trials (0 for a whole run).
     pub first_trial: u64,
-    /// Simulate every unit of every trial (`--exact`): no compound sums.
-    pub exact: bool,
+    /// Whether trials may be drawn as compound sums (see [`EngineMode`]).
+    pub mode: EngineMode,
     /// Trials of the whole run when this is a shard of it (0: `trials`).
     /// The fast path plans from the whole run, so that every shard makes
     /// the same choices and draws as the single run.
@@ -47,8 +48,31 @@ pub struct SimOptions {
 impl SimOptions {
     /// A whole run of `trials` trials with `seed`, on every core, unscaled.
     pub fn new(trials: u64, seed: u64) -> Self {
-        Self { trials, seed, threads: 0, scale: 1.0, first_trial: 0, exact: false, run_trials: 0 }
+        Self {
+            trials,
+            seed,
+            threads: 0,
+            scale: 1.0,
+            first_trial: 0,
+            mode: EngineMode::Auto,
+            run_trials: 0,
+        }
     }
+}
+
+/// How a run simulates each workload's units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EngineMode {
+    /// Draw a trial's units as a compound sum where that is accurate and
+    /// cheaper than simulating them (the default; see the fast path in the
+    /// engine's documentation).
+    #[default]
+    Auto,
+    /// Simulate every unit of every trial (`--exact`).
+    Exact,
+    /// Draw compound sums wherever they are accurate, even where simulating
+    /// every unit would be as fast (for tests of the fast path itself).
+    Compound,
 }
 
 /// The run stopped because the caller set the cancel flag.
@@ -102,6 +126,12 @@ pub struct Engine {
     /// Length of the period in days (for monthly allowances).
     period_days: f64,
     width: usize,
+}
+
+/// How each workload of a run is simulated ([`Engine::plan`]).
+#[derive(Debug)]
+pub struct Plans {
+    workloads: Vec<WorkloadPlan>,
 }
 
 /// Reusable buffers for running trials one at a time ([`Engine::trial_total`]).
@@ -175,6 +205,22 @@ impl Engine {
         total
     }
 
+    /// Simulates trial `trial` unit by unit (whatever the volume) and
+    /// returns every attempt it sent, workload by workload; the same draws
+    /// as the trial in any run with the same seed and scale.
+    pub fn trace(&self, seed: u64, trial: u64, scale: f64) -> Vec<TraceAttempt> {
+        let mut attempts = Vec::new();
+        let cancel = AtomicBool::new(false);
+        let key = TrialKey { seed, trial, scale };
+        for (i, w) in self.workloads.iter().enumerate() {
+            let mut state = w.state();
+            let mut tracer = Tracer::new(i);
+            w.run(&mut state, key, &cancel, &[], Some(&mut tracer));
+            attempts.append(&mut tracer.attempts);
+        }
+        attempts
+    }
+
     /// Bytes of memory a run of `trials` trials needs: the row table
     /// (`trials` × the row width × 8 bytes) and, while the columns are
     /// built from it, the same again. Saturates instead of overflowing.
@@ -195,6 +241,49 @@ impl Engine {
         progress: &(dyn Fn(u64) + Sync),
         cancel: &AtomicBool,
     ) -> Result<Outcomes, RunError> {
+        let plans = self.plan(options, cancel);
+        self.run_planned(options, &plans, progress, cancel)
+    }
+
+    /// Plans how each workload is simulated in a run with these options:
+    /// unit by unit, or as compound sums from pools of units simulated now
+    /// (see the fast path). Plans depend on the seed, scale, mode and the
+    /// run's trial count (`run_trials`, else `trials`), not on which trials
+    /// a call of [`Engine::run_planned`] runs, so a run made of several
+    /// batches or shards draws what the whole run draws.
+    pub fn plan(&self, options: &SimOptions, cancel: &AtomicBool) -> Plans {
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        let plan = || {
+            self.workloads
+                .iter()
+                .map(|w| {
+                    WorkloadPlan::build(
+                        w,
+                        options.seed,
+                        options.scale,
+                        run_trials,
+                        options.mode,
+                        cancel,
+                    )
+                })
+                .collect()
+        };
+        let workloads = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
+            Ok(pool) => pool.install(plan),
+            Err(_) => plan(),
+        };
+        Plans { workloads }
+    }
+
+    /// Runs trials `options.first_trial ..` (`options.trials` of them) with
+    /// plans from [`Engine::plan`] (made with the same seed, scale and mode).
+    pub fn run_planned(
+        &self,
+        options: &SimOptions,
+        plans: &Plans,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<Outcomes, RunError> {
         let width = self.width;
         let len = usize::try_from(options.trials)
             .ok()
@@ -205,80 +294,44 @@ impl Engine {
         let mut rows: Vec<f64> = Vec::new();
         rows.try_reserve_exact(len).map_err(|_| out_of_memory)?;
         rows.resize(len, 0.0);
-        let plan = |pool_trials: u64| -> Vec<WorkloadPlan> {
-            self.workloads
-                .iter()
-                .map(|w| {
-                    WorkloadPlan::build(
-                        w,
-                        options.seed,
-                        options.scale,
-                        pool_trials,
-                        options.exact,
-                        cancel,
-                    )
-                })
-                .collect()
-        };
-        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
         let n_workloads = self.workloads.len();
-        let work =
-            |plans: &[Vec<Option<&FastPlan>>], (chunk, slab): (usize, &mut [f64])| -> Vec<u64> {
+        let fast: Vec<Vec<Option<&FastPlan>>> =
+            plans.workloads.iter().map(WorkloadPlan::fast).collect();
+        let work = |(chunk, slab): (usize, &mut [f64])| -> Vec<u64> {
+            if cancel.load(Ordering::Relaxed) {
+                return vec![0u64; n_workloads];
+            }
+            let mut scratch = self.scratch();
+            let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
+            let mut done = 0;
+            for (k, row) in slab.chunks_mut(width).enumerate() {
                 if cancel.load(Ordering::Relaxed) {
-                    return vec![0u64; n_workloads];
+                    return scratch.summed;
                 }
-                let mut scratch = self.scratch();
-                let first = options.first_trial.wrapping_add((chunk * CHUNK) as u64);
-                let mut done = 0;
-                for (k, row) in slab.chunks_mut(width).enumerate() {
-                    if cancel.load(Ordering::Relaxed) {
-                        return scratch.summed;
-                    }
-                    let trial = first.wrapping_add(k as u64);
-                    let key = TrialKey { seed: options.seed, trial, scale: options.scale };
-                    self.trial_into(&mut scratch, key, row, cancel, plans);
-                    done += 1;
-                }
-                progress(done);
-                scratch.summed
-            };
-        let (plans, counts): (Vec<WorkloadPlan>, Vec<Vec<u64>>) =
+                let trial = first.wrapping_add(k as u64);
+                let key = TrialKey { seed: options.seed, trial, scale: options.scale };
+                self.trial_into(&mut scratch, key, row, cancel, &fast);
+                done += 1;
+            }
+            progress(done);
+            scratch.summed
+        };
+        let counts: Vec<Vec<u64>> =
             match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
-                Ok(pool) => pool.install(|| {
-                    let plans = plan(run_trials);
-                    let fast: Vec<Vec<Option<&FastPlan>>> =
-                        plans.iter().map(WorkloadPlan::fast).collect();
-                    let counts = rows
-                        .par_chunks_mut(CHUNK * width)
-                        .enumerate()
-                        .map(|c| work(&fast, c))
-                        .collect();
-                    (plans, counts)
-                }),
+                Ok(pool) => pool
+                    .install(|| rows.par_chunks_mut(CHUNK * width).enumerate().map(work).collect()),
                 // Without threads the same chunks run here, with the same results.
-                Err(_) => {
-                    let plans = plan(run_trials);
-                    let fast: Vec<Vec<Option<&FastPlan>>> =
-                        plans.iter().map(WorkloadPlan::fast).collect();
-                    let counts = rows
-                        .chunks_mut(CHUNK * width)
-                        .enumerate()
-                        .map(|c| work(&fast, c))
-                        .collect();
-                    (plans, counts)
-                }
+                Err(_) => rows.chunks_mut(CHUNK * width).enumerate().map(work).collect(),
             };
         if cancel.load(Ordering::Relaxed) {
             return Err(RunError::Cancelled);
         }
         let mut outcomes = self.columns(&rows, options.first_trial);
         outcomes.methods = plans
+            .workloads
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let summed = counts.iter().map(|c| c[i]).sum();
-                p.method(summed)
-            })
+            .map(|(i, p)| p.method(counts.iter().map(|c| c[i]).sum()))
             .collect();
         Ok(outcomes)
     }
@@ -299,7 +352,7 @@ impl Engine {
         let workloads = self.workloads.iter().zip(states.iter_mut()).zip(&self.offsets);
         for (i, ((w, state), &at)) in workloads.enumerate() {
             let plan = plans.get(i).map_or(&[][..], Vec::as_slice);
-            let r = w.run(state, key, cancel, plan);
+            let r = w.run(state, key, cancel, plan, None);
             if r.summed {
                 summed[i] += 1;
             }

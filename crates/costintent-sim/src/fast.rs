@@ -56,6 +56,7 @@ use rayon::prelude::*;
 
 use crate::attempts::Attempts;
 use crate::compound::{MomentSums, SumSampler, UnitMoments};
+use crate::engine::EngineMode;
 use crate::kinds::Ctx;
 use crate::ledger::Ledger;
 use crate::params::ParamDraws;
@@ -76,7 +77,8 @@ pub(crate) const MAX_POOL_REQUESTS: f64 = 16_777_216.0;
 /// The pool's mean cost per unit must be known to this relative standard
 /// error at least, or the workload is simulated unit by unit.
 pub(crate) const REQUIRED_RSE: f64 = 1e-3;
-/// Below this relative standard error a larger pool buys nothing visible.
+/// The smallest relative standard error a pool aims for; above it, a pool
+/// aims for a fifth of the run's own relative standard error on the mean.
 pub(crate) const TARGET_RSE: f64 = 1e-4;
 /// The pools may cost at most this share of simulating every unit.
 const POOL_SHARE: f64 = 0.25;
@@ -193,16 +195,14 @@ impl WorkloadPlan {
         seed: u64,
         scale: f64,
         trials: u64,
-        exact: bool,
+        mode: EngineMode,
         cancel: &AtomicBool,
     ) -> Self {
         let segments = (0..w.segments.len())
-            .map(|j| {
-                if exact {
-                    Plan::Exact(String::new())
-                } else {
-                    FastPlan::build(w, j, seed, scale, trials, cancel)
-                }
+            .map(|j| match mode {
+                EngineMode::Exact => Plan::Exact(String::new()),
+                EngineMode::Auto => FastPlan::build(w, j, seed, scale, trials, false, cancel),
+                EngineMode::Compound => FastPlan::build(w, j, seed, scale, trials, true, cancel),
             })
             .collect();
         Self { segments }
@@ -261,13 +261,15 @@ impl FastPlan {
     }
 
     /// Plans the fast path of segment `segment` of workload `w` for a run
-    /// of `trials` trials.
+    /// of `trials` trials; `always` skips the checks of cost (the pools
+    /// against the run) but none of accuracy.
     pub(crate) fn build(
         w: &Compiled,
         segment: usize,
         seed: u64,
         scale: f64,
         trials: u64,
+        always: bool,
         cancel: &AtomicBool,
     ) -> Plan {
         let Some(part) = w.segments.get(segment) else {
@@ -284,7 +286,8 @@ impl FastPlan {
         };
         let volumes = probe_volumes(w, seed, scale, trials.min(VOLUME_PROBE));
         let mean_volume = share * volumes.iter().sum::<f64>() / volumes.len().max(1) as f64;
-        let units_in_run = mean_volume * trials as f64;
+        // With `always`, the pools are sized as if the run were large.
+        let units_in_run = if always { f64::INFINITY } else { mean_volume * trials as f64 };
         if units_in_run < 4.0 * PILOT as f64 {
             return Plan::Exact("few units: simulating them is as fast".into());
         }
@@ -349,7 +352,19 @@ impl FastPlan {
                     .into(),
             );
         }
-        let wanted = units_for(TARGET_RSE).min(affordable).max(PILOT as f64);
+        // The pool's error should be small against the run's own Monte
+        // Carlo error on the mean: a fifth of it (between TARGET_RSE and
+        // REQUIRED_RSE). Var(total) ≈ E[N]·σ² + Var(N)·μ² per trial.
+        let (mu, sigma2) = (pilot_moments.cost_mean(), pilot_moments.cost_var());
+        let n_mean = mean_volume;
+        let n_var = volumes.iter().map(|v| (share * v - n_mean).powi(2)).sum::<f64>()
+            / (volumes.len().max(2) - 1) as f64;
+        let run_rse = ((n_mean * sigma2 + n_var * mu * mu) / trials.max(1) as f64).sqrt()
+            / (n_mean * mu).max(f64::MIN_POSITIVE);
+        // `always` (tests of the fast path) takes the smallest adequate pool.
+        let target =
+            if always { REQUIRED_RSE } else { (0.2 * run_rse).clamp(TARGET_RSE, REQUIRED_RSE) };
+        let wanted = units_for(target).min(affordable).max(PILOT as f64);
         let chunks = (wanted as u64).div_ceil(POOL_CHUNK);
         let d = cells.len();
         // The interpolation is checked with pools of a quarter the size,
@@ -446,10 +461,14 @@ impl FastPlan {
         } else {
             let mut least = f64::INFINITY;
             for node in &nodes {
-                let Some(n) = restrict(&node.moments, &normal).min_units(&[]) else {
-                    return Plan::Exact("a billed quantity is almost always 0".into());
-                };
-                least = least.min(n.ceil());
+                let rare = rare_cells(&node.moments);
+                let normal: Vec<usize> = (0..d).filter(|i| !rare.contains(i)).collect();
+                if let Some(n) = restrict(&node.moments, &normal).min_units(&[]) {
+                    least = least.min(n.ceil());
+                }
+            }
+            if !least.is_finite() {
+                return Plan::Exact("a billed quantity is almost always 0".into());
             }
             Shape::Grid { nodes: nodes.clone(), min_units: least }
         };
@@ -478,17 +497,30 @@ impl FastPlan {
     /// drawn as a sum, and the sampler to draw it with.
     pub(crate) fn sampler_for(&self, volume: f64, theta: &[f64]) -> Option<TrialSampler<'_>> {
         match &self.shape {
-            Shape::Fixed { sampler, min_units } => {
-                (volume >= *min_units).then_some(TrialSampler::Shared(sampler))
-            }
+            Shape::Fixed { sampler, min_units } => (volume >= *min_units).then_some(TrialSampler {
+                sampler: SamplerRef::Shared(sampler),
+                normal: &self.normal,
+                rare: self.rare.iter().enumerate().map(|(k, &i)| (k, i)).collect(),
+                theta: None,
+            }),
             Shape::Grid { nodes, min_units } => {
                 if volume < *min_units {
                     return None;
                 }
+                // Which cells are rare depends on the parameter: the waste
+                // of failures is rare where failures are.
                 let t = theta.first().copied().unwrap_or(0.0);
-                let moments = restrict(&interpolate(nodes, t), &self.normal);
+                let all = interpolate(nodes, t);
+                let rare = rare_cells(&all);
+                let normal: Vec<usize> = (0..all.dim()).filter(|i| !rare.contains(i)).collect();
+                let moments = restrict(&all, &normal);
                 let needed = moments.min_units(&[])?;
-                (volume >= needed).then(|| TrialSampler::Own(Box::new(SumSampler::new(moments)), t))
+                (volume >= needed).then(|| TrialSampler {
+                    sampler: SamplerRef::Own(Box::new(SumSampler::new(moments)), normal),
+                    normal: &[],
+                    rare: rare.into_iter().map(|i| (i, i)).collect(),
+                    theta: Some(t),
+                })
             }
         }
     }
@@ -507,29 +539,28 @@ impl FastPlan {
         rng: &mut SimRng,
         ledger: &mut Ledger,
     ) {
-        let s = match sampler {
-            TrialSampler::Shared(s) => *s,
-            TrialSampler::Own(s, _) => s.as_ref(),
+        let (s, normal) = match &sampler.sampler {
+            SamplerRef::Shared(s) => (*s, sampler.normal),
+            SamplerRef::Own(s, normal) => (s.as_ref(), normal.as_slice()),
         };
         let mut z = vec![0.0; s.normals()];
         for x in &mut z {
             *x = standard_normal(rng);
         }
-        let mut out = vec![0.0; self.normal.len()];
+        let mut out = vec![0.0; normal.len()];
         s.draw(volume, &z, &mut out);
-        for (&i, &x) in self.normal.iter().zip(&out) {
+        for (&i, &x) in normal.iter().zip(&out) {
             write(ledger, self.cells[i], x);
         }
         // Rare cells: a Poisson number of units with a non-zero value.
-        for (k, &i) in self.rare.iter().enumerate() {
-            let (share, values) = match (&self.fixed_rare, sampler, &self.shape) {
-                (Some((shares, values)), _, _) => (shares[k], &values[k]),
-                (None, TrialSampler::Own(_, t), Shape::Grid { nodes, .. }) => {
-                    let near = nearest(nodes, *t);
-                    let share = pchip(nodes, *t, |n| n.rare_share[i]).max(0.0);
-                    (share, &near.rare_values[i])
+        for &(k, i) in &sampler.rare {
+            let (share, values) = match (&self.fixed_rare, sampler.theta, &self.shape) {
+                (Some((shares, values)), _, _) => (shares[k], values[k].as_slice()),
+                (None, Some(t), Shape::Grid { nodes, .. }) => {
+                    let share = pchip(nodes, t, |n| n.rare_share[i]).max(0.0);
+                    (share, rare_values(nodes, t, i))
                 }
-                _ => (0.0, &Vec::new()),
+                _ => (0.0, &[][..]),
             };
             let events = poisson_count(rng, volume * share);
             let mut x = 0.0;
@@ -557,13 +588,33 @@ impl FastPlan {
     }
 }
 
-/// The sampler of one trial's sum.
+/// The non-zero values of cell `i` seen at the node nearest to `t` that saw
+/// any.
+fn rare_values(nodes: &[Node], t: f64, i: usize) -> &[f64] {
+    let mut order: Vec<&Node> = nodes.iter().collect();
+    order.sort_by(|a, b| (a.theta - t).abs().total_cmp(&(b.theta - t).abs()));
+    order.into_iter().map(|n| n.rare_values[i].as_slice()).find(|v| !v.is_empty()).unwrap_or(&[])
+}
+
+/// How one trial's sum is drawn.
 #[derive(Debug)]
-pub(crate) enum TrialSampler<'a> {
+pub(crate) struct TrialSampler<'a> {
+    sampler: SamplerRef<'a>,
+    /// The cells the shared sampler draws (with an own sampler, its own).
+    normal: &'a [usize],
+    /// Rare cells: (index into the fixed rare statistics, cell index).
+    rare: Vec<(usize, usize)>,
+    /// The trial's unit parameter, on a grid.
+    theta: Option<f64>,
+}
+
+/// The sum sampler of one trial.
+#[derive(Debug)]
+enum SamplerRef<'a> {
     /// The plan's own (no per-trial unit parameter).
     Shared(&'a SumSampler),
-    /// Built for this trial at parameter value `.1`.
-    Own(Box<SumSampler>, f64),
+    /// Built for this trial, over these cells.
+    Own(Box<SumSampler>, Vec<usize>),
 }
 
 fn write(ledger: &mut Ledger, cell: Cell, x: f64) {
@@ -659,14 +710,6 @@ fn grid_nodes(thetas: Option<&[f64]>) -> Vec<f64> {
         .collect();
     nodes.dedup();
     nodes
-}
-
-/// The node nearest to `t`.
-fn nearest(nodes: &[Node], t: f64) -> &Node {
-    nodes
-        .iter()
-        .min_by(|a, b| (a.theta - t).abs().total_cmp(&(b.theta - t).abs()))
-        .unwrap_or(&nodes[0])
 }
 
 /// The interval of `t` among the nodes: `(i, fraction)` with node `i` on the
@@ -794,9 +837,10 @@ impl PoolStats {
         let mut state = w.state();
         pool.prepare(&mut state, theta);
         let prices = pool.cell_prices;
+        let waste = pool.waste_prices();
         let weights: Option<Vec<(u64, f64)>> =
             self.strata.keys().map(|&k| w.requests_pmf(&state, k).map(|p| (k, p))).collect();
-        let (moments, mean_var) = match weights {
+        let (moments, mean_var, (waste_mean, waste_var)) = match weights {
             Some(weights) if self.strata.len() > 1 => {
                 // Strata with enough units stand alone; the rest share the
                 // probability left over (which also covers counts never seen).
@@ -820,21 +864,27 @@ impl PoolStats {
                         part.0 /= kept;
                     }
                 }
-                MomentSums::mixture(&parts, prices)
+                MomentSums::mixture(&parts, prices, &waste)
             }
             _ => {
                 let mut all = MomentSums::new(prices.len());
                 for sums in self.strata.values() {
                     all.merge(sums);
                 }
-                MomentSums::mixture(&[(1.0, &all)], prices)
+                MomentSums::mixture(&[(1.0, &all)], prices, &waste)
             }
         };
         let mean = moments.cost_mean();
         if mean <= 0.0 {
             return None;
         }
-        let rse = mean_var.sqrt() / mean;
+        // The mean cost per unit's relative standard error; waste that is a
+        // noticeable part of the cost (5% or more) must be known to three
+        // times that, relative to itself.
+        let mut rse = mean_var.sqrt() / mean;
+        if waste_mean >= 0.05 * mean {
+            rse = rse.max(waste_var.sqrt() / waste_mean / 3.0);
+        }
         Some((moments, rse))
     }
 }
@@ -851,6 +901,17 @@ struct Pool<'a> {
 }
 
 impl Pool<'_> {
+    /// The prices of the wasted cells (0 elsewhere): waste per unit.
+    fn waste_prices(&self) -> Vec<f64> {
+        self.cells
+            .iter()
+            .map(|c| match *c {
+                Cell::Wasted { tier, unit } => self.prices.usd[tier][unit],
+                _ => 0.0,
+            })
+            .collect()
+    }
+
     /// Resolves the unit parameters at `theta` into `state`.
     fn prepare(&self, state: &mut State, theta: f64) -> crate::attempts::AttemptParams {
         let mut unused = stream(self.seed, 0, self.w.name_hash(), Stream::Params);
@@ -902,6 +963,7 @@ impl Pool<'_> {
                 billed: w.billed(),
                 prices: self.prices,
                 cancel: self.cancel,
+                trace: None,
             };
             w.simulate_units(&mut state.kind, &mut ctx, 1.0);
             for (i, (x, &cell)) in row.iter_mut().zip(self.cells).enumerate() {

@@ -100,7 +100,8 @@ impl Ledger {
     /// The successful attempt and every abandoned attempt bill `parts` in
     /// full; each failed attempt bills per `billed`: nothing, its input side,
     /// everything, or its input side plus a uniform share of its output side
-    /// (the sum of those shares is `outcome.partial_share`). An attempt sent
+    /// (the sum of those shares is `outcome.partial_share`; the shared
+    /// output is billed rounded to whole tokens or images). An attempt sent
     /// while an earlier attempt's cache write is alive (the outcome's `*_warm`
     /// counts) bills `parts.warm_input` instead of `parts.input`.
     ///
@@ -141,10 +142,19 @@ impl Ledger {
                 self.wasted[tier][u] += q * warm;
             }
         }
-        let waste_out = abandoned + fail_out;
+        let _ = fail_out;
         for &(u, q) in &parts.output {
-            self.billed[tier][u] += q * (kept + waste_out);
-            self.wasted[tier][u] += q * waste_out;
+            // A partial output is billed in whole tokens (images): the
+            // failed attempts' shares, summed, rounded.
+            let partial = if billed == Billed::Partial {
+                crate::math::round_count(q * o.partial_share)
+            } else {
+                0.0
+            };
+            let full = if billed == Billed::Full { failed } else { 0.0 };
+            let waste = q * (abandoned + full) + partial;
+            self.billed[tier][u] += q * kept + waste;
+            self.wasted[tier][u] += waste;
         }
     }
 

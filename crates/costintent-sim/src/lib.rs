@@ -56,6 +56,7 @@ mod params;
 mod prices;
 mod rng;
 mod sampling;
+mod trace;
 mod volume;
 mod wallet;
 mod workload;
@@ -63,8 +64,10 @@ mod ziggurat;
 mod ziggurat_tables;
 
 pub use engine::{
-    CHUNK, Cancelled, Engine, RunError, SimOptions, TrialScratch, simulate, simulate_trial,
+    CHUNK, Cancelled, Engine, EngineMode, Plans, RunError, SimOptions, TrialScratch, simulate,
+    simulate_trial,
 };
 pub use fast::Method;
 pub use outcome::{Outcomes, Unit, UnitSeries, WalletOutcome, WorkloadOutcome};
 pub use sampling::Draws;
+pub use trace::{AttemptStatus, TraceAttempt};

@@ -27,6 +27,47 @@ impl Outcomes {
     pub fn trials(&self) -> usize {
         self.total.len()
     }
+
+    /// Appends the outcomes of the trials that follow these (the next batch
+    /// of the same run, planned alike): columns grow, clamped draws and the
+    /// methods' counts of trials drawn as sums add up.
+    pub fn append(&mut self, mut next: Self) {
+        if self.workloads.is_empty() && self.total.is_empty() {
+            let first = self.first_trial;
+            *self = next;
+            self.first_trial = first;
+            return;
+        }
+        self.total.append(&mut next.total);
+        for (w, n) in self.workloads.iter_mut().zip(next.workloads) {
+            w.spend.extend(n.spend);
+            w.waste.extend(n.waste);
+            w.attempts.extend(n.attempts);
+            w.requests.extend(n.requests);
+            w.lost.extend(n.lost);
+            for (u, v) in w.units.iter_mut().zip(n.units) {
+                u.quantity.extend(v.quantity);
+                u.usd.extend(v.usd);
+            }
+        }
+        for (w, n) in self.wallets.iter_mut().zip(next.wallets) {
+            w.topups.extend(n.topups);
+            w.purchase_fees.extend(n.purchase_fees);
+            w.usage_fees.extend(n.usage_fees);
+            w.credits_bought.extend(n.credits_bought);
+            w.credits_used.extend(n.credits_used);
+        }
+        self.clamped_draws += next.clamped_draws;
+        for (m, n) in self.methods.iter_mut().zip(next.methods) {
+            if let (
+                crate::fast::Method::Fast { fast_trials, .. },
+                crate::fast::Method::Fast { fast_trials: more, .. },
+            ) = (m, n)
+            {
+                *fast_trials += more;
+            }
+        }
+    }
 }
 
 /// Per-trial results of one workload.
@@ -80,6 +121,10 @@ pub struct WalletOutcome {
 }
 
 /// Billing units, as the breakdowns and the JSON report name them.
+///
+/// A simulated quantity's unit, not a catalog price line's (that is
+/// `costintent_scenario::catalog::PriceUnit`, which splits cache writes by
+/// TTL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Unit {
     /// Text input tokens billed at the input price.

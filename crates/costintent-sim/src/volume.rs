@@ -13,11 +13,28 @@
 //!   falls in the partial unit with probability `f`); the sum is then scaled
 //!   like a per-period draw.
 //!
+//! - A rate that changes over the period (`ramp`, `growth`, `daily`) gives
+//!   each day `i` an expected count `e_i` (its rate times its length in
+//!   days), with this trial's values of the shape's parameters (the ramp's
+//!   ends, the first day's mean, the growth rate, in that order). Poisson
+//!   arrivals are one draw with mean `K · Σ e_i`: a sum of independent daily
+//!   Poisson counts is exactly that, so the day-by-day simulation needs no
+//!   draw per day. `arrivals = "exact"` gives day `i` `⌊K · e_i + U_i⌋`. A
+//!   `dist` grown day by day draws the day's count `X_i`, thins it to a
+//!   partial last day with Binomial(`X_i`, `ℓ_i`), and scales it by
+//!   `K · g_i` (its growth factor) with stochastic rounding.
+//!
 //! Volumes are drawn from their own stream, so scaling a volume leaves the
 //! usage draws of the first requests unchanged (common random numbers for
 //! `--scale` comparisons).
+//!
+//! Where the period's prices change, a trial's units are split over the
+//! price segments ([`Drawn::split`]): in proportion to each segment's
+//! length for a constant rate, in proportion to its share of the expected
+//! volume for a Poisson rate that changes, and as the day counts drawn for
+//! counts drawn day by day.
 
-use costintent_scenario::{Dist, Sampler, Volume};
+use costintent_scenario::{DayCount, Dist, RateProfile, Sampler, Value, Volume};
 
 use crate::math::round_count;
 use crate::params::{DrawSpec, ParamDraws};
@@ -38,6 +55,83 @@ pub(crate) enum VolumeSpec {
         /// The count in one unit.
         count: CountSpec,
     },
+    /// A rate that changes from day to day.
+    Profile {
+        /// The rates.
+        profile: RateProfile,
+        /// How a day's count follows from its rate.
+        count: DayLaw,
+    },
+}
+
+/// How a day's count follows from its rate, converted once per run.
+#[derive(Clone, Debug)]
+pub(crate) enum DayLaw {
+    /// Poisson arrivals.
+    Poisson,
+    /// The expected count, rounded stochastically.
+    Exact,
+    /// A draw of a count distribution, scaled by the day's growth factor.
+    Scaled(DrawSpec),
+}
+
+/// A trial's volume and, for a rate that changes over the period, how it
+/// spreads over the days.
+#[derive(Clone, Debug)]
+pub(crate) struct Drawn {
+    /// Units in the period.
+    pub(crate) total: f64,
+    /// How the units spread over the days.
+    pub(crate) by_day: ByDay,
+    /// The period's length in days.
+    pub(crate) days: f64,
+}
+
+/// How a trial's units spread over the days of the period.
+#[derive(Clone, Debug)]
+pub(crate) enum ByDay {
+    /// Evenly: a constant rate.
+    Even,
+    /// In proportion to each day's expected count (Poisson arrivals).
+    Expected(Vec<f64>),
+    /// Exactly these counts per day.
+    Counts(Vec<f64>),
+}
+
+/// How a trial's units fall into the price segments of the period.
+#[derive(Clone, Debug)]
+pub(crate) enum Split {
+    /// In proportion to each segment's length.
+    ByLength,
+    /// In proportion to these weights (each segment's expected units).
+    Weights(Vec<f64>),
+    /// Exactly these units per segment.
+    Counts(Vec<f64>),
+}
+
+impl Drawn {
+    /// How the units fall into segments that start at `starts` (shares of
+    /// the period, the first 0, in order). A day belongs to the segment its middle falls in (prices change
+    /// at midnight, so a day lies in one segment).
+    pub(crate) fn split(&self, starts: &[f64]) -> Split {
+        let days = self.days;
+        let per_day = match &self.by_day {
+            ByDay::Even => return Split::ByLength,
+            ByDay::Expected(v) | ByDay::Counts(v) => v,
+        };
+        let mut sums = vec![0.0; starts.len()];
+        for (i, x) in per_day.iter().enumerate() {
+            let middle = (i as f64 + 0.5 * (days - i as f64).clamp(0.0, 1.0)) / days.max(1e-12);
+            let segment = starts.iter().rposition(|s| *s <= middle).unwrap_or(0);
+            if let Some(sum) = sums.get_mut(segment) {
+                *sum += x;
+            }
+        }
+        match self.by_day {
+            ByDay::Counts(_) => Split::Counts(sums),
+            _ => Split::Weights(sums),
+        }
+    }
 }
 
 /// A count distribution: Poisson (scaled through its mean) or any other.
@@ -67,12 +161,43 @@ impl VolumeSpec {
             Volume::PerUnit { units, dist, .. } => {
                 Self::PerUnit { units: *units, count: CountSpec::new(dist) }
             }
+            Volume::Profile(profile) => Self::Profile {
+                profile: profile.clone(),
+                count: match &profile.count {
+                    DayCount::Poisson => DayLaw::Poisson,
+                    DayCount::Exact => DayLaw::Exact,
+                    DayCount::Scaled(dist) => DayLaw::Scaled(DrawSpec::from_dist(dist)),
+                },
+            },
         }
     }
 
     /// This trial's volume: parameters from `params`, the draw from `rng`.
     pub(crate) fn draw(&self, params: &mut ParamDraws<'_>, rng: &mut SimRng, scale: f64) -> f64 {
+        self.draw_by_day(params, rng, scale).total
+    }
+
+    /// This trial's volume and how it spreads over the days (the same
+    /// draws as [`VolumeSpec::draw`]).
+    pub(crate) fn draw_by_day(
+        &self,
+        params: &mut ParamDraws<'_>,
+        rng: &mut SimRng,
+        scale: f64,
+    ) -> Drawn {
+        let total = match self {
+            Self::Profile { profile, count } => {
+                return draw_profile(profile, count, params, rng, scale);
+            }
+            other => other.draw_constant(params, rng, scale),
+        };
+        Drawn { total, by_day: ByDay::Even, days: 0.0 }
+    }
+
+    /// A volume whose rate is constant over the period.
+    fn draw_constant(&self, params: &mut ParamDraws<'_>, rng: &mut SimRng, scale: f64) -> f64 {
         match self {
+            Self::Profile { .. } => 0.0,
             Self::Fixed(n) => scaled(rng, *n, scale),
             Self::PerPeriod(count) => match count.resolve(params) {
                 Resolved::Poisson(mean) => poisson_count(rng, scale * mean),
@@ -100,6 +225,56 @@ impl VolumeSpec {
                     scaled(rng, total, scale)
                 }
             },
+        }
+    }
+}
+
+/// A day-by-day volume: this trial's daily expected counts from the shape's
+/// parameters (drawn from `params` in the order [`RateProfile::shape_values`]
+/// lists them), then the counts.
+fn draw_profile(
+    profile: &RateProfile,
+    count: &DayLaw,
+    params: &mut ParamDraws<'_>,
+    rng: &mut SimRng,
+    scale: f64,
+) -> Drawn {
+    // The values are resolved first, in the documented order, so the
+    // stream of per-trial draws does not depend on the shape's arithmetic.
+    let values: Vec<f64> = profile.shape_values().into_iter().map(|v| params.value(v)).collect();
+    let mut next = values.into_iter();
+    let mut value = |_: &Value| next.next().unwrap_or(0.0);
+    let mut expected = Vec::with_capacity(profile.day_count());
+    profile.expected_by_day(&mut value, &mut expected);
+    match count {
+        DayLaw::Poisson => {
+            let mean: f64 = expected.iter().sum();
+            let total = poisson_count(rng, scale * mean);
+            Drawn { total, by_day: ByDay::Expected(expected), days: profile.days }
+        }
+        DayLaw::Exact => {
+            let counts: Vec<f64> =
+                expected.iter().map(|e| (scale * e + uniform(rng)).floor().max(0.0)).collect();
+            Drawn { total: counts.iter().sum(), by_day: ByDay::Counts(counts), days: profile.days }
+        }
+        DayLaw::Scaled(spec) => {
+            let fast = params.sampler(spec);
+            let counts: Vec<f64> = expected
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let length = profile.day_length(i);
+                    let mut x = round_count(fast.sample(rng));
+                    if length < 1.0 {
+                        x = binomial_count(rng, x, length);
+                    }
+                    // `e` is the growth factor times the day's length.
+                    let factor = if length > 0.0 { e / length } else { 0.0 };
+                    let k = scale * factor;
+                    if k == 1.0 { x } else { (k * x + uniform(rng)).floor().max(0.0) }
+                })
+                .collect();
+            Drawn { total: counts.iter().sum(), by_day: ByDay::Counts(counts), days: profile.days }
         }
     }
 }

@@ -21,7 +21,8 @@ use crate::params::{DrawSpec, ParamDraws};
 use crate::prices::{Conversion, N_UNITS, PriceTable, TokenOptions, fee_units, idx};
 use crate::rng::{SimRng, Stream, name_hash, stream};
 use crate::sampling::{Rounding, Source, binomial_count};
-use crate::volume::VolumeSpec;
+use crate::trace::Tracer;
+use crate::volume::{ByDay, Split, VolumeSpec};
 
 /// A workload converted once per run.
 #[derive(Clone, Debug)]
@@ -37,7 +38,9 @@ pub(crate) struct Compiled {
     poll_every: Option<f64>,
     /// The period's parts between dated price changes, in order; the first
     /// starts at 0. A trial's units are spread over them in proportion to
-    /// their length, and each part bills at its own prices.
+    /// their length (or, for a rate that changes over the period, to their
+    /// share of its expected volume; see [`crate::volume::Drawn::split`]),
+    /// and each part bills at its own prices.
     pub(crate) segments: Vec<Segment>,
     /// The units this workload bills, in [`Unit::ALL`] order.
     pub(crate) units: Vec<Unit>,
@@ -361,12 +364,16 @@ impl Compiled {
     /// the period's price segments; each segment is simulated unit by unit,
     /// or, with a fast plan and at least its minimum number of units, drawn
     /// as a compound sum.
+    ///
+    /// With `trace`, every unit is simulated and every attempt recorded
+    /// (the same draws as any run of the trial).
     pub(crate) fn run(
         &self,
         state: &mut State,
         key: TrialKey,
         cancel: &AtomicBool,
         plans: &[Option<&FastPlan>],
+        mut trace: Option<&mut Tracer>,
     ) -> TrialResult {
         let TrialKey { seed, trial, scale } = key;
         let mut params_rng = stream(seed, trial, self.name_hash, Stream::Params);
@@ -375,21 +382,44 @@ impl Compiled {
         // The per-trial unit parameter, if any (the fast path's grid).
         let theta: Vec<f64> = params.recorded.iter().copied().take(1).collect();
         let mut volume_rng = stream(seed, trial, self.name_hash, Stream::Volume);
-        let volume = self.volume.draw(&mut params, &mut volume_rng, scale);
+        let drawn = self.volume.draw_by_day(&mut params, &mut volume_rng, scale);
+        let volume = drawn.total;
         let clamped = params.clamped;
 
         let mut result = TrialResult { clamped, ..TrialResult::default() };
         let mut attempts =
             Attempts::new(stream(seed, trial, self.name_hash, Stream::Attempts), attempt_params);
+        if trace.is_some() {
+            attempts.force_slow();
+        }
+        let plans = if trace.is_some() { &[][..] } else { plans };
         let mut usage: SimRng = stream(seed, trial, self.name_hash, Stream::Usage);
         let mut sum_rng: Option<SimRng> = None;
         let mut left = volume;
+        // With one price list, every unit falls in it; otherwise the volume
+        // says how its units spread over the period.
+        let split = if self.segments.len() > 1 && !matches!(drawn.by_day, ByDay::Even) {
+            let starts: Vec<f64> = self.segments.iter().map(|s| s.start).collect();
+            drawn.split(&starts)
+        } else {
+            Split::ByLength
+        };
         for (j, segment) in self.segments.iter().enumerate() {
-            // Units fall in a segment in proportion to its length: a
-            // binomial share of those not yet placed (the last takes the rest).
-            let n = match self.segments.get(j + 1) {
-                None => left,
-                Some(next) => {
+            // Units fall in a segment in proportion to its length (a
+            // constant rate) or to its share of the expected volume (a rate
+            // that changes): a binomial share of those not yet placed; counts
+            // drawn day by day fall in the segment of their day. The last
+            // segment takes the rest.
+            let n = match (&split, self.segments.get(j + 1)) {
+                (_, None) => left,
+                (Split::Counts(counts), Some(_)) => counts.get(j).copied().unwrap_or(0.0).min(left),
+                (Split::Weights(weights), Some(_)) => {
+                    let rest: f64 = weights.iter().skip(j).sum();
+                    let share =
+                        if rest > 0.0 { weights.get(j).map_or(0.0, |w| w / rest) } else { 0.0 };
+                    binomial_count(&mut volume_rng, left, share)
+                }
+                (Split::ByLength, Some(next)) => {
                     let rest = 1.0 - segment.start;
                     let share = if rest > 0.0 { (next.start - segment.start) / rest } else { 1.0 };
                     binomial_count(&mut volume_rng, left, share)
@@ -407,6 +437,9 @@ impl Compiled {
                     result.summed = true;
                 }
                 _ => {
+                    if let Some(t) = trace.as_deref_mut() {
+                        t.segment = j;
+                    }
                     let mut ctx = Ctx {
                         usage: &mut usage,
                         attempts: &mut attempts,
@@ -415,6 +448,7 @@ impl Compiled {
                         billed: self.billed,
                         prices: &segment.prices,
                         cancel,
+                        trace: trace.as_deref_mut(),
                     };
                     self.simulate_units(&mut state.kind, &mut ctx, n);
                 }

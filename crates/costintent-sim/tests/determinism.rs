@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use common::*;
 use costintent_scenario::{Billed, Scenario, Volume, WorkloadKind};
-use costintent_sim::{Cancelled, SimOptions, simulate};
+use costintent_sim::{Cancelled, EngineMode, Method, SimOptions, simulate};
 
 /// A scenario that exercises every kind, failures, timeouts and a wallet.
 fn mixed() -> Scenario {
@@ -79,11 +79,63 @@ fn a_different_seed_gives_different_draws() {
 fn a_shard_draws_what_the_whole_run_draws() {
     let s = mixed();
     let whole = run(&s, 600, 5);
-    let options = SimOptions { first_trial: 256, threads: 2, ..SimOptions::new(100, 5) };
+    let options = SimOptions {
+        first_trial: 256,
+        threads: 2,
+        mode: EngineMode::Exact,
+        ..SimOptions::new(100, 5)
+    };
     let shard = simulate(&s, &options, &|_| {}, &AtomicBool::new(false)).unwrap();
     assert_eq!(shard.first_trial, 256);
     assert_eq!(shard.total[..], whole.total[256..356]);
     assert_eq!(shard.workloads[1].spend[..], whole.workloads[1].spend[256..356]);
+}
+
+/// Runs `mixed()` at 40 times its volume with compound sums.
+fn compound(
+    trials: u64,
+    threads: usize,
+    first_trial: u64,
+    run_trials: u64,
+) -> costintent_sim::Outcomes {
+    let options = SimOptions {
+        threads,
+        first_trial,
+        run_trials,
+        scale: 40.0,
+        mode: EngineMode::Compound,
+        ..SimOptions::new(trials, 9)
+    };
+    simulate(&mixed(), &options, &|_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+#[test]
+fn compound_sums_are_identical_on_1_2_and_7_threads() {
+    let one = compound(600, 1, 0, 0);
+    assert!(
+        one.methods
+            .iter()
+            .any(|m| matches!(m, Method::Fast { fast_trials, .. } if *fast_trials > 0)),
+        "the fast path ran: {:?}",
+        one.methods
+    );
+    assert_eq!(one, compound(600, 2, 0, 0));
+    assert_eq!(one, compound(600, 7, 0, 0));
+    assert_identities(&one);
+}
+
+#[test]
+fn a_compound_shard_draws_what_the_whole_run_draws() {
+    // The shard plans its pools from the whole run (`run_trials`), so it
+    // makes the same choices and draws.
+    let whole = compound(600, 2, 0, 0);
+    let shard = compound(100, 2, 256, 600);
+    assert_eq!(shard.total[..], whole.total[256..356]);
+    for (a, b) in shard.workloads.iter().zip(&whole.workloads) {
+        assert_eq!(a.spend[..], b.spend[256..356]);
+        assert_eq!(a.lost[..], b.lost[256..356]);
+    }
+    assert_eq!(shard.methods.len(), whole.methods.len());
 }
 
 #[test]
@@ -181,4 +233,48 @@ fn one_trial_at_a_time_gives_the_runs_totals() {
         assert_eq!(total, whole.total[trial as usize]);
     }
     assert_eq!(costintent_sim::simulate_trial(&s, 9, 17, 1.0), whole.total[17]);
+}
+
+#[test]
+fn cancel_stops_inside_a_huge_trial() {
+    // One trial of 10^12 requests, every one simulated (probe row 4): the
+    // cancel flag is checked inside the unit loops, so setting it after
+    // 200 ms returns promptly rather than after hours.
+    let s = scenario(vec![workload(
+        "api",
+        price(1.0, 1.0),
+        WorkloadKind::Requests(requests(Volume::Fixed(1e12), c(100.0), c(10.0))),
+    )]);
+    let options = SimOptions { threads: 1, mode: EngineMode::Exact, ..SimOptions::new(1, 1) };
+    let cancel = AtomicBool::new(false);
+    let started = std::time::Instant::now();
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            cancel.store(true, Ordering::Relaxed);
+        });
+        simulate(&s, &options, &|_| {}, &cancel)
+    });
+    assert_eq!(result, Err(Cancelled));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+}
+
+#[test]
+fn batches_of_one_plan_add_up_to_the_run() {
+    // A run made of batches (adaptive precision) with one plan is the run:
+    // identical columns, also where trials are drawn as compound sums.
+    for mode in [EngineMode::Exact, EngineMode::Compound] {
+        let s = mixed();
+        let engine = costintent_sim::Engine::new(&s);
+        let whole = SimOptions { threads: 2, scale: 40.0, mode, ..SimOptions::new(900, 4) };
+        let cancel = AtomicBool::new(false);
+        let plans = engine.plan(&whole, &cancel);
+        let all = engine.run_planned(&whole, &plans, &|_| {}, &cancel).unwrap();
+        let mut batched = costintent_sim::Outcomes::default();
+        for first in [0, 300, 600] {
+            let batch = SimOptions { first_trial: first, trials: 300, ..whole };
+            batched.append(engine.run_planned(&batch, &plans, &|_| {}, &cancel).unwrap());
+        }
+        assert_eq!(batched, all, "{mode:?}");
+    }
 }

@@ -8,7 +8,7 @@
 //! priced in the file) and loaded by the parser, which must accept every
 //! one: a rejected scenario is a bug of the generator, never skipped.
 //!
-//! On each scenario, with `exact: true` (every unit simulated) and in the
+//! On each scenario, in the exact mode (every unit simulated) and in the
 //! default mode (which draws large trials as compound sums):
 //! - the invariants of `tests/invariants` (spend ≥ 0, total = workloads +
 //!   wallet fees, spend = sum of units, attempts ≥ requests ≥ lost,
@@ -30,7 +30,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;
 
 use costintent_scenario::{Catalog, Date, LoadOptions, Scenario};
-use costintent_sim::{Method, Outcomes, SimOptions, simulate};
+use costintent_sim::{EngineMode, Method, Outcomes, SimOptions, simulate};
 use proptest::prelude::*;
 
 /// A text model of the catalog with the first day of a period in which its
@@ -321,8 +321,8 @@ fn load(text: &str) -> Scenario {
     }
 }
 
-fn run(s: &Scenario, trials: u64, exact: bool, threads: usize, scale: f64) -> Outcomes {
-    let options = SimOptions { threads, scale, exact, ..SimOptions::new(trials, s.seed) };
+fn run(s: &Scenario, trials: u64, mode: EngineMode, threads: usize, scale: f64) -> Outcomes {
+    let options = SimOptions { threads, scale, mode, ..SimOptions::new(trials, s.seed) };
     simulate(s, &options, &|_| {}, &AtomicBool::new(false)).unwrap()
 }
 
@@ -330,23 +330,23 @@ fn run(s: &Scenario, trials: u64, exact: bool, threads: usize, scale: f64) -> Ou
 fn check(text: &str, trials: u64) -> Result<usize, TestCaseError> {
     let s = load(text);
     let mut fast = 0;
-    for exact in [true, false] {
-        let one = run(&s, trials, exact, 1, 1.0);
+    for mode in [EngineMode::Exact, EngineMode::Auto] {
+        let one = run(&s, trials, mode, 1, 1.0);
         let found =
             invariants::violations(&one, trials as usize, s.workloads.len(), s.wallets.len());
-        prop_assert!(found.is_empty(), "exact = {exact}:\n{}\n{text}", found.join("\n"));
-        let two = run(&s, trials, exact, 2, 1.0);
-        prop_assert!(one == two, "exact = {exact}: 1 and 2 threads differ\n{text}");
-        let zero = run(&s, trials, exact, 2, 0.0);
+        prop_assert!(found.is_empty(), "{mode:?} mode:\n{}\n{text}", found.join("\n"));
+        let two = run(&s, trials, mode, 2, 1.0);
+        prop_assert!(one == two, "{mode:?} mode: 1 and 2 threads differ\n{text}");
+        let zero = run(&s, trials, mode, 2, 0.0);
         prop_assert!(
             zero.total.iter().all(|&t| t == 0.0),
-            "exact = {exact}: --scale 0 spends {:?}\n{text}",
+            "{mode:?} mode: --scale 0 spends {:?}\n{text}",
             zero.total.iter().find(|&&t| t != 0.0)
         );
         let found =
             invariants::violations(&zero, trials as usize, s.workloads.len(), s.wallets.len());
-        prop_assert!(found.is_empty(), "exact = {exact}, scale 0:\n{}\n{text}", found.join("\n"));
-        if !exact {
+        prop_assert!(found.is_empty(), "{mode:?} mode, scale 0:\n{}\n{text}", found.join("\n"));
+        if mode != EngineMode::Exact {
             fast += one
                 .methods
                 .iter()
@@ -408,7 +408,7 @@ fn the_invariants_catch_broken_outcomes() {
          failures = {{ rate = 0.1, retries = 1, billed = \"full\" }}\nvia = \"prepaid\"\n"
     );
     let s = load(&text);
-    let good = run(&s, 50, true, 1, 1.0);
+    let good = run(&s, 50, EngineMode::Exact, 1, 1.0);
     let broken = |f: &dyn Fn(&mut Outcomes)| {
         let mut o = good.clone();
         f(&mut o);

@@ -91,7 +91,7 @@ fn volume(v: &Volume, rng: &mut Xoshiro256PlusPlus) -> f64 {
     match v {
         Volume::Fixed(n) => count(*n),
         Volume::PerPeriod(d) => count(sample(&d.fixed_sampler().unwrap().unwrap(), rng)),
-        Volume::PerUnit { .. } => unreachable!("not generated"),
+        Volume::PerUnit { .. } | Volume::Profile(_) => unreachable!("not generated"),
     }
 }
 
@@ -214,7 +214,8 @@ fn reference_requests(w: &Workload, r: &RequestsSpec, rng: &mut Xoshiro256PlusPl
         let o = count(sample(&output, rng));
         let re = reasoning.as_ref().map_or(0.0, |s| count(sample(s, rng)));
         let p = tiers[usize::from(i > above)];
-        let charge_in = (1.0 - c) * i * p.input + c * i * p.read + fees(&w.price);
+        let cached = (c * i).round();
+        let charge_in = (i - cached) * p.input + cached * p.read + fees(&w.price);
         let charge_out = o * p.output + re * p.reasoning;
         attempts(w, charge_in, charge_in, charge_out, None, latency.as_ref(), rng, &mut t);
     }
@@ -498,7 +499,7 @@ proptest! {
 
 #[test]
 fn the_reference_workload_agrees_with_the_reference_implementation() {
-    // The shape of /work/shared/bench/reference.toml, scaled down 20× in
+    // The shape of benches/reference.toml, scaled down 20× in
     // sessions so the slow reference stays quick.
     let mut w = workload(
         "agent",

@@ -37,6 +37,7 @@ pub(crate) enum Command {
   costintent run scenarios/coding-agent.toml --scale 10 --budget 20000
   costintent run scenarios/coding-agent.toml --out reports/coding-agent
   costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h
+  costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h --vary agent.turns.mean=20,30
   costintent run scenarios/coding-agent.toml --sensitivity --out sens/")]
     Run(RunArgs),
     /// Validate a scenario and show the workloads and the prices they use.
@@ -44,10 +45,15 @@ pub(crate) enum Command {
   costintent check scenarios/coding-agent.toml
   costintent check my.toml --catalog my-prices.toml")]
     Check(CheckArgs),
-    /// Write a commented starter scenario.
+    /// Write a commented starter scenario, priced from today.
+    ///
+    /// The template is a bundled example with `prices` set to today (the
+    /// first day of its simulated period); its header says how to check and
+    /// run the file just written.
     #[command(after_help = "Examples:
   costintent init                          writes scenario.toml (coding-agent template)
   costintent init --template video clips.toml
+  costintent init --template batch nightly.toml
   costintent init --template mixed --force scenario.toml")]
     Init(InitArgs),
     /// Browse the pricing catalog, or import prices from LiteLLM or genai-prices.
@@ -101,7 +107,9 @@ pub(crate) struct SimArgs {
     /// and says so in the report).
     #[arg(long)]
     pub(crate) exact: bool,
-    /// Do not show a progress bar.
+    /// Do not show progress: a bar on a terminal; elsewhere, for runs longer
+    /// than 2 s, a line every 5 s (or every COSTINTENT_PROGRESS_SECONDS)
+    /// with the trials done, the time elapsed and the time left.
     #[arg(long)]
     pub(crate) quiet: bool,
 }
@@ -123,12 +131,23 @@ pub(crate) struct RunArgs {
     /// earlier report; it is created only when the report is written.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
+    /// Also write one trial's attempts, one JSON line each, as a usage log
+    /// (`costintent.attempt/v1`, read back by `logs summarize`): for testing
+    /// dashboards, alerts and the log importers.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) attempts_log: Option<PathBuf>,
+    /// The trial `--attempts-log` writes (0 is the first).
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "attempts_log")]
+    pub(crate) trial: u64,
     /// Run the scenario once per value: `workload.key=v1,v2,...` (TOML values;
     /// `scenario.budget=...` too: each run is then tested against its own budget).
+    /// Given more than once, once per combination of values (a grid).
     #[arg(long, value_name = "WORKLOAD.KEY=V1,V2,...")]
-    pub(crate) vary: Option<String>,
-    /// Rank the uncertain assumptions by how much they move p90 (with a tornado chart in --out).
-    /// Not with --vary.
+    pub(crate) vary: Vec<String>,
+    /// Rank the assumptions by how much they move p90: each parameter drawn per trial at its
+    /// p10 and p90, each per-request assumption (tokens, turns, images, regenerations) ÷1.5 and
+    /// ×1.5, from a base with every per-trial parameter at its median (a tornado chart in
+    /// --out). Not with --vary.
     #[arg(long, conflicts_with = "vary")]
     pub(crate) sensitivity: bool,
     /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk); with --vary, when it
@@ -189,6 +208,8 @@ pub(crate) enum Template {
     Video,
     /// A realtime voice bot.
     Voice,
+    /// A nightly batch job at batch prices.
+    Batch,
     /// Several features at once.
     Mixed,
 }

@@ -3,6 +3,7 @@
 //! crates.
 
 mod cli;
+mod clock;
 mod commands;
 mod error;
 mod files;

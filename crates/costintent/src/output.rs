@@ -29,12 +29,6 @@ pub(crate) fn print_stdout(text: &str) -> Result<(), CliError> {
     }
 }
 
-/// JSON as printed and written: pretty, with a trailing newline.
-pub(crate) fn pretty_json(v: &serde_json::Value) -> String {
-    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
-    format!("{text}\n")
-}
-
 /// Prints a line to stderr (status messages, warnings).
 pub(crate) fn print_stderr(text: &str) {
     let mut err = anstream::stderr();

@@ -232,11 +232,8 @@ pub(crate) struct ConsoleColumns {
 
 impl ConsoleColumns {
     pub(crate) fn new(header: &csv::StringRecord) -> Result<Self, String> {
-        let find = |name: &str| {
-            header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-        };
-        let need =
-            |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
+        let columns = super::HeaderColumns(header);
+        let (find, need) = (|name| columns.find(name), |name| columns.need(name));
         Ok(Self {
             date: need("usage_date_utc")?,
             model: need("model_version")?,

@@ -23,6 +23,22 @@ use serde_json::Value;
 
 use crate::record::{Attempt, Bucket};
 
+/// The columns of a CSV export's header, found by name (spaces and a
+/// byte-order mark around a name are ignored).
+pub(crate) struct HeaderColumns<'a>(pub(crate) &'a csv::StringRecord);
+
+impl HeaderColumns<'_> {
+    /// The column named `name`, if the header has one.
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
+        self.0.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    }
+
+    /// The column named `name`, or why the file cannot be read without it.
+    pub(crate) fn need(&self, name: &str) -> Result<usize, String> {
+        self.find(name).ok_or_else(|| format!("the header has no `{name}` column"))
+    }
+}
+
 /// A log or export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {

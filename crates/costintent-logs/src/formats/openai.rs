@@ -67,7 +67,7 @@ pub(crate) fn attempt_from_body(value: &Value, provider: &str) -> Body {
     let Some(model) = string_of(value, "model") else {
         return Body::Skip("openai: response without a model");
     };
-    let tokens = if responses { responses_tokens(usage) } else { chat_tokens(usage) };
+    let tokens = usage_tokens(usage, if responses { &RESPONSES_KEYS } else { &CHAT_KEYS });
     let Some(tokens) = tokens else {
         return Body::Skip("openai: usage without input and output token counts");
     };
@@ -149,11 +149,36 @@ fn request_id(value: &Value) -> Option<String> {
         .find_map(|k| string_of(value, k))
 }
 
-fn chat_tokens(usage: &Value) -> Option<Tokens> {
-    let input = u64_of(usage, "prompt_tokens")?;
-    let output = u64_of(usage, "completion_tokens")?;
-    let prompt = usage.get("prompt_tokens_details");
-    let completion = usage.get("completion_tokens_details");
+/// The names of a `usage` object's counts: Chat Completions' or Responses'.
+struct UsageKeys {
+    input: &'static str,
+    output: &'static str,
+    input_details: &'static str,
+    output_details: &'static str,
+}
+
+const CHAT_KEYS: UsageKeys = UsageKeys {
+    input: "prompt_tokens",
+    output: "completion_tokens",
+    input_details: "prompt_tokens_details",
+    output_details: "completion_tokens_details",
+};
+
+const RESPONSES_KEYS: UsageKeys = UsageKeys {
+    input: "input_tokens",
+    output: "output_tokens",
+    input_details: "input_tokens_details",
+    output_details: "output_tokens_details",
+};
+
+/// The tokens of a Chat Completions or Responses `usage`: both count cached
+/// tokens (and cache writes) inside the input and reasoning inside the
+/// output; only Chat Completions reports audio tokens.
+fn usage_tokens(usage: &Value, keys: &UsageKeys) -> Option<Tokens> {
+    let input = u64_of(usage, keys.input)?;
+    let output = u64_of(usage, keys.output)?;
+    let prompt = usage.get(keys.input_details);
+    let completion = usage.get(keys.output_details);
     Some(Tokens {
         input: Some(input),
         output: Some(output),
@@ -162,20 +187,6 @@ fn chat_tokens(usage: &Value) -> Option<Tokens> {
         reasoning: completion.and_then(|d| u64_of(d, "reasoning_tokens")),
         input_audio: prompt.and_then(|d| u64_of(d, "audio_tokens")).filter(|n| *n > 0),
         output_audio: completion.and_then(|d| u64_of(d, "audio_tokens")).filter(|n| *n > 0),
-        ..Tokens::default()
-    })
-}
-
-fn responses_tokens(usage: &Value) -> Option<Tokens> {
-    let input = u64_of(usage, "input_tokens")?;
-    let output = u64_of(usage, "output_tokens")?;
-    let details = usage.get("input_tokens_details");
-    Some(Tokens {
-        input: Some(input),
-        output: Some(output),
-        cache_read: Some(details.and_then(|d| u64_of(d, "cached_tokens")).unwrap_or(0)),
-        cache_write: details.and_then(|d| u64_of(d, "cache_write_tokens")),
-        reasoning: usage.get("output_tokens_details").and_then(|d| u64_of(d, "reasoning_tokens")),
         ..Tokens::default()
     })
 }

@@ -141,11 +141,8 @@ pub(crate) struct ActivityColumns {
 
 impl ActivityColumns {
     pub(crate) fn new(header: &csv::StringRecord) -> Result<Self, String> {
-        let find = |name: &str| {
-            header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-        };
-        let need =
-            |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
+        let columns = super::HeaderColumns(header);
+        let (find, need) = (|name| columns.find(name), |name| columns.need(name));
         Ok(Self {
             id: need("generation_id")?,
             created: need("created_at")?,
@@ -241,11 +238,8 @@ pub(crate) struct OpenaiCostColumns {
 
 impl OpenaiCostColumns {
     pub(crate) fn new(header: &csv::StringRecord) -> Result<Self, String> {
-        let find = |name: &str| {
-            header.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-        };
-        let need =
-            |name: &str| find(name).ok_or_else(|| format!("the header has no `{name}` column"));
+        let columns = super::HeaderColumns(header);
+        let (find, need) = (|name| columns.find(name), |name| columns.need(name));
         Ok(Self {
             start: find("start_time_iso")
                 .or(find("start_time"))

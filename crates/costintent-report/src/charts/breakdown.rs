@@ -7,17 +7,17 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::Chart;
-use super::canvas::{Canvas, Figure, render};
+use super::canvas::{Canvas, Figure, Head, render};
 use super::data;
 use super::error::ChartError;
 use super::font::{fit_width, text_width};
 use super::frame::{AxisText, Frame, draw_axes};
 use super::layout::{self, LABEL_SIZE, Layout};
-use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{UsdTicks, format_usd_axis};
+use super::legend::{Legend, LegendEntry, Swatch};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
+use crate::format::{UsdTicks, usd_compact};
 
 /// Draws one horizontal bar per category, stacked by series, in USD.
 ///
@@ -135,7 +135,7 @@ impl BreakdownFigure {
         let max_total = totals.iter().copied().fold(0.0, f64::max);
         let total_label = totals
             .iter()
-            .map(|total| text_width(&format_usd_axis(*total), LABEL_SIZE, false))
+            .map(|total| text_width(&usd_compact(*total), LABEL_SIZE, false))
             .max()
             .unwrap_or(0);
         let plot_width = f64::from(layout.plot.width());
@@ -161,13 +161,11 @@ impl BreakdownFigure {
 }
 
 impl Figure for BreakdownFigure {
-    fn size(&self) -> (u32, u32) {
-        (self.layout.width, self.layout.height)
+    fn head(&self) -> Head<'_> {
+        Head { layout: &self.layout, title: &self.title, legend: &self.legend }
     }
 
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
-        draw_title(canvas, &self.title, self.layout.width)?;
-        self.legend.draw(canvas)?;
         let frame = &self.frame;
         let x_ticks = UsdTicks::new(frame.x.max_abs(), frame.x.step);
         let x_text = AxisText { labels: &|value| x_ticks.format(value), title: "spend (USD)" };
@@ -194,7 +192,7 @@ impl Figure for BreakdownFigure {
             let middle = frame.y_px((bottom + top) / 2.0);
             canvas.text(label, (frame.rect.left - 8, middle), &label_style)?;
             let end = frame.x_px(*total);
-            canvas.text(&format_usd_axis(*total), (end + 6, middle), &total_style)?;
+            canvas.text(&usd_compact(*total), (end + 6, middle), &total_style)?;
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
-//! Input checks and the statistics the charts need: order statistics, the
-//! range of values worth showing, and histogram bins.
+//! Input checks and the statistics the charts need: the range of values
+//! worth showing and histogram bins. Percentiles and shares come from
+//! [`crate::stats`], so a chart marks the same p90 as the report prints.
 
 use super::error::ChartError;
+use crate::stats::sorted_quantile;
 
 /// Rejects NaN and infinities, naming the input and the position.
 pub(crate) fn check_finite(values: &[f64], what: &str) -> Result<(), ChartError> {
@@ -41,27 +43,6 @@ pub(crate) fn sorted(values: &[f64]) -> Vec<f64> {
     sorted
 }
 
-/// The `p` quantile of ascending values as an exact order statistic
-/// (nearest rank: the smallest value with at least `p` of the values at or below it).
-///
-/// Returns NaN for an empty slice; callers check emptiness first.
-pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (p.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.saturating_sub(1).min(sorted.len() - 1)]
-}
-
-/// The share of ascending values strictly above `threshold`.
-pub(crate) fn share_above(sorted: &[f64], threshold: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let at_or_below = sorted.partition_point(|value| *value <= threshold);
-    (sorted.len() - at_or_below) as f64 / sorted.len() as f64
-}
-
 /// The part of the value range a chart shows, and how many values it leaves out.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Window {
@@ -94,8 +75,8 @@ impl Window {
         if sorted.len() < MIN_VALUES_FOR_CLIPPING {
             return window;
         }
-        let core_lo = quantile(sorted, 0.001);
-        let core_hi = quantile(sorted, 0.999);
+        let core_lo = sorted_quantile(sorted, 0.001).unwrap_or(min);
+        let core_hi = sorted_quantile(sorted, 0.999).unwrap_or(max);
         let core = core_hi - core_lo;
         if core <= 0.0 {
             return window;
@@ -149,7 +130,8 @@ pub(crate) fn bin_count(sorted: &[f64], lo: f64, hi: f64) -> usize {
     const MIN_BINS: usize = 10;
     const MAX_BINS: usize = 80;
     const FALLBACK_BINS: usize = 60;
-    let iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
+    let quartile = |p| sorted_quantile(sorted, p).unwrap_or(f64::NAN);
+    let iqr = quartile(0.75) - quartile(0.25);
     let width = 2.0 * iqr / (sorted.len() as f64).cbrt();
     let bins = ((hi - lo) / width).ceil();
     if bins.is_finite() && bins >= 1.0 {
@@ -207,25 +189,6 @@ mod tests {
         assert!(matches!(error, ChartError::Negative { index: 1, .. }));
         assert!(check_optional(Some(f64::INFINITY), "budget").is_err());
         assert!(check_optional(None, "budget").is_ok());
-    }
-
-    #[test]
-    fn quantiles_are_order_statistics() {
-        let values: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(quantile(&values, 0.5), 50.0);
-        assert_eq!(quantile(&values, 0.9), 90.0);
-        assert_eq!(quantile(&values, 0.901), 91.0);
-        assert_eq!(quantile(&values, 0.0), 1.0);
-        assert_eq!(quantile(&values, 1.0), 100.0);
-        assert!(quantile(&[], 0.5).is_nan());
-    }
-
-    #[test]
-    fn share_above_is_strict() {
-        let values = [1.0, 2.0, 2.0, 3.0];
-        assert_eq!(share_above(&values, 2.0), 0.25);
-        assert_eq!(share_above(&values, 0.0), 1.0);
-        assert_eq!(share_above(&values, 3.0), 0.0);
     }
 
     #[test]

@@ -8,18 +8,19 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, WHITE};
 
 use super::Chart;
-use super::annotate::{LineLabels, Placement, VLine, draw_hidden_notes};
-use super::canvas::{Canvas, Figure, render};
-use super::data::{self, Window};
+use super::annotate::Placement;
+use super::canvas::{Canvas, render};
+use super::data;
 use super::error::ChartError;
-use super::frame::{Frame, draw_usd_percent_axes};
-use super::histogram::hidden_note;
-use super::layout::{self, LABEL_SIZE, Layout, Rect};
-use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{format_percent, format_usd_axis};
+use super::frame::Frame;
+use super::layout::{LABEL_SIZE, Rect};
+use super::legend::{LegendEntry, Swatch};
 use super::palette;
+use super::spend::{Labels, SpendData, SpendFigure, budget_line, sorted_totals, spend_axis};
 use super::text::TextStyle;
 use super::ticks::Axis;
+use crate::format::{percent_label, usd_compact};
+use crate::stats::sorted_share_above;
 
 /// Draws P(spend > x) against x for per-trial spend totals (USD), with an
 /// optional budget line and the chance of exceeding it.
@@ -37,121 +38,87 @@ pub fn exceedance_curve(
     budget: Option<f64>,
     title: &str,
 ) -> Result<Chart, ChartError> {
-    render(&ExceedanceFigure::plan(totals, budget, title)?)
+    render(&plan(totals, budget, title)?)
 }
 
-/// The width of the y label area: percentages plus the axis description.
-const Y_LABEL_AREA: i32 = 70;
+/// The titles of the x and y axes.
+const AXIS_TITLES: (&str, &str) =
+    ("spend over the period, x (USD)", "chance of spending more than x");
 
-/// A fully planned exceedance curve.
+/// The curve and the budget dot.
 #[derive(Debug)]
-struct ExceedanceFigure {
-    title: String,
-    layout: Layout,
-    legend: Legend,
-    frame: Frame,
+struct Curve {
     /// The curve as (USD, probability) points.
-    curve: Vec<(f64, f64)>,
+    points: Vec<(f64, f64)>,
     /// The budget and the chance of exceeding it, when a budget is on the chart.
     budget_point: Option<(f64, f64)>,
-    lines: LineLabels,
-    hidden_below: Option<String>,
-    hidden_above: Option<String>,
 }
 
-impl ExceedanceFigure {
-    fn plan(totals: &[f64], budget: Option<f64>, title: &str) -> Result<Self, ChartError> {
-        if totals.is_empty() {
-            return Err(ChartError::NoData { what: "spend totals".to_owned() });
-        }
-        data::check_finite(totals, "spend totals")?;
-        data::check_optional(budget, "budget")?;
+/// Plans the exceedance curve.
+fn plan(
+    totals: &[f64],
+    budget: Option<f64>,
+    title: &str,
+) -> Result<SpendFigure<Curve>, ChartError> {
+    let (sorted, shown, non_negative) = sorted_totals(totals, "spend totals")?;
+    data::check_optional(budget, "budget")?;
+    let x = spend_axis(&shown, non_negative, &budget.into_iter().collect::<Vec<_>>())?;
 
-        let sorted = data::sorted(totals);
-        let shown = Window::of(&sorted);
-        let non_negative = sorted.first().is_some_and(|min| *min >= 0.0);
-        let mut window = shown.clone();
-        window.widen_if_degenerate(non_negative);
-        if let Some(budget) = budget {
-            window.include(budget);
-        }
-        let x = Axis::covering(window.lo, window.hi, 8, non_negative)?;
-
-        let mut entries =
-            vec![LegendEntry::new(Swatch::Line(palette::BLUE), "chance that spend exceeds x")];
-        if let Some(budget) = budget {
-            let over = data::share_above(&sorted, budget);
-            entries.push(LegendEntry::new(
-                Swatch::Line(palette::BUDGET),
-                format!(
-                    "budget {} is exceeded in {} of trials",
-                    format_usd_axis(budget),
-                    format_percent(over)
-                ),
-            ));
-        }
-        let legend = Legend::layout(entries, layout::WIDTH);
-        let layout = Layout::new(layout::WIDTH, layout::HEIGHT, legend.rows(), Y_LABEL_AREA);
-
-        let budget_line = budget.map(|budget| {
-            VLine::new(
-                budget,
-                format!("budget {}", format_usd_axis(budget)),
-                palette::BUDGET,
-                false,
-                &x,
-            )
-        });
-        let budget_point = match &budget_line {
-            Some(line) if line.placement == Placement::Inside => {
-                Some((line.value, data::share_above(&sorted, line.value)))
-            }
-            _ => None,
-        };
-        let mut frame = Frame { rect: layout.plot, x, y: probability_axis(&layout.plot, 0) };
-        let lines = LineLabels::place(budget_line.into_iter().collect(), &frame);
-        frame.y = probability_axis(&layout.plot, lines.head_room());
-        let curve = curve_points(&sorted, &frame.x);
-
-        Ok(Self {
-            title: title.to_owned(),
-            layout,
-            legend,
-            frame,
-            curve,
-            budget_point,
-            lines,
-            hidden_below: hidden_note(shown.hidden_below, "below", shown.lo),
-            hidden_above: hidden_note(shown.hidden_above, "above", shown.hi),
-        })
+    let mut entries =
+        vec![LegendEntry::new(Swatch::Line(palette::BLUE), "chance that spend exceeds x")];
+    if let Some(budget) = budget {
+        let over = sorted_share_above(&sorted, budget);
+        entries.push(LegendEntry::new(
+            Swatch::Line(palette::BUDGET),
+            format!(
+                "budget {} is exceeded in {} of trials",
+                usd_compact(budget),
+                percent_label(over)
+            ),
+        ));
     }
+    let line = budget.map(|budget| budget_line(budget, &x));
+    let budget_point = match &line {
+        Some(line) if line.placement == Placement::Inside => {
+            Some((line.value, sorted_share_above(&sorted, line.value)))
+        }
+        _ => None,
+    };
+    let curve = Curve { points: curve_points(&sorted, &x), budget_point };
+    SpendFigure::plan(
+        Labels::new(title, AXIS_TITLES, entries, line.into_iter().collect()),
+        x,
+        &shown,
+        curve,
+    )
 }
 
-impl Figure for ExceedanceFigure {
-    fn size(&self) -> (u32, u32) {
-        (self.layout.width, self.layout.height)
+impl SpendData for Curve {
+    fn y_axis(&self, plot: &Rect, head_room: i32) -> Result<Axis, ChartError> {
+        Ok(probability_axis(plot, head_room))
     }
 
-    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
-        draw_title(canvas, &self.title, self.layout.width)?;
-        self.legend.draw(canvas)?;
-        let frame = &self.frame;
-        draw_usd_percent_axes(
-            canvas,
-            frame,
-            "spend over the period, x (USD)",
-            "chance of spending more than x",
-        )?;
-
-        let curve: Vec<(i32, i32)> = self.curve.iter().map(|point| frame.px(*point)).collect();
+    fn draw_data<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        frame: &Frame,
+    ) -> Result<(), ChartError> {
+        let curve: Vec<(i32, i32)> = self.points.iter().map(|point| frame.px(*point)).collect();
         let mut area = curve.clone();
         area.push(frame.px((frame.x.hi, 0.0)));
         area.push(frame.px((frame.x.lo, 0.0)));
         let root = canvas.root;
         root.draw(&Polygon::new(area, palette::tint(palette::BLUE, 0.15).filled()))?;
         root.draw(&PathElement::new(curve, palette::BLUE.stroke_width(2)))?;
+        Ok(())
+    }
 
-        self.lines.draw(canvas, frame)?;
+    fn draw_over_lines<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        frame: &Frame,
+    ) -> Result<(), ChartError> {
+        let root = canvas.root;
         if let Some((budget, chance)) = self.budget_point {
             let (x, y) = frame.px((budget, chance));
             // A dashed guide from the y axis to the dot lets the chance be read off the axis.
@@ -160,9 +127,9 @@ impl Figure for ExceedanceFigure {
             root.draw(&Circle::new((x, y), 5, WHITE.stroke_width(1)))?;
             let style =
                 TextStyle::new(LABEL_SIZE, palette::BUDGET).bold().anchor(HPos::Left, VPos::Bottom);
-            canvas.text(&format_percent(chance), (x + 8, y - 4), &style)?;
+            canvas.text(&percent_label(chance), (x + 8, y - 4), &style)?;
         }
-        draw_hidden_notes(canvas, frame, self.hidden_below.as_deref(), self.hidden_above.as_deref())
+        Ok(())
     }
 }
 
@@ -177,7 +144,7 @@ const SAMPLED_POINTS: usize = 300;
 /// every value); with more, each step is about a pixel high or less, so
 /// evenly spaced samples draw the same picture with far fewer points.
 fn curve_points(sorted: &[f64], x: &Axis) -> Vec<(f64, f64)> {
-    let above = |value: f64| data::share_above(sorted, value);
+    let above = |value: f64| sorted_share_above(sorted, value);
     let mut visible: Vec<f64> =
         sorted.iter().copied().filter(|value| *value > x.lo && *value <= x.hi).collect();
     visible.dedup();
@@ -233,13 +200,13 @@ mod tests {
     fn the_curve_falls_from_one_to_zero() {
         super::super::font::ensure_loaded().unwrap();
         let totals: Vec<f64> = (1..=100).map(f64::from).collect();
-        let figure = ExceedanceFigure::plan(&totals, Some(90.0), "curve").unwrap();
-        let first = figure.curve.first().unwrap();
-        let last = figure.curve.last().unwrap();
+        let figure = plan(&totals, Some(90.0), "curve").unwrap();
+        let first = figure.data.points.first().unwrap();
+        let last = figure.data.points.last().unwrap();
         assert_eq!(first.1, 1.0);
         assert_eq!(last.1, 0.0);
-        assert!(figure.curve.windows(2).all(|pair| pair[1].1 <= pair[0].1));
-        let (budget, chance) = figure.budget_point.unwrap();
+        assert!(figure.data.points.windows(2).all(|pair| pair[1].1 <= pair[0].1));
+        let (budget, chance) = figure.data.budget_point.unwrap();
         assert_eq!(budget, 90.0);
         assert!((chance - 0.10).abs() < 1e-12);
     }

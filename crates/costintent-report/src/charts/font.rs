@@ -104,6 +104,25 @@ pub(crate) fn fit_width(text: &str, size: f64, bold: bool, max_width: i32) -> St
     "…".to_owned()
 }
 
+/// Breaks `text` into lines of at most `max_width` pixels at spaces (a
+/// single word wider than that is shortened with an ellipsis).
+pub(crate) fn wrap_to_width(text: &str, size: f64, bold: bool, max_width: i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
+        if text_width(&candidate, size, bold) <= max_width || line.is_empty() {
+            line = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_owned()));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| fit_width(&l, size, bold, max_width)).collect()
+}
+
 /// Loads the faces on first use.
 fn faces() -> Option<&'static Faces> {
     FONTS

@@ -13,10 +13,10 @@ use super::canvas::Canvas;
 use super::error::ChartError;
 use super::font::text_width;
 use super::layout::{LABEL_SIZE, LEFT_MARGIN, Rect, TICK_SIZE};
-use super::money::{PercentTicks, UsdTicks};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
+use crate::format::{PercentTicks, UsdTicks};
 
 /// A plotting rectangle with an axis along each side.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,17 +4,19 @@ use plotters::element::Rectangle;
 use plotters::prelude::DrawingBackend;
 use plotters::style::{Color, RGBColor};
 
-use super::annotate::{LineLabels, VLine, draw_hidden_notes};
-use super::canvas::{Canvas, Figure, render};
+use super::annotate::VLine;
+use super::canvas::{Canvas, render};
 use super::data::{self, Bins, Window};
 use super::error::ChartError;
-use super::frame::{Frame, draw_usd_percent_axes};
-use super::layout::{self, Layout, Rect};
-use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{format_count, format_percent, format_usd_axis};
+use super::frame::Frame;
+use super::layout::Rect;
+use super::legend::{LegendEntry, Swatch};
 use super::palette;
+use super::spend::{Labels, SpendData, SpendFigure, budget_line, sorted_totals, spend_axis};
 use super::ticks::Axis;
 use super::{Chart, Mark};
+use crate::format::{percent_label, plain_number, usd_compact};
+use crate::stats::sorted_share_above;
 
 /// Draws a histogram of per-trial spend totals (USD) with labelled
 /// percentile marks and an optional budget line.
@@ -35,127 +37,81 @@ pub fn spend_histogram(
     budget: Option<f64>,
     title: &str,
 ) -> Result<Chart, ChartError> {
-    render(&HistogramFigure::plan(totals, marks, budget, title)?)
+    render(&plan(totals, marks, budget, title)?)
 }
 
-/// The width of the y label area: percentages plus the axis description.
-const Y_LABEL_AREA: i32 = 70;
+/// The titles of the x and y axes.
+const AXIS_TITLES: (&str, &str) = ("total spend over the period (USD)", "share of trials");
 
-/// A fully planned spend histogram.
+/// Bars as (low USD, high USD, share of trials, colour), and the tallest
+/// share of any bin.
 #[derive(Debug)]
-struct HistogramFigure {
-    title: String,
-    layout: Layout,
-    legend: Legend,
-    frame: Frame,
-    /// Bars as (low USD, high USD, share of trials, colour).
-    bars: Vec<(f64, f64, f64, RGBColor)>,
-    lines: LineLabels,
-    hidden_below: Option<String>,
-    hidden_above: Option<String>,
-}
+struct Bars(Vec<(f64, f64, f64, RGBColor)>, f64);
 
-impl HistogramFigure {
-    fn plan(
-        totals: &[f64],
-        marks: &[Mark],
-        budget: Option<f64>,
-        title: &str,
-    ) -> Result<Self, ChartError> {
-        if totals.is_empty() {
-            return Err(ChartError::NoData { what: "spend totals".to_owned() });
-        }
-        data::check_finite(totals, "spend totals")?;
-        let mark_values: Vec<f64> = marks.iter().map(|mark| mark.x).collect();
-        data::check_finite(&mark_values, "marks")?;
-        data::check_optional(budget, "budget")?;
+/// Plans the histogram.
+fn plan(
+    totals: &[f64],
+    marks: &[Mark],
+    budget: Option<f64>,
+    title: &str,
+) -> Result<SpendFigure<Bars>, ChartError> {
+    let (sorted, shown, non_negative) = sorted_totals(totals, "spend totals")?;
+    let mark_values: Vec<f64> = marks.iter().map(|mark| mark.x).collect();
+    data::check_finite(&mark_values, "marks")?;
+    data::check_optional(budget, "budget")?;
+    let near: Vec<f64> = mark_values.iter().chain(budget.iter()).copied().collect();
+    let x = spend_axis(&shown, non_negative, &near)?;
 
-        let sorted = data::sorted(totals);
-        let shown = Window::of(&sorted);
-        let non_negative = sorted.first().is_some_and(|min| *min >= 0.0);
-        let mut window = shown.clone();
-        window.widen_if_degenerate(non_negative);
-        for value in mark_values.iter().chain(budget.iter()) {
-            window.include(*value);
-        }
-        let x = Axis::covering(window.lo, window.hi, 8, non_negative)?;
+    let bins = bins_over(&sorted, &shown, data::bin_count(&sorted, shown.lo, shown.hi), &x);
+    let bars = Bars(split_at_budget(&bins, budget), bins.max_share());
 
-        let bins = bins_over(&sorted, &shown, data::bin_count(&sorted, shown.lo, shown.hi), &x);
-        let bars = split_at_budget(&bins, budget);
-
-        let mut entries = vec![];
-        match budget {
-            Some(budget) => {
-                let over = data::share_above(&sorted, budget);
-                entries.push(LegendEntry::new(
-                    Swatch::Box(palette::BLUE),
-                    format!("within budget: {} of trials", format_percent(1.0 - over)),
-                ));
-                entries.push(LegendEntry::new(
-                    Swatch::Box(over_budget_color()),
-                    format!("over budget: {} of trials", format_percent(over)),
-                ));
-            }
-            None => entries.push(LegendEntry::new(
+    let mut entries = vec![];
+    match budget {
+        Some(budget) => {
+            let over = sorted_share_above(&sorted, budget);
+            entries.push(LegendEntry::new(
                 Swatch::Box(palette::BLUE),
-                format!("{} trials", format_count(sorted.len())),
-            )),
+                format!("within budget: {} of trials", percent_label(1.0 - over)),
+            ));
+            entries.push(LegendEntry::new(
+                Swatch::Box(over_budget_color()),
+                format!("over budget: {} of trials", percent_label(over)),
+            ));
         }
-        let legend = Legend::layout(entries, layout::WIDTH);
-        let layout = Layout::new(layout::WIDTH, layout::HEIGHT, legend.rows(), Y_LABEL_AREA);
-
-        let mut lines: Vec<VLine> = marks
-            .iter()
-            .map(|mark| {
-                let text = format!("{} {}", mark.label, format_usd_axis(mark.x));
-                VLine::new(mark.x, text, palette::MARK, true, &x)
-            })
-            .collect();
-        if let Some(budget) = budget {
-            let text = format!("budget {}", format_usd_axis(budget));
-            lines.push(VLine::new(budget, text, palette::BUDGET, false, &x));
-        }
-        let mut frame = Frame { rect: layout.plot, x, y: Axis::covering(0.0, 1.0, 5, true)? };
-        let lines = LineLabels::place(lines, &frame);
-        frame.y = share_axis(bins.max_share(), &layout.plot, lines.head_room())?;
-
-        Ok(Self {
-            title: title.to_owned(),
-            layout,
-            legend,
-            frame,
-            bars,
-            lines,
-            hidden_below: hidden_note(shown.hidden_below, "below", shown.lo),
-            hidden_above: hidden_note(shown.hidden_above, "above", shown.hi),
-        })
+        None => entries.push(LegendEntry::new(
+            Swatch::Box(palette::BLUE),
+            format!("{} trials", plain_number(sorted.len() as f64)),
+        )),
     }
+    let mut lines: Vec<VLine> = marks
+        .iter()
+        .map(|mark| {
+            let text = format!("{} {}", mark.label, usd_compact(mark.x));
+            VLine::new(mark.x, text, palette::MARK, true, &x)
+        })
+        .collect();
+    lines.extend(budget.map(|budget| budget_line(budget, &x)));
+    SpendFigure::plan(Labels::new(title, AXIS_TITLES, entries, lines), x, &shown, bars)
 }
 
-impl Figure for HistogramFigure {
-    fn size(&self) -> (u32, u32) {
-        (self.layout.width, self.layout.height)
+impl SpendData for Bars {
+    fn y_axis(&self, plot: &Rect, head_room: i32) -> Result<Axis, ChartError> {
+        share_axis(self.1, plot, head_room)
     }
 
-    fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
-        draw_title(canvas, &self.title, self.layout.width)?;
-        self.legend.draw(canvas)?;
-        let frame = &self.frame;
-        draw_usd_percent_axes(
-            canvas,
-            frame,
-            "total spend over the period (USD)",
-            "share of trials",
-        )?;
-        for &(lo, hi, share, color) in &self.bars {
+    fn draw_data<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        frame: &Frame,
+    ) -> Result<(), ChartError> {
+        for &(lo, hi, share, color) in &self.0 {
             let (left, top) = frame.px((lo, share));
             let (right, bottom) = frame.px((hi, 0.0));
             // A one-pixel gap separates neighbouring bars once they are wide enough.
             let right = if right - left >= 4 { right - 1 } else { right.max(left + 1) };
             canvas.root.draw(&Rectangle::new([(left, top), (right, bottom)], color.filled()))?;
         }
-        self.lines.draw(canvas, frame)?;
-        draw_hidden_notes(canvas, frame, self.hidden_below.as_deref(), self.hidden_above.as_deref())
+        Ok(())
     }
 }
 
@@ -210,17 +166,6 @@ pub(crate) fn share_axis(max_share: f64, plot: &Rect, head_room: i32) -> Result<
     Ok(axis)
 }
 
-/// A note such as "3 trials above $2.1k not shown", or nothing.
-pub(crate) fn hidden_note(count: usize, side: &str, at: f64) -> Option<String> {
-    match count {
-        0 => None,
-        1 => Some(format!("1 trial {side} {} not shown", format_usd_axis(at))),
-        _ => {
-            Some(format!("{} trials {side} {} not shown", format_count(count), format_usd_axis(at)))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,22 +196,12 @@ mod tests {
     }
 
     #[test]
-    fn hidden_notes_count_trials() {
-        assert_eq!(hidden_note(0, "above", 10.0), None);
-        assert_eq!(hidden_note(1, "above", 10.0).unwrap(), "1 trial above $10 not shown");
-        assert_eq!(
-            hidden_note(1200, "below", 12_345.0).unwrap(),
-            "1,200 trials below $12.3k not shown"
-        );
-    }
-
-    #[test]
     fn a_far_budget_is_drawn_off_the_chart() {
         super::super::font::ensure_loaded().unwrap();
         let totals: Vec<f64> = (0..200).map(|index| 600.0 + f64::from(index)).collect();
-        let figure = HistogramFigure::plan(&totals, &[], Some(100_000.0), "far").unwrap();
+        let figure = plan(&totals, &[], Some(100_000.0), "far").unwrap();
         assert!(figure.frame.x.hi < 2_000.0, "{:?}", figure.frame.x);
-        let near = HistogramFigure::plan(&totals, &[], Some(1_000.0), "near").unwrap();
+        let near = plan(&totals, &[], Some(1_000.0), "near").unwrap();
         assert!(near.frame.x.hi >= 1_000.0, "{:?}", near.frame.x);
     }
 }

@@ -7,7 +7,7 @@
 //! breakdown, which grow taller when they have many rows.
 //!
 //! Design rules shared by all charts:
-//! - Dollar axes use [`format_usd_axis`]-style labels ($1,234, $12.3k, $1.2M).
+//! - Dollar axes use [`crate::format::usd_compact`] labels ($1,234, $12.3k, $1.2M).
 //! - Colours come from the Okabe–Ito palette, which stays distinguishable
 //!   under colour blindness; vermillion is reserved for the budget.
 //! - Titles and legends sit above the plot, labels of vertical lines are
@@ -30,8 +30,8 @@ mod frame;
 mod histogram;
 mod layout;
 mod legend;
-mod money;
 mod palette;
+mod spend;
 mod text;
 mod ticks;
 mod tornado;
@@ -41,8 +41,7 @@ pub use compare::overlaid_distributions;
 pub use error::ChartError;
 pub use exceedance::exceedance_curve;
 pub use histogram::spend_histogram;
-pub use money::format_usd_axis;
-pub use tornado::tornado;
+pub use tornado::{TornadoText, tornado};
 
 /// A rendered chart in both formats.
 ///

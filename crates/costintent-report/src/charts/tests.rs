@@ -123,7 +123,7 @@ fn tornado_shows_rows_and_base() {
         ("cache hit share".to_owned(), 760.0, 690.0),
         ("sessions".to_owned(), 700.0, 745.0),
     ];
-    let chart = tornado(720.0, &rows, "What moves the p90").unwrap();
+    let chart = tornado(720.0, &rows, &TornadoText::percentiles("What moves the p90")).unwrap();
     check_chart(
         &chart,
         (900, 500),
@@ -132,11 +132,24 @@ fn tornado_shows_rows_and_base() {
 }
 
 #[test]
+fn tornado_wraps_its_note_under_the_legend() {
+    let rows = vec![("agent.input".to_owned(), 610.0, 840.0)];
+    let note = "The base run fixes every parameter drawn per trial at its median, so its p90 \
+                leaves out the spread they add and is lower than the headline p90, which \
+                includes it; each row moves one assumption from that base.";
+    let text = TornadoText { title: "t", low: "÷1.5", high: "×1.5", note };
+    let chart = tornado(720.0, &rows, &text).unwrap();
+    check_chart(&chart, (900, 500), &["÷1.5", "×1.5", "The base run fixes", "one assumption"]);
+    let plain = tornado(720.0, &rows, &TornadoText::percentiles("t")).unwrap();
+    assert!(!plain.svg.contains("The base run"));
+}
+
+#[test]
 fn tornado_grows_with_rows() {
     let rows: Vec<(String, f64, f64)> = (0..25)
         .map(|index| (format!("assumption {index}"), 700.0, 800.0 + f64::from(index)))
         .collect();
-    let chart = tornado(750.0, &rows, "Many assumptions").unwrap();
+    let chart = tornado(750.0, &rows, &TornadoText::percentiles("Many assumptions")).unwrap();
     assert!(chart.height > 500);
     check_chart(&chart, (900, chart.height), &["Many assumptions", "assumption 24"]);
 }
@@ -150,7 +163,7 @@ fn empty_inputs_are_clear_errors() {
     assert!(no_data(stacked_breakdown(&[], &[], "t")));
     assert!(no_data(overlaid_distributions(&[], None, "t")));
     assert!(no_data(overlaid_distributions(&[("a".to_owned(), vec![])], None, "t")));
-    assert!(no_data(tornado(1.0, &[], "t")));
+    assert!(no_data(tornado(1.0, &[], &TornadoText::percentiles("t"))));
 }
 
 #[test]
@@ -165,8 +178,16 @@ fn nan_and_infinity_are_clear_errors() {
     let categories = vec!["a".to_owned()];
     assert!(not_finite(stacked_breakdown(&categories, &[("s".to_owned(), vec![f64::NAN])], "t")));
     assert!(not_finite(overlaid_distributions(&[("a".to_owned(), vec![f64::NAN])], None, "t")));
-    assert!(not_finite(tornado(f64::NAN, &[("a".to_owned(), 1.0, 2.0)], "t")));
-    assert!(not_finite(tornado(1.0, &[("a".to_owned(), 1.0, f64::NAN)], "t")));
+    assert!(not_finite(tornado(
+        f64::NAN,
+        &[("a".to_owned(), 1.0, 2.0)],
+        &TornadoText::percentiles("t")
+    )));
+    assert!(not_finite(tornado(
+        1.0,
+        &[("a".to_owned(), 1.0, f64::NAN)],
+        &TornadoText::percentiles("t")
+    )));
 }
 
 #[test]
@@ -198,7 +219,8 @@ fn degenerate_inputs_still_draw() {
         &["Nothing"],
     );
     check_chart(
-        &tornado(10.0, &[("flat".to_owned(), 10.0, 10.0)], "Flat").unwrap(),
+        &tornado(10.0, &[("flat".to_owned(), 10.0, 10.0)], &TornadoText::percentiles("Flat"))
+            .unwrap(),
         (900, 500),
         &["Flat", "base $10"],
     );

@@ -7,34 +7,66 @@ use plotters::style::{Color, RGBColor};
 
 use super::Chart;
 use super::annotate::{LineLabels, VLine};
-use super::canvas::{Canvas, Figure, render};
+use super::canvas::{Canvas, Figure, Head, render};
 use super::data;
 use super::error::ChartError;
-use super::font::{fit_width, text_width};
+use super::font::{fit_width, text_width, wrap_to_width};
 use super::frame::{AxisText, Frame, draw_axes};
 use super::layout::{self, LABEL_SIZE, Layout, TICK_SIZE};
-use super::legend::{Legend, LegendEntry, Swatch, draw_title};
-use super::money::{UsdTicks, format_usd_axis};
+use super::legend::{Legend, LegendEntry, Swatch};
 use super::palette;
 use super::text::TextStyle;
 use super::ticks::Axis;
+use crate::format::{UsdTicks, usd_compact};
+
+/// The words of a tornado chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TornadoText<'a> {
+    /// The title.
+    pub title: &'a str,
+    /// The legend of the upper (blue) bars: what "low" means.
+    pub low: &'a str,
+    /// The legend of the lower (orange) bars: what "high" means.
+    pub high: &'a str,
+    /// A note under the legend, wrapped to the chart's width (what the
+    /// base is); empty for none.
+    pub note: &'a str,
+}
+
+impl TornadoText<'_> {
+    /// A title with the legend of one-at-a-time percentiles and no note.
+    pub fn percentiles(title: &str) -> TornadoText<'_> {
+        TornadoText {
+            title,
+            low: "assumption at its 10th percentile",
+            high: "assumption at its 90th percentile",
+            note: "",
+        }
+    }
+}
 
 /// Draws a sensitivity tornado around `base` (USD).
 ///
 /// Each row is an assumption with the result (for example the p90 spend)
-/// when that assumption is held at its 10th percentile and at its 90th
-/// percentile. Every row gets two bars starting at `base`: the upper one
-/// (blue) for the assumption at its 10th percentile and the lower one
-/// (orange) for its 90th, each labelled with the result and its change from
-/// base. Two bars rather than one split bar stay readable when both results
-/// fall on the same side of base. Rows are sorted by swing (the distance
-/// between the two results), largest on top.
+/// when that assumption is at a low and at a high value (its 10th and 90th
+/// percentile, or divided and multiplied by a factor; `text` says which).
+/// Every row gets two bars starting at `base`: the upper one (blue) for the
+/// low value and the lower one (orange) for the high one, each labelled
+/// with the result and its change from base. Two bars rather than one split
+/// bar stay readable when both results fall on the same side of base. Rows
+/// are sorted by swing (the distance between the two results), largest on
+/// top.
 ///
 /// The chart is 900 pixels wide and 500 tall, taller beyond about nine rows
-/// (40 pixels per row). Errors: [`ChartError::NoData`] for no rows,
-/// [`ChartError::NotFinite`] for a NaN or infinite base or result.
-pub fn tornado(base: f64, rows: &[(String, f64, f64)], title: &str) -> Result<Chart, ChartError> {
-    render(&TornadoFigure::plan(base, rows, title)?)
+/// (40 pixels per row) and with a long note. Errors: [`ChartError::NoData`]
+/// for no rows, [`ChartError::NotFinite`] for a NaN or infinite base or
+/// result.
+pub fn tornado(
+    base: f64,
+    rows: &[(String, f64, f64)],
+    text: &TornadoText<'_>,
+) -> Result<Chart, ChartError> {
+    render(&TornadoFigure::plan(base, rows, text)?)
 }
 
 /// The height of one assumption's row in pixels.
@@ -60,6 +92,10 @@ struct Row {
 #[derive(Debug)]
 struct TornadoFigure {
     title: String,
+    /// The note's lines, drawn under the legend.
+    note: Vec<String>,
+    /// The legend's rows (the note starts below them).
+    legend_rows: usize,
     base: f64,
     layout: Layout,
     legend: Legend,
@@ -70,7 +106,11 @@ struct TornadoFigure {
 }
 
 impl TornadoFigure {
-    fn plan(base: f64, rows: &[(String, f64, f64)], title: &str) -> Result<Self, ChartError> {
+    fn plan(
+        base: f64,
+        rows: &[(String, f64, f64)],
+        text: &TornadoText<'_>,
+    ) -> Result<Self, ChartError> {
         if rows.is_empty() {
             return Err(ChartError::NoData { what: "sensitivity rows".to_owned() });
         }
@@ -95,18 +135,22 @@ impl TornadoFigure {
 
         let legend = Legend::layout(
             vec![
-                LegendEntry::new(Swatch::Box(LOW_COLOR), "assumption at its 10th percentile"),
-                LegendEntry::new(Swatch::Box(HIGH_COLOR), "assumption at its 90th percentile"),
+                LegendEntry::new(Swatch::Box(LOW_COLOR), text.low),
+                LegendEntry::new(Swatch::Box(HIGH_COLOR), text.high),
             ],
             layout::WIDTH,
         );
+        let note_width = layout::to_i32(layout::WIDTH) - 2 * layout::LEFT_MARGIN;
+        let note = wrap_to_width(text.note, LABEL_SIZE, false, note_width);
+        // The note takes rows of the legend's height under the legend.
+        let head_rows = legend.rows() + note.len();
         // One extra row keeps the base label clear of the top bars.
-        let height = Layout::height_for_rows(legend.rows(), rows.len() + 1, ROW_HEIGHT);
-        let layout = Layout::new(layout::WIDTH, height, legend.rows(), label_area);
+        let height = Layout::height_for_rows(head_rows, rows.len() + 1, ROW_HEIGHT);
+        let layout = Layout::new(layout::WIDTH, height, head_rows, label_area);
 
         let x = value_axis(base, &rows, layout.plot.width())?;
         let base_line =
-            VLine::new(base, format!("base {}", format_usd_axis(base)), palette::MARK, false, &x);
+            VLine::new(base, format!("base {}", usd_compact(base)), palette::MARK, false, &x);
         let count = rows.len() as f64;
         let y = Axis { lo: 0.0, hi: count, ticks: vec![], step: 1.0 };
         let mut frame = Frame { rect: layout.plot, x, y };
@@ -115,7 +159,17 @@ impl TornadoFigure {
         let free = (plot_height - f64::from(lines.head_room())).max(plot_height * 0.5);
         frame.y.hi = count * plot_height / free;
 
-        Ok(Self { title: title.to_owned(), base, layout, legend, frame, rows, lines })
+        Ok(Self {
+            title: text.title.to_owned(),
+            note,
+            legend_rows: legend.rows(),
+            base,
+            layout,
+            legend,
+            frame,
+            rows,
+            lines,
+        })
     }
 
     /// The y ranges of the two bars of row `index` (0 is the top row):
@@ -129,13 +183,17 @@ impl TornadoFigure {
 }
 
 impl Figure for TornadoFigure {
-    fn size(&self) -> (u32, u32) {
-        (self.layout.width, self.layout.height)
+    fn head(&self) -> Head<'_> {
+        Head { layout: &self.layout, title: &self.title, legend: &self.legend }
     }
 
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
-        draw_title(canvas, &self.title, self.layout.width)?;
-        self.legend.draw(canvas)?;
+        let note_style = TextStyle::new(LABEL_SIZE, palette::TEXT).anchor(HPos::Left, VPos::Center);
+        for (index, line) in self.note.iter().enumerate() {
+            let row = i32::try_from(self.legend_rows + index).unwrap_or(0);
+            let y = layout::LEGEND_TOP + row * layout::LEGEND_ROW + layout::LEGEND_ROW / 2;
+            canvas.text(line, (layout::LEFT_MARGIN, y), &note_style)?;
+        }
         let frame = &self.frame;
         let x_ticks = UsdTicks::new(frame.x.max_abs(), frame.x.step);
         let x_text = AxisText {
@@ -191,7 +249,7 @@ fn value_label(value: f64, base: f64) -> String {
         change
     };
     let sign = if shown_change >= 0.0 { "+" } else { "" };
-    format!("{} ({sign}{})", format_usd_axis(value), format_usd_axis(shown_change))
+    format!("{} ({sign}{})", usd_compact(value), usd_compact(shown_change))
 }
 
 /// The x axis: every result and the base, with room at each end for the
@@ -234,7 +292,7 @@ mod tests {
     #[test]
     fn rows_are_sorted_by_swing() {
         super::super::font::ensure_loaded().unwrap();
-        let figure = TornadoFigure::plan(1000.0, &rows(), "t").unwrap();
+        let figure = TornadoFigure::plan(1000.0, &rows(), &TornadoText::percentiles("t")).unwrap();
         let labels: Vec<&str> = figure.rows.iter().map(|row| row.label.as_str()).collect();
         assert_eq!(labels, ["large", "same side", "small"]);
         assert!(figure.frame.x.lo <= 800.0 && figure.frame.x.hi >= 1300.0, "{:?}", figure.frame.x);
@@ -254,10 +312,10 @@ mod tests {
     fn identical_results_get_a_usable_axis() {
         super::super::font::ensure_loaded().unwrap();
         let rows = vec![("flat".to_owned(), 1000.0, 1000.0)];
-        let figure = TornadoFigure::plan(1000.0, &rows, "t").unwrap();
+        let figure = TornadoFigure::plan(1000.0, &rows, &TornadoText::percentiles("t")).unwrap();
         assert!(figure.frame.x.lo < 1000.0 && figure.frame.x.hi > 1000.0, "{:?}", figure.frame.x);
         let zero = vec![("zero".to_owned(), 0.0, 0.0)];
-        let figure = TornadoFigure::plan(0.0, &zero, "t").unwrap();
+        let figure = TornadoFigure::plan(0.0, &zero, &TornadoText::percentiles("t")).unwrap();
         assert!(figure.frame.x.lo == 0.0 && figure.frame.x.hi > 0.0, "{:?}", figure.frame.x);
     }
 
@@ -267,7 +325,7 @@ mod tests {
         let rows: Vec<(String, f64, f64)> = (0..30)
             .map(|index| (format!("assumption {index}"), 900.0, 1100.0 + f64::from(index)))
             .collect();
-        let figure = TornadoFigure::plan(1000.0, &rows, "t").unwrap();
+        let figure = TornadoFigure::plan(1000.0, &rows, &TornadoText::percentiles("t")).unwrap();
         assert!(figure.layout.height > layout::HEIGHT);
         assert!(figure.layout.plot.height() >= 30 * ROW_HEIGHT);
     }

@@ -106,6 +106,27 @@ pub struct Difference {
     pub p95_change: f64,
     /// `p99(run) − p99(baseline)`.
     pub p99_change: f64,
+    /// The difference workload by workload (by name; a workload only one
+    /// run has counts as zero spend in the other), then the wallet fees when
+    /// either run has wallets, so the means add up to the total's.
+    pub workloads: Vec<WorkloadDifference>,
+}
+
+/// One workload's spend in a run against the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadDifference {
+    /// The workload's name, or `wallet fees` for the fees of every wallet.
+    pub name: String,
+    /// Whether the line is the wallet fees rather than a workload.
+    pub wallet_fees: bool,
+    /// Its mean spend in the baseline (`None`: the baseline has no such
+    /// workload).
+    pub baseline_mean: Option<f64>,
+    /// Its mean spend in the run (`None`: the run has no such workload).
+    pub run_mean: Option<f64>,
+    /// Distribution of the per-trial difference `run − baseline` of its
+    /// spend.
+    pub per_trial: Summary,
 }
 
 impl Comparison {
@@ -181,6 +202,7 @@ impl Comparison {
                 p90_change: b.p90.value - a.p90.value,
                 p95_change: b.p95.value - a.p95.value,
                 p99_change: b.p99.value - a.p99.value,
+                workloads: workload_differences(first.outcomes, run.outcomes)?,
             });
         }
         Ok(Comparison {
@@ -194,6 +216,54 @@ impl Comparison {
             warnings,
         })
     }
+}
+
+/// Each workload's per-trial difference (baseline workloads in order, then
+/// the run's new ones), and the wallet fees' when either run has wallets.
+fn workload_differences(
+    baseline: &Outcomes,
+    run: &Outcomes,
+) -> Result<Vec<WorkloadDifference>, ReportError> {
+    let n = baseline.trials();
+    let zeros = vec![0.0; n];
+    let spend_of = |outcomes: &'_ Outcomes, name: &str| -> Option<Vec<f64>> {
+        outcomes.workloads.iter().find(|w| w.name == name).map(|w| w.spend.clone())
+    };
+    let mut names: Vec<&str> = baseline.workloads.iter().map(|w| w.name.as_str()).collect();
+    for w in &run.workloads {
+        if !names.contains(&w.name.as_str()) {
+            names.push(&w.name);
+        }
+    }
+    let line = |name: String, wallet_fees: bool, a: Option<Vec<f64>>, b: Option<Vec<f64>>| {
+        let (a_mean, b_mean) = (a.as_deref().map(mean), b.as_deref().map(mean));
+        let (a, b) = (a.unwrap_or_else(|| zeros.clone()), b.unwrap_or_else(|| zeros.clone()));
+        let diff: Vec<f64> = b.iter().zip(&a).map(|(b, a)| b - a).collect();
+        let per_trial = Summary::of(&diff).ok_or(ReportError::NoTrials)?;
+        Ok(WorkloadDifference {
+            name,
+            wallet_fees,
+            baseline_mean: a_mean,
+            run_mean: b_mean,
+            per_trial,
+        })
+    };
+    let mut lines = names
+        .into_iter()
+        .map(|name| line(name.to_owned(), false, spend_of(baseline, name), spend_of(run, name)))
+        .collect::<Result<Vec<_>, ReportError>>()?;
+    if !baseline.wallets.is_empty() || !run.wallets.is_empty() {
+        // Fees are what the total holds beyond the workloads' spend.
+        let fees = |outcomes: &Outcomes| -> Vec<f64> {
+            (0..n)
+                .map(|i| {
+                    outcomes.total[i] - outcomes.workloads.iter().map(|w| w.spend[i]).sum::<f64>()
+                })
+                .collect()
+        };
+        lines.push(line("wallet fees".to_owned(), true, Some(fees(baseline)), Some(fees(run)))?);
+    }
+    Ok(lines)
 }
 
 fn run_stats(run: &Run<'_>, budget: Option<f64>) -> Result<RunStats, ReportError> {

@@ -102,6 +102,18 @@ impl Comparison {
                     "cheaper_share_ci": [d.cheaper.ci.lo, d.cheaper.ci.hi],
                     "equal_share": d.equal_trials as f64 / self.trials as f64,
                     "verdict": d.verdict(),
+                    "workloads": d.workloads.iter().map(|w| json!({
+                        "name": w.name,
+                        "wallet_fees": w.wallet_fees,
+                        "baseline_mean": w.baseline_mean.map(money),
+                        "run_mean": w.run_mean.map(money),
+                        "mean_change": money(w.per_trial.mean),
+                        "per_trial": {
+                            "mean_stderr": money(w.per_trial.mean_stderr),
+                            "p50": money(w.per_trial.p50.value),
+                            "p90": money(w.per_trial.p90.value),
+                        },
+                    })).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -173,6 +185,12 @@ impl Comparison {
                 usd(d.per_trial.p50.value),
                 usd(d.per_trial.p90.value)
             );
+            let by_workload: Vec<String> = d
+                .workloads
+                .iter()
+                .map(|w| format!("{} {}", w.name, signed_usd(w.per_trial.mean)))
+                .collect();
+            let _ = writeln!(out, "  mean difference by workload: {}", by_workload.join(", "));
         }
         for warning in &self.warnings {
             let _ = writeln!(out, "warning: {warning}");
@@ -228,39 +246,28 @@ impl Comparison {
         blocks.push(Block::Heading(2, "Side by side".into()));
         let mut header: Vec<(&str, bool)> = vec![("spend", false)];
         header.extend(names.iter().map(|n| (*n, true)));
-        let mut table = Table {
-            header: header.iter().map(|(h, _)| (*h).to_owned()).collect(),
-            numeric: header.iter().map(|(_, n)| *n).collect(),
-            rows: Vec::new(),
-        };
+        let mut table = Table::new(&header);
         for (label, cells) in self.side_by_side() {
             let mut row = vec![label];
             row.extend(cells);
-            table.rows.push(row);
+            table.row(row);
         }
         blocks.push(Block::Table(table));
         blocks.push(Block::Chart(ChartKind::Distributions));
 
         if !self.differences.is_empty() {
             blocks.push(Block::Heading(2, "Differences from the baseline".into()));
-            let mut table = Table {
-                header: [
-                    "run − baseline",
-                    "mean difference",
-                    "p50 of difference",
-                    "p90 of difference",
-                    "p50 change",
-                    "p90 change",
-                    "cheaper in",
-                ]
-                .iter()
-                .map(|h| (*h).to_owned())
-                .collect(),
-                numeric: vec![false, true, true, true, true, true, true],
-                rows: Vec::new(),
-            };
+            let mut table = Table::new(&[
+                ("run − baseline", false),
+                ("mean difference", true),
+                ("p50 of difference", true),
+                ("p90 of difference", true),
+                ("p50 change", true),
+                ("p90 change", true),
+                ("cheaper in", true),
+            ]);
             for d in &self.differences {
-                table.rows.push(vec![
+                table.row(vec![
                     format!("{} − {}", d.run, d.baseline),
                     format!("{} ± {}", usd(d.per_trial.mean), usd(d.per_trial.mean_stderr)),
                     usd(d.per_trial.p50.value),
@@ -282,6 +289,36 @@ impl Comparison {
                  runs' percentiles. Intervals are 95%."
                     .into(),
             )]));
+            blocks.push(Block::Heading(2, "Differences by workload".into()));
+            let mut table = Table::new(&[
+                ("run − baseline", false),
+                ("workload", false),
+                ("baseline mean", true),
+                ("run mean", true),
+                ("mean difference", true),
+                ("p90 of difference", true),
+            ]);
+            let absent = |mean: Option<f64>| mean.map_or_else(|| "none".to_owned(), usd);
+            for d in &self.differences {
+                for w in &d.workloads {
+                    table.row(vec![
+                        format!("{} − {}", d.run, d.baseline),
+                        w.name.clone(),
+                        absent(w.baseline_mean),
+                        absent(w.run_mean),
+                        format!("{} ± {}", usd(w.per_trial.mean), usd(w.per_trial.mean_stderr)),
+                        usd(w.per_trial.p90.value),
+                    ]);
+                }
+            }
+            blocks.push(Block::Table(table));
+            blocks.push(Block::Paragraph(vec![Inline::Text(
+                "Workloads are matched by name; one that only one run has counts as no spend in \
+                 the other. Wallet fees (credit purchases and usage fees) belong to no workload, \
+                 so they are a line of their own, and the mean differences add up to the \
+                 total's."
+                    .into(),
+            )]));
         }
         if !self.warnings.is_empty() {
             blocks.push(Block::Heading(2, "Warnings".into()));
@@ -292,6 +329,11 @@ impl Comparison {
         }
         Document { title: format!("Comparison: {}", names.join(" vs ")), blocks }
     }
+}
+
+/// Dollars with an explicit sign: `+$12.50`, `-$3.00`, `$0.00`.
+fn signed_usd(x: f64) -> String {
+    if x > 0.0 && usd(x) != "$0.00" { format!("+{}", usd(x)) } else { usd(x) }
 }
 
 fn capitalize(s: &str) -> String {

@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use crate::date::Date;
 use crate::prices::Origin;
 
@@ -38,6 +38,23 @@ impl Source {
             out.push_str(&format!(", read {read}"));
         }
         out
+    }
+}
+
+/// A citation of [`Source::citation`] shortened for a list of prices: the
+/// title up to its first aside (a parenthesis, a comma or a colon) and the
+/// read date, `Anthropic pricing page, read 2026-08-22`. Any other text is
+/// shortened the same way.
+pub fn short_citation(citation: &str) -> String {
+    let (body, read) = match citation.rsplit_once(", read ") {
+        Some((body, date)) if date.parse::<Date>().is_ok() => (body, Some(date)),
+        _ => (citation, None),
+    };
+    let end = [" (", ", ", ": "].iter().filter_map(|aside| body.find(aside)).min();
+    let title = end.map_or(body, |end| &body[..end]).trim();
+    match read {
+        Some(date) => format!("{title}, read {date}"),
+        None => title.to_owned(),
     }
 }
 
@@ -219,7 +236,7 @@ impl Variant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineEntry {
     /// What the amount buys.
-    pub unit: Unit,
+    pub unit: PriceUnit,
     /// Size, quality, resolution or audio qualifiers.
     pub variant: Variant,
     /// The amount in the model's currency (USD, or credits).
@@ -555,6 +572,25 @@ mod tests {
         assert!(a.overlaps(&period(None, Some("2026-01-01"))));
         assert!(!a.overlaps(&period(None, Some("2025-12-31"))));
         assert!(period(None, None).overlaps(&a));
+    }
+
+    #[test]
+    fn a_short_citation_keeps_the_title_and_the_read_date() {
+        let cases = [
+            (
+                "Anthropic pricing page (gpambrozio/ClaudeDocs mirror, commit ff5b8ed9) (platform.claude.com/docs/en/about-claude/pricing), read 2026-08-22",
+                "Anthropic pricing page, read 2026-08-22",
+            ),
+            (
+                "Gemini API pricing page, as transcribed verbatim by api-evangelist (x), read 2026-07-01",
+                "Gemini API pricing page, read 2026-07-01",
+            ),
+            ("OpenAI Batch API guide: '50% cost discount' (stored copy)", "OpenAI Batch API guide"),
+            ("scenario file", "scenario file"),
+        ];
+        for (citation, short) in cases {
+            assert_eq!(short_citation(citation), short);
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::entry::{
     TokenizerRatio, Validity, Variant,
 };
 use super::error::CatalogError;
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use super::validate::{Locus, validate};
 use super::{PresetEntry, WalletPreset};
 use crate::date::Date;
@@ -252,7 +252,7 @@ impl Reader<'_> {
     ) -> Result<LineEntry, CatalogError> {
         let at = spanned.span().start;
         let raw = spanned.into_inner();
-        let unit: Unit = raw.unit.parse().map_err(|e: String| self.error(at, e))?;
+        let unit: PriceUnit = raw.unit.parse().map_err(|e: String| self.error(at, e))?;
         let amount = match (raw.usd, raw.credits, credits) {
             (Some(usd), None, false) => usd,
             (None, Some(c), true) => c,

@@ -38,7 +38,7 @@ use super::entry::{
 };
 use super::error::CatalogError;
 use super::import::{Collector, ImportFormat, ImportReport, json_type, parse_json, round};
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use crate::date::Date;
 use crate::prices::Origin;
 
@@ -150,7 +150,7 @@ fn import_model(c: &mut Collector, provider: &str, model: &Value) {
         note.push_str(&format!(" genai-prices notes: {comment}"));
     }
     let deprecated = m.get("deprecated").and_then(Value::as_bool) == Some(true);
-    let has_audio = lines.iter().any(|l: &LineEntry| l.unit == Unit::AudioInputToken);
+    let has_audio = lines.iter().any(|l: &LineEntry| l.unit == PriceUnit::AudioInputToken);
     let entry = ModelEntry {
         id: id.clone(),
         name: m.get("name").and_then(Value::as_str).unwrap_or(model_id).to_owned(),
@@ -223,21 +223,23 @@ fn periods(list: &[Value]) -> Result<Vec<Period<'_>>, (&'static str, String)> {
 }
 
 /// The unit a price field maps to.
-fn unit_of(field: &str, prices: &Map<String, Value>) -> Option<Unit> {
+fn unit_of(field: &str, prices: &Map<String, Value>) -> Option<PriceUnit> {
     Some(match field {
-        "input_mtok" => Unit::InputToken,
-        "output_mtok" => Unit::OutputToken,
-        "cache_read_mtok" => Unit::CacheReadToken,
-        "cache_write_mtok" | "cache_write_5m_mtok" => Unit::CacheWrite5mToken,
-        "cache_write_1h_mtok" => Unit::CacheWrite1hToken,
-        "output_reasoning_mtok" => Unit::ReasoningToken,
-        "input_audio_mtok" => Unit::AudioInputToken,
-        "output_audio_mtok" => Unit::AudioOutputToken,
-        "cache_audio_read_mtok" => Unit::AudioCacheReadToken,
-        "requests_kcount" => Unit::Request,
-        "input_text_mtok" if !prices.contains_key("input_mtok") => Unit::InputToken,
-        "output_text_mtok" if !prices.contains_key("output_mtok") => Unit::OutputToken,
-        "cache_text_read_mtok" if !prices.contains_key("cache_read_mtok") => Unit::CacheReadToken,
+        "input_mtok" => PriceUnit::InputToken,
+        "output_mtok" => PriceUnit::OutputToken,
+        "cache_read_mtok" => PriceUnit::CacheReadToken,
+        "cache_write_mtok" | "cache_write_5m_mtok" => PriceUnit::CacheWrite5mToken,
+        "cache_write_1h_mtok" => PriceUnit::CacheWrite1hToken,
+        "output_reasoning_mtok" => PriceUnit::ReasoningToken,
+        "input_audio_mtok" => PriceUnit::AudioInputToken,
+        "output_audio_mtok" => PriceUnit::AudioOutputToken,
+        "cache_audio_read_mtok" => PriceUnit::AudioCacheReadToken,
+        "requests_kcount" => PriceUnit::Request,
+        "input_text_mtok" if !prices.contains_key("input_mtok") => PriceUnit::InputToken,
+        "output_text_mtok" if !prices.contains_key("output_mtok") => PriceUnit::OutputToken,
+        "cache_text_read_mtok" if !prices.contains_key("cache_read_mtok") => {
+            PriceUnit::CacheReadToken
+        }
         _ => return None,
     })
 }
@@ -252,7 +254,7 @@ fn prices(
 ) -> (Vec<LineEntry>, Option<LongContextRule>) {
     let mut lines = Vec::new();
     // unit → (base, lowest tier start and price)
-    let mut tiered: BTreeMap<Unit, (f64, u64, f64)> = BTreeMap::new();
+    let mut tiered: BTreeMap<PriceUnit, (f64, u64, f64)> = BTreeMap::new();
     let both_cache_writes =
         prices.contains_key("cache_write_mtok") && prices.contains_key("cache_write_5m_mtok");
     for (field, value) in prices {
@@ -264,7 +266,7 @@ fn prices(
             dropped.push(format!("{field} (cache_write_5m_mtok is given too)"));
             continue;
         }
-        let scale = |x: f64| if unit == Unit::Request { round(x / 1000.0) } else { round(x) };
+        let scale = |x: f64| if unit == PriceUnit::Request { round(x / 1000.0) } else { round(x) };
         match value {
             Value::Number(n) => match n.as_f64() {
                 Some(x) => lines.push(line(c, unit, scale(x), validity)),
@@ -308,12 +310,12 @@ fn prices(
 fn long_context_rule(
     c: &Collector,
     lines: &[LineEntry],
-    tiered: &BTreeMap<Unit, (f64, u64, f64)>,
+    tiered: &BTreeMap<PriceUnit, (f64, u64, f64)>,
     validity: Validity,
     dropped: &mut Vec<String>,
 ) -> Option<LongContextRule> {
     let above = tiered.values().map(|&(_, start, _)| start).min()?;
-    let mut price_above = |unit: Unit| -> Option<f64> {
+    let mut price_above = |unit: PriceUnit| -> Option<f64> {
         match tiered.get(&unit) {
             Some(&(_, start, price)) if start == above => Some(price),
             Some(_) => {
@@ -324,19 +326,19 @@ fn long_context_rule(
             None => lines.iter().find(|l| l.unit == unit).map(|l| l.amount),
         }
     };
-    let input = price_above(Unit::InputToken);
-    let output = price_above(Unit::OutputToken);
-    let cache_read = price_above(Unit::CacheReadToken);
-    let cache_write_5m = price_above(Unit::CacheWrite5mToken);
-    let cache_write_1h = price_above(Unit::CacheWrite1hToken);
+    let input = price_above(PriceUnit::InputToken);
+    let output = price_above(PriceUnit::OutputToken);
+    let cache_read = price_above(PriceUnit::CacheReadToken);
+    let cache_write_5m = price_above(PriceUnit::CacheWrite5mToken);
+    let cache_write_1h = price_above(PriceUnit::CacheWrite1hToken);
     for unit in tiered.keys() {
         if !matches!(
             unit,
-            Unit::InputToken
-                | Unit::OutputToken
-                | Unit::CacheReadToken
-                | Unit::CacheWrite5mToken
-                | Unit::CacheWrite1hToken
+            PriceUnit::InputToken
+                | PriceUnit::OutputToken
+                | PriceUnit::CacheReadToken
+                | PriceUnit::CacheWrite5mToken
+                | PriceUnit::CacheWrite1hToken
         ) {
             dropped.push(format!("{} tier (only text token prices have tiers here)", unit.name()));
         }
@@ -360,7 +362,7 @@ fn long_context_rule(
     })
 }
 
-fn line(c: &Collector, unit: Unit, amount: f64, validity: Validity) -> LineEntry {
+fn line(c: &Collector, unit: PriceUnit, amount: f64, validity: Validity) -> LineEntry {
     LineEntry {
         unit,
         variant: Variant::default(),

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::entry::{CurrencyRule, LongContextMode, ModelEntry, Validity};
 use super::resolve::price_line;
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use crate::date::Date;
 
 /// One model as `catalog show` presents it.
@@ -274,8 +274,8 @@ pub(crate) fn model_view(
         .filter(|l| applies(&l.validity))
         .filter_map(|l| {
             let ttl = match l.unit {
-                Unit::CacheWrite5mToken => "5m",
-                Unit::CacheWrite1hToken => "1h",
+                PriceUnit::CacheWrite5mToken => "5m",
+                PriceUnit::CacheWrite1hToken => "1h",
                 _ => return None,
             };
             Some(CacheTtlView {

@@ -42,7 +42,7 @@ use super::entry::{
 };
 use super::error::CatalogError;
 use super::import::{Collector, ImportFormat, ImportReport, json_type, parse_json, round};
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use super::validate::validate;
 use crate::date::Date;
 use crate::prices::Origin;
@@ -194,26 +194,28 @@ impl Importer {
             };
             let per_mtok = round(amount * 1e6);
             let unit = match name {
-                "input_cost_per_token" => Some((Unit::InputToken, per_mtok)),
-                "output_cost_per_token" => Some((Unit::OutputToken, per_mtok)),
-                "output_cost_per_reasoning_token" => Some((Unit::ReasoningToken, per_mtok)),
-                "cache_read_input_token_cost" => Some((Unit::CacheReadToken, per_mtok)),
-                "cache_creation_input_token_cost" => Some((Unit::CacheWrite5mToken, per_mtok)),
+                "input_cost_per_token" => Some((PriceUnit::InputToken, per_mtok)),
+                "output_cost_per_token" => Some((PriceUnit::OutputToken, per_mtok)),
+                "output_cost_per_reasoning_token" => Some((PriceUnit::ReasoningToken, per_mtok)),
+                "cache_read_input_token_cost" => Some((PriceUnit::CacheReadToken, per_mtok)),
+                "cache_creation_input_token_cost" => Some((PriceUnit::CacheWrite5mToken, per_mtok)),
                 "cache_creation_input_token_cost_above_1hr" => {
-                    Some((Unit::CacheWrite1hToken, per_mtok))
+                    Some((PriceUnit::CacheWrite1hToken, per_mtok))
                 }
-                "input_cost_per_audio_token" => Some((Unit::AudioInputToken, per_mtok)),
-                "output_cost_per_audio_token" => Some((Unit::AudioOutputToken, per_mtok)),
-                "cache_read_input_audio_token_cost" => Some((Unit::AudioCacheReadToken, per_mtok)),
+                "input_cost_per_audio_token" => Some((PriceUnit::AudioInputToken, per_mtok)),
+                "output_cost_per_audio_token" => Some((PriceUnit::AudioOutputToken, per_mtok)),
+                "cache_read_input_audio_token_cost" => {
+                    Some((PriceUnit::AudioCacheReadToken, per_mtok))
+                }
                 // LiteLLM files OpenAI's cached audio input price of
                 // gpt-realtime here; OpenAI bills no audio cache writes.
                 "cache_creation_input_audio_token_cost" if !has_audio_read => {
-                    Some((Unit::AudioCacheReadToken, per_mtok))
+                    Some((PriceUnit::AudioCacheReadToken, per_mtok))
                 }
-                "input_cost_per_request" => Some((Unit::Request, round(amount))),
-                "output_cost_per_image" => Some((Unit::Image, round(amount))),
+                "input_cost_per_request" => Some((PriceUnit::Request, round(amount))),
+                "output_cost_per_image" => Some((PriceUnit::Image, round(amount))),
                 "input_cost_per_image" if kind == ModelKind::Image && !has_output_image => {
-                    Some((Unit::Image, round(amount)))
+                    Some((PriceUnit::Image, round(amount)))
                 }
                 _ => None,
             };
@@ -225,12 +227,15 @@ impl Importer {
                 && let Some(resolution) = video_second_field(name)
             {
                 let variant = Variant { resolution, ..Variant::default() };
-                match lines.iter().find(|l| l.unit == Unit::VideoSecond && l.variant == variant) {
+                match lines
+                    .iter()
+                    .find(|l| l.unit == PriceUnit::VideoSecond && l.variant == variant)
+                {
                     Some(l) if l.amount == round(amount) => {}
                     Some(_) => {
                         dropped.push(format!("{name} (a second, different per-second price)"))
                     }
-                    None => lines.push(self.line(Unit::VideoSecond, variant, round(amount))),
+                    None => lines.push(self.line(PriceUnit::VideoSecond, variant, round(amount))),
                 }
                 continue;
             }
@@ -266,7 +271,7 @@ impl Importer {
             "Imported from {} (key `{key}`). LiteLLM has no dates, so these prices apply on any date.",
             self.source.title
         );
-        if lines.iter().any(|l| l.unit == Unit::AudioInputToken) {
+        if lines.iter().any(|l| l.unit == PriceUnit::AudioInputToken) {
             note.push_str(
                 " LiteLLM gives no audio tokens per minute; a realtime workload needs them from the embedded catalog or a [models] table.",
             );
@@ -290,7 +295,7 @@ impl Importer {
         })
     }
 
-    fn line(&self, unit: Unit, variant: Variant, amount: f64) -> LineEntry {
+    fn line(&self, unit: PriceUnit, variant: Variant, amount: f64) -> LineEntry {
         LineEntry {
             unit,
             variant,
@@ -404,7 +409,7 @@ impl Importer {
         }
         let variant =
             Variant { size: Some(v.size), quality: Some(v.quality), ..Variant::default() };
-        let line = self.line(Unit::Image, variant, round(price));
+        let line = self.line(PriceUnit::Image, variant, round(price));
         if price < 0.0 || !price.is_finite() {
             self.skip(v.key, "invalid prices", Some(format!("per-image price {price}")));
             return;
@@ -432,7 +437,7 @@ impl Importer {
             origin: Origin::File(file),
         });
         if let Some(existing) =
-            model.lines.iter().find(|l| l.unit == Unit::Image && l.variant == line.variant)
+            model.lines.iter().find(|l| l.unit == PriceUnit::Image && l.variant == line.variant)
         {
             let detail = if existing.amount == line.amount {
                 format!("{} {} again, same price", v.id, line.variant.describe())

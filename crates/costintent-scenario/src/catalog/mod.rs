@@ -49,7 +49,7 @@ use std::sync::Arc;
 pub use entry::{
     AfterRetirement, AudioRates, BatchRule, CurrencyRule, LineEntry, LongContextMode,
     LongContextRule, ModelEntry, ModelKind, Route, Source, Status, TierPrices, TokenizerFamily,
-    TokenizerRatio, Validity, Variant,
+    TokenizerRatio, Validity, Variant, short_citation,
 };
 pub use error::CatalogError;
 pub use import::{ImportFormat, ImportReport, Skipped};
@@ -58,7 +58,7 @@ pub use json::{
     RulesView,
 };
 pub use list::{ListFilter, ListRow};
-pub use unit::{Unit, UnitFamily};
+pub use unit::{PriceUnit, UnitFamily};
 
 use crate::date::Date;
 use crate::prices::{ModelPrice, Origin};

@@ -7,7 +7,7 @@
 //! the qualifier `context_above=<tokens>`).
 
 use super::entry::{CurrencyRule, LineEntry, ModelEntry};
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use crate::date::Date;
 use crate::prices::{
     AudioPrice, Currency, ImagePrice, LongContext, ModelPrice, PriceLine, VideoPrice,
@@ -37,18 +37,18 @@ pub(crate) fn model_price(entry: &ModelEntry, id: &str, day: Date) -> ModelPrice
         let amount = Some(line.amount);
         let v = &line.variant;
         match line.unit {
-            Unit::InputToken => price.input_per_mtok = amount,
-            Unit::OutputToken => price.output_per_mtok = amount,
-            Unit::ReasoningToken => price.reasoning_per_mtok = amount,
-            Unit::CacheReadToken => price.cache_read_per_mtok = amount,
-            Unit::CacheWrite5mToken => price.cache_write_5m_per_mtok = amount,
-            Unit::CacheWrite1hToken => price.cache_write_1h_per_mtok = amount,
-            Unit::AudioInputToken => audio_in = amount,
-            Unit::AudioOutputToken => audio_out = amount,
-            Unit::AudioCacheReadToken => audio_cached = amount,
-            Unit::Request => price.per_request = amount,
-            Unit::Task => price.per_task = amount,
-            Unit::Image => match (&v.size, &v.quality) {
+            PriceUnit::InputToken => price.input_per_mtok = amount,
+            PriceUnit::OutputToken => price.output_per_mtok = amount,
+            PriceUnit::ReasoningToken => price.reasoning_per_mtok = amount,
+            PriceUnit::CacheReadToken => price.cache_read_per_mtok = amount,
+            PriceUnit::CacheWrite5mToken => price.cache_write_5m_per_mtok = amount,
+            PriceUnit::CacheWrite1hToken => price.cache_write_1h_per_mtok = amount,
+            PriceUnit::AudioInputToken => audio_in = amount,
+            PriceUnit::AudioOutputToken => audio_out = amount,
+            PriceUnit::AudioCacheReadToken => audio_cached = amount,
+            PriceUnit::Request => price.per_request = amount,
+            PriceUnit::Task => price.per_task = amount,
+            PriceUnit::Image => match (&v.size, &v.quality) {
                 (Some(size), Some(quality)) => price.images.push(ImagePrice {
                     size: size.clone(),
                     quality: quality.clone(),
@@ -56,7 +56,7 @@ pub(crate) fn model_price(entry: &ModelEntry, id: &str, day: Date) -> ModelPrice
                 }),
                 _ => price.per_image = amount,
             },
-            Unit::VideoSecond => {
+            PriceUnit::VideoSecond => {
                 if v.is_empty() {
                     price.per_video_second = amount;
                 } else {
@@ -95,11 +95,11 @@ pub(crate) fn model_price(entry: &ModelEntry, id: &str, day: Date) -> ModelPrice
         });
         let qualifier = format!("context_above={}", rule.above);
         let prices = [
-            (Unit::InputToken, Some(tier.input)),
-            (Unit::OutputToken, Some(tier.output)),
-            (Unit::CacheReadToken, tier.cache_read),
-            (Unit::CacheWrite5mToken, tier.cache_write_5m),
-            (Unit::CacheWrite1hToken, tier.cache_write_1h),
+            (PriceUnit::InputToken, Some(tier.input)),
+            (PriceUnit::OutputToken, Some(tier.output)),
+            (PriceUnit::CacheReadToken, tier.cache_read),
+            (PriceUnit::CacheWrite5mToken, tier.cache_write_5m),
+            (PriceUnit::CacheWrite1hToken, tier.cache_write_1h),
         ];
         for (unit, amount) in prices {
             if let Some(amount) = amount {

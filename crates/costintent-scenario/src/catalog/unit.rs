@@ -22,8 +22,12 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What one amount of a price line buys.
+///
+/// Not to be confused with `costintent_sim::Unit`, the unit a simulated
+/// quantity is billed in: the engine folds the two cache-write lines into
+/// one `CacheWriteTokens` and adds polls, which have no price line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Unit {
+pub enum PriceUnit {
     /// Text (or all) input tokens, per 1M.
     InputToken,
     /// Output tokens, per 1M.
@@ -52,22 +56,22 @@ pub enum Unit {
     Task,
 }
 
-impl Unit {
+impl PriceUnit {
     /// Every unit, in the order the catalog lists lines.
-    pub const ALL: [Unit; 13] = [
-        Unit::InputToken,
-        Unit::OutputToken,
-        Unit::ReasoningToken,
-        Unit::CacheReadToken,
-        Unit::CacheWrite5mToken,
-        Unit::CacheWrite1hToken,
-        Unit::AudioInputToken,
-        Unit::AudioOutputToken,
-        Unit::AudioCacheReadToken,
-        Unit::Image,
-        Unit::VideoSecond,
-        Unit::Request,
-        Unit::Task,
+    pub const ALL: [PriceUnit; 13] = [
+        PriceUnit::InputToken,
+        PriceUnit::OutputToken,
+        PriceUnit::ReasoningToken,
+        PriceUnit::CacheReadToken,
+        PriceUnit::CacheWrite5mToken,
+        PriceUnit::CacheWrite1hToken,
+        PriceUnit::AudioInputToken,
+        PriceUnit::AudioOutputToken,
+        PriceUnit::AudioCacheReadToken,
+        PriceUnit::Image,
+        PriceUnit::VideoSecond,
+        PriceUnit::Request,
+        PriceUnit::Task,
     ];
 
     /// The name used in catalog files, `PriceLine::unit` and JSON.
@@ -135,18 +139,18 @@ impl Unit {
     }
 }
 
-impl fmt::Display for Unit {
+impl fmt::Display for PriceUnit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl FromStr for Unit {
+impl FromStr for PriceUnit {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Unit::ALL.into_iter().find(|u| u.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Unit::ALL.iter().map(|u| u.name()).collect();
+        PriceUnit::ALL.into_iter().find(|u| u.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = PriceUnit::ALL.iter().map(|u| u.name()).collect();
             format!("unknown unit `{s}`; expected one of {}", names.join(", "))
         })
     }
@@ -217,7 +221,7 @@ impl FromStr for UnitFamily {
 
 /// The families of a line with `unit`, on a model of kind `video_model`
 /// whose amounts are in credits when `credits` is true.
-pub(crate) fn families(unit: Unit, video_model: bool, credits: bool) -> Vec<UnitFamily> {
+pub(crate) fn families(unit: PriceUnit, video_model: bool, credits: bool) -> Vec<UnitFamily> {
     let mut out = unit.own_families().to_vec();
     if video_model && !out.contains(&UnitFamily::Video) {
         out.push(UnitFamily::Video);
@@ -235,10 +239,10 @@ mod tests {
 
     #[test]
     fn unit_names_round_trip() {
-        for unit in Unit::ALL {
-            assert_eq!(unit.name().parse::<Unit>(), Ok(unit));
+        for unit in PriceUnit::ALL {
+            assert_eq!(unit.name().parse::<PriceUnit>(), Ok(unit));
         }
-        assert!("tokens".parse::<Unit>().is_err());
+        assert!("tokens".parse::<PriceUnit>().is_err());
     }
 
     #[test]
@@ -252,13 +256,16 @@ mod tests {
 
     #[test]
     fn every_unit_has_a_family() {
-        for unit in Unit::ALL {
+        for unit in PriceUnit::ALL {
             assert!(!families(unit, false, false).is_empty(), "{unit}");
         }
         assert_eq!(
-            families(Unit::VideoSecond, true, true),
+            families(PriceUnit::VideoSecond, true, true),
             vec![UnitFamily::Credit, UnitFamily::Second, UnitFamily::Video]
         );
-        assert_eq!(families(Unit::Task, true, false), vec![UnitFamily::Video, UnitFamily::Task]);
+        assert_eq!(
+            families(PriceUnit::Task, true, false),
+            vec![UnitFamily::Video, UnitFamily::Task]
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! consistently and never two prices for the same thing on the same day.
 
 use super::entry::{AfterRetirement, ModelEntry, Status, Validity};
-use super::unit::Unit;
+use super::unit::PriceUnit;
 use crate::limits;
 use crate::text::{describe_char, first_unsafe};
 
@@ -234,7 +234,7 @@ fn check_lines(entry: &ModelEntry) -> Result<(), Invalid> {
     Ok(())
 }
 
-fn describe_unit(unit: Unit, variant: &str) -> String {
+fn describe_unit(unit: PriceUnit, variant: &str) -> String {
     if variant.is_empty() { format!("`{unit}`") } else { format!("`{unit}` ({variant})") }
 }
 

@@ -15,6 +15,7 @@
 mod ctx;
 mod models;
 mod overrides;
+mod period;
 mod pricing;
 mod scenario;
 pub mod schema;
@@ -397,6 +398,163 @@ mod tests {
         let checked = check(&waited).expect("a duration without a client timeout is valid");
         let timeout = checked.scenario.workloads[0].timeout.as_ref().expect("job duration kept");
         assert!(timeout.after_seconds.is_infinite());
+    }
+
+    /// Every key the tables mark required is reported missing when left
+    /// out, and a workload with only the required keys is valid: the
+    /// tables say what the parser does (the schema and README follow them).
+    #[test]
+    fn the_key_tables_say_which_keys_are_required() {
+        use super::values::RAMP_KEYS;
+        use super::workload::{
+            CACHE_KEYS, COMMON_KEYS, CONTEXT_KEYS, FAILURES_KEYS, Need, POLL_KEYS, TIMEOUT_KEYS,
+            TOOLS_KEYS, kind_key_table,
+        };
+        let model = "[models.\"a/b\"]\ninput_per_mtok = 1\noutput_per_mtok = 2\nper_image = 0.01\nper_video_second = 0.1\naudio = { input_per_mtok = 1, output_per_mtok = 2, input_tokens_per_minute = 600, output_tokens_per_minute = 600 }\n";
+        let sample = |key: &str| -> &str {
+            match key {
+                "name" => "\"w\"",
+                "model" => "\"a/b\"",
+                "requests" => "10",
+                "sessions" => "1",
+                "turns" | "seconds" | "minutes" | "turns_per_minute" => "2",
+                "input" | "output" => "10",
+                "context" => "{ start = 0, window = 1000, compact_to = 10 }",
+                "size" => "\"1024x1024\"",
+                "quality" => "\"low\"",
+                "resolution" => "\"720p\"",
+                "failures" => "{ rate = 0.1, billed = \"none\" }",
+                other => panic!("no sample for required key `{other}`"),
+            }
+        };
+        for kind in ["requests", "agent", "image", "video", "realtime"] {
+            let required: Vec<&str> = COMMON_KEYS
+                .iter()
+                .chain(kind_key_table(kind))
+                .filter(|(_, need)| *need == Need::Required)
+                .map(|(k, _)| *k)
+                .collect();
+            let workload = |skip: Option<&str>| {
+                let mut text =
+                    "[scenario]\nname = \"x\"\nperiod = \"1d\"\n[[workload]]\n".to_owned();
+                for key in required.iter().filter(|k| Some(**k) != skip) {
+                    let value =
+                        if *key == "kind" { format!("\"{kind}\"") } else { sample(key).to_owned() };
+                    text.push_str(&format!("{key} = {value}\n"));
+                }
+                // Optional nested tables carry their own required keys.
+                text.push_str("failures = { rate = 0.1, billed = \"none\" }\n");
+                format!("{text}{model}")
+            };
+            if let Err(d) = check(&workload(None)) {
+                panic!("{kind} with its required keys only:\n{}", d.render_plain());
+            }
+            for key in &required {
+                let found = errors(&workload(Some(key)));
+                assert!(
+                    found.iter().any(|m| m.starts_with(&format!("missing key `{key}`"))),
+                    "{kind} without `{key}`: {found:?}"
+                );
+            }
+        }
+        // Each nested table: its keys, a valid content, and a workload
+        // that holds it at `@`.
+        let agent = "kind = \"agent\"\nsessions = 1\nturns = 2\ninput = 10\noutput = 10\n";
+        let context = "context = { start = 0, window = 1000, compact_to = 10 }\n";
+        type KeyTable = &'static [(&'static str, Need)];
+        let nested: [(&str, KeyTable, &str, String); 7] = [
+            (
+                "failures",
+                FAILURES_KEYS,
+                "rate = 0.1, retries = 1, billed = \"none\"",
+                format!("{agent}{context}failures = {{ @ }}\n"),
+            ),
+            (
+                "context",
+                CONTEXT_KEYS,
+                "start = 0, window = 1000, compact_to = 10",
+                format!("{agent}context = {{ @ }}\n"),
+            ),
+            (
+                "timeout",
+                TIMEOUT_KEYS,
+                "after = \"30s\", latency = 5",
+                format!("{agent}{context}timeout = {{ @ }}\n"),
+            ),
+            ("cache", CACHE_KEYS, "ttl = \"5m\", gap = 10", format!("{agent}{context}cache = {{ @ }}\n")),
+            ("tools", TOOLS_KEYS, "calls = 1, output = 100", format!("{agent}{context}tools = {{ @ }}\n")),
+            (
+                "poll",
+                POLL_KEYS,
+                "every = \"5s\", cost = 0",
+                "kind = \"video\"\nrequests = 10\nseconds = 4\nresolution = \"720p\"\nduration = 60\npoll = { @ }\n"
+                    .to_owned(),
+            ),
+            (
+                "ramp",
+                RAMP_KEYS,
+                "from = 1, to = 2",
+                "kind = \"requests\"\nrequests = { per = \"day\", ramp = { @ } }\ninput = 10\noutput = 10\n"
+                    .to_owned(),
+            ),
+        ];
+        for (table, keys, valid, holder) in nested {
+            let document = |inner: &str| {
+                format!(
+                    "[scenario]\nname = \"x\"\nperiod = \"7d\"\n[[workload]]\nname = \"w\"\nmodel = \"a/b\"\n{}{model}",
+                    holder.replace('@', inner)
+                )
+            };
+            if let Err(d) = check(&document(valid)) {
+                panic!("{table} = {{ {valid} }}:\n{}", d.render_plain());
+            }
+            for (key, need) in keys {
+                let without: Vec<&str> =
+                    valid.split(", ").filter(|kv| !kv.starts_with(&format!("{key} ="))).collect();
+                assert!(without.len() < valid.split(", ").count(), "{table}: no sample of `{key}`");
+                let missing = format!("missing key `{key}`");
+                match check(&document(&without.join(", "))) {
+                    Ok(_) => assert_eq!(*need, Need::Optional, "{table}.{key} is required"),
+                    Err(d) => {
+                        let found = d.errors.iter().any(|e| e.message.starts_with(&missing));
+                        assert_eq!(
+                            found,
+                            *need == Need::Required,
+                            "{table}.{key}: {}",
+                            d.render_plain()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// With `per`, a volume's distribution may grow day by day, so `growth`
+    /// (and `ramp`, `daily`, `arrivals`, refused with a reason) are keys of
+    /// it; `mean` is not, for a distribution without a mean: it would
+    /// otherwise be read as nothing at all.
+    #[test]
+    fn a_growing_distribution_takes_only_its_own_parameters() {
+        let volume = |dist: &str| {
+            with_workload(
+                "name = \"x\"\nperiod = \"7d\"",
+                &format!(
+                    "requests = {{ per = \"day\", {dist}, growth = {{ per_week = 0.1 }} }}\ninput = 100\noutput = 10\n"
+                ),
+            )
+        };
+        check(&volume("dist = \"negbin\", mean = 60, p90 = 100")).expect("negbin has a mean");
+        let found = errors(&volume("dist = \"uniform\", min = 10, max = 20, mean = 9999"));
+        assert_eq!(found, ["unknown key `mean` in a `uniform` distribution"]);
+        let Err(d) = check(&with_workload(
+            "name = \"x\"\nperiod = \"7d\"",
+            "requests = { per = \"day\", dist = \"poisson\", mean = 60, grwth = { per_week = 0.1 } }\ninput = 100\noutput = 10\n",
+        )) else {
+            panic!("a misspelt `growth` is refused");
+        };
+        let error = &d.errors[0];
+        assert_eq!(error.message, "unknown key `grwth` in a `poisson` distribution");
+        assert!(error.help.as_deref().is_some_and(|h| h.contains("`growth`")), "{error:?}");
     }
 
     #[test]

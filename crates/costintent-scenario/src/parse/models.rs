@@ -459,11 +459,9 @@ pub(super) fn image_price(price: &ModelPrice, size: &str, quality: &str) -> Resu
     }
     let priced =
         sizes.iter().map(|(s, q)| format!("{s} ({})", q.join(", "))).collect::<Vec<_>>().join("; ");
-    if sizes.contains_key(size) {
-        Err(ImageMiss::Quality { priced })
-    } else {
-        Err(ImageMiss::Size { priced })
-    }
+    let size_known = sizes.contains_key(size);
+    let quality_known = price.images.iter().any(|p| p.quality == quality);
+    Err(ImageMiss::Variant { priced, size_known, quality_known })
 }
 
 /// Why an image price was not found.
@@ -471,10 +469,10 @@ pub(super) fn image_price(price: &ModelPrice, size: &str, quality: &str) -> Resu
 pub(super) enum ImageMiss {
     /// The model has no image prices at all.
     NoImagePrices,
-    /// The size is not priced; `priced` lists sizes with their qualities.
-    Size { priced: String },
-    /// The size is priced but not at this quality.
-    Quality { priced: String },
+    /// No price at this size and quality; `priced` lists the sizes with
+    /// their qualities, and the flags say whether the size and the quality
+    /// exist at all (at some other quality or size).
+    Variant { priced: String, size_known: bool, quality_known: bool },
 }
 
 /// The price of one second of video at `resolution` (with or without audio):
@@ -524,11 +522,20 @@ mod tests {
             ..ModelPrice::default()
         };
         assert_eq!(image_price(&price, "1024x1024", "medium").ok(), Some(0.042));
-        let Err(ImageMiss::Quality { priced }) = image_price(&price, "1024x1024", "high") else {
-            panic!("size priced, quality not")
+        let Err(ImageMiss::Variant { priced, size_known: true, quality_known: true }) =
+            image_price(&price, "1024x1024", "high")
+        else {
+            panic!("size and quality priced, not together")
         };
         assert_eq!(priced, "1024x1024 (low, medium); 1024x1536 (high)");
-        assert!(matches!(image_price(&price, "512x512", "low"), Err(ImageMiss::Size { .. })));
+        assert!(matches!(
+            image_price(&price, "512x512", "low"),
+            Err(ImageMiss::Variant { size_known: false, quality_known: true, .. })
+        ));
+        assert!(matches!(
+            image_price(&price, "banana", "ultra-mega"),
+            Err(ImageMiss::Variant { size_known: false, quality_known: false, .. })
+        ));
         let flat = ModelPrice { per_image: Some(0.04), ..price };
         assert_eq!(image_price(&flat, "512x512", "low").ok(), Some(0.04));
         assert!(matches!(

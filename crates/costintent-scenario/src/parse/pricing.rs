@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::ctx::{Annotate as _, Ctx, suggest};
 use super::models::Pricing;
 use super::table::{self, Node};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Status};
 use crate::date::Date;
 use crate::model::{Dist, Draw, TokenRescale, Value, WorkloadKind};
 use crate::prices::{ModelPrice, PriceChange};
@@ -96,13 +96,43 @@ pub(super) fn price_changes(
             }
         };
         let at_seconds = period.start.days_until(date) as f64 * 86_400.0;
-        warn_change(ctx, span.clone(), &before, &next, date, period, successor.as_deref());
+        warn_change(ctx, span.clone(), &before, &next, date, period, successor.as_deref(), catalog);
         before = next.clone();
         out.push(PriceChange { at_seconds, date, price: next });
     }
     out
 }
 
+/// What to plan on when a model retires and the catalog names no
+/// successor: the models of its kind the catalog prices and that are not
+/// deprecated on `date`, the same provider's first (at most four).
+pub(super) fn no_successor_help(catalog: &Catalog, id: &str, date: Date) -> String {
+    let Ok(entry) = catalog.entry(id) else {
+        return "the catalog knows no successor: plan the period on another model".to_owned();
+    };
+    let mut served: Vec<&crate::catalog::ModelEntry> = catalog
+        .entries()
+        .filter(|e| e.id != id && e.kind == entry.kind)
+        .filter(|e| e.status_on(date) == Status::Active)
+        .filter(|e| e.lines.iter().any(|l| l.validity.contains(date)))
+        .collect();
+    served.sort_by_key(|e| (e.provider() != entry.provider(), e.id.clone()));
+    let names: Vec<String> = served.iter().take(4).map(|e| format!("`{}`", e.id)).collect();
+    let which = format!(
+        "the catalog names no successor (`costintent catalog show {id}` says what the provider announced)"
+    );
+    if names.is_empty() {
+        format!("{which}: plan the period on another model, priced in a `[models]` table")
+    } else {
+        format!(
+            "{which}; {} models the catalog prices on {date}: {}",
+            entry.kind.name(),
+            names.join(", ")
+        )
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one warning, every fact it names")]
 fn warn_change(
     ctx: &mut Ctx,
     span: Range<usize>,
@@ -111,6 +141,7 @@ fn warn_change(
     date: Date,
     period: Span,
     successor: Option<&str>,
+    catalog: &Catalog,
 ) {
     let id = &after.id;
     let inside = format!("inside the simulated period ({})", period.describe());
@@ -130,8 +161,7 @@ fn warn_change(
                     Some(s) => format!(
                         "the provider's successor is `{s}`: plan the period on it with `model = \"{s}\"`"
                     ),
-                    None => "the catalog knows no successor: plan the period on another model"
-                        .to_owned(),
+                    None => no_successor_help(catalog, id, period.start),
                 },
             ),
         };

@@ -26,8 +26,10 @@ pub(super) const WALLET_KEYS: &[&str] = &[
     "preset",
 ];
 
-/// The period when `[scenario]` does not say.
-const DEFAULT_PERIOD: &str = "30d";
+/// A price date up to this many days after today is not warned about: a
+/// forecast of next month is what the tool is for, and the catalog holds
+/// the retirements and price changes already announced for it.
+const FUTURE_GRACE_DAYS: i64 = 31;
 
 /// Days after the newest source of the catalog beyond which its prices may
 /// well have changed.
@@ -74,10 +76,12 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Ca
     });
     let what = "`[scenario]`";
     let name = t.require(ctx, "name", what).and_then(|n| non_empty_string(ctx, n, "name"));
-    let period = match t.get("period") {
-        Some(n) => period(ctx, n),
-        None => Some(Period { seconds: 30.0 * 86_400.0, text: DEFAULT_PERIOD.to_owned() }),
+    let parsed = match t.get("period") {
+        Some(n) => super::period::period(ctx, n),
+        None => Some(super::period::default_period()),
     };
+    let calendar_start = parsed.as_ref().and_then(|p| p.calendar_start);
+    let period = parsed.map(|p| p.period);
     let trials = match t.get("trials") {
         None => Some(DEFAULT_TRIALS),
         Some(n) => table::integer(ctx, n, "trials").and_then(|x| {
@@ -100,19 +104,55 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Ca
             seed
         }),
     };
-    let prices_date = match t.get("prices") {
-        None => Some(today),
-        Some(n) => date(ctx, n, "prices").inspect(|d| {
-            if *d > today {
-                ctx.warning(n.span(), format!("price date {d} is after today ({today})"))
-                    .label("in the future")
-                    .help("the catalog knows today's prices and announced changes only; later changes are not in it");
+    let prices_date = match (t.get("prices"), calendar_start) {
+        // A calendar period starts on its first day, and prices the period
+        // from there unless `prices` says the same.
+        (None, Some(start)) => Some(start),
+        (None, None) => Some(today),
+        (Some(n), start) => date(ctx, n, "prices").and_then(|d| {
+            if let (Some(start), Some(p)) = (start, &period)
+                && d != start
+            {
+                ctx.error(
+                    n.span(),
+                    format!(
+                        "`prices = \"{d}\"` is not the first day of `period = \"{}\"` ({start})",
+                        p.text
+                    ),
+                )
+                .label("the period starts elsewhere")
+                .help(format!(
+                    "a calendar period starts on its first day and prices the period from it: remove `prices`, or give the period as a length (such as \"{}d\") to start it on {d}",
+                    (p.seconds / 86_400.0).round()
+                ));
+                return None;
             }
+            Some(d)
         }),
     };
+    if let (Some(d), Some(p), None, Some(n)) =
+        (prices_date, &period, calendar_start, t.get("period"))
+    {
+        warn_almost_a_month(ctx, n.span(), d, p);
+    }
+    if let Some(d) = prices_date
+        && today.days_until(d) > FUTURE_GRACE_DAYS
+    {
+        let span =
+            t.get("prices").or_else(|| t.get("period")).map_or_else(|| t.span(), |n| n.span());
+        ctx.warning(span, format!("price date {d} is more than a month after today ({today})"))
+            .label("in the future")
+            .help("the catalog knows today's prices and the changes announced so far; changes announced later are not in it");
+    }
     if let Some(date) = prices_date {
-        let span = t.get("prices").map_or_else(|| t.span(), |n| n.span());
-        warn_stale(ctx, span, date, catalog, t.get("prices").is_none());
+        let span =
+            t.get("prices").or_else(|| t.get("period")).map_or_else(|| t.span(), |n| n.span());
+        let source = match (t.get("prices"), calendar_start) {
+            (Some(_), _) => PriceDate::Written,
+            (None, Some(_)) => PriceDate::PeriodStart,
+            (None, None) => PriceDate::Today,
+        };
+        warn_stale(ctx, span, date, catalog, source);
     }
     let budget = match t.get("budget") {
         None => Some(None),
@@ -125,15 +165,57 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Ca
     Settings { name, period, trials, seed, prices_date, budget }
 }
 
+/// Warns when a length starting on the first day of a month comes within a
+/// few days of that month without covering it: "30d" from December 1 ends
+/// on December 30, and `"2026-12"` was probably meant.
+fn warn_almost_a_month(ctx: &mut Ctx, span: Range<usize>, start: Date, period: &Period) {
+    if start.day() != 1 || period.seconds % 86_400.0 != 0.0 {
+        return;
+    }
+    let days = (period.seconds / 86_400.0) as i64;
+    let month = format!("{}-{:02}", start.year(), start.month());
+    let Some(Ok((_, month_days))) = super::period::calendar(&month) else { return };
+    if days == month_days || (days - month_days).abs() > 3 {
+        return;
+    }
+    let last = start.add_days(days - 1);
+    ctx.warning(
+        span,
+        format!(
+            "`period = \"{}\"` from {start} ends on {last}, not at the end of {month} ({month_days} days)",
+            period.text
+        ),
+    )
+    .label("almost a month")
+    .help(format!(
+        "to forecast the calendar month, write `period = \"{month}\"` (and drop `prices`, which it sets to {start})"
+    ));
+}
+
+/// Where the price date came from, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PriceDate {
+    /// `prices` in the file.
+    Written,
+    /// The first day of a calendar period.
+    PeriodStart,
+    /// Today, the default.
+    Today,
+}
+
 /// Warns when the price date is long after the catalog's newest source:
 /// prices may have changed since, and a fresh price file can be laid over.
-fn warn_stale(ctx: &mut Ctx, span: Range<usize>, date: Date, catalog: &Catalog, defaulted: bool) {
+fn warn_stale(ctx: &mut Ctx, span: Range<usize>, date: Date, catalog: &Catalog, source: PriceDate) {
     let Some(newest) = catalog.newest_source_read() else { return };
     let days = newest.days_until(date);
     if days <= STALE_AFTER_DAYS {
         return;
     }
-    let which = if defaulted { "today's date (the default of `prices`)" } else { "the price date" };
+    let which = match source {
+        PriceDate::Today => "today's date (the default of `prices`)",
+        PriceDate::PeriodStart => "the price date (the first day of the period)",
+        PriceDate::Written => "the price date",
+    };
     ctx.warning(
         span,
         format!(
@@ -153,22 +235,6 @@ fn non_empty_string(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<String>
         return None;
     }
     Some(s.to_owned())
-}
-
-fn period(ctx: &mut Ctx, node: &Node<'_>) -> Option<Period> {
-    let seconds = table::duration(ctx, node, "period")?;
-    if seconds <= 0.0 {
-        ctx.error(node.span(), "`period` must be longer than 0")
-            .label("empty period")
-            .help("for example `period = \"30d\"`");
-        return None;
-    }
-    check_magnitude(ctx, node, "period", Unit::Seconds, limits::PERIOD_SECONDS)?;
-    let text = match node.get_ref() {
-        DeValue::String(s) => s.trim().to_owned(),
-        _ => format!("{seconds}s"),
-    };
-    Some(Period { seconds, text })
 }
 
 /// A `YYYY-MM-DD` date, as a string or a TOML date.

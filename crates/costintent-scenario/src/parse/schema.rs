@@ -3,8 +3,11 @@
 //! generated from the parser's own key tables.
 //!
 //! Every table's set of keys comes from the constant the parser checks that
-//! table against (`SCENARIO_KEYS`, `kind_keys`, `params`, …), so a key the
-//! parser accepts is in the schema as soon as it is in the parser's table.
+//! table against (`SCENARIO_KEYS`, `kind_key_table`, `params`, …), so a key
+//! the parser accepts is in the schema as soon as it is in the parser's
+//! table; the keys those tables mark required are the schema's `required`
+//! (by kind for workloads), and the duration units come from the parser's
+//! `DURATION_UNITS`.
 //! What each key holds (a number, a duration, a distribution, a nested
 //! table) and its description are said here, in [`describe`]; a key the
 //! parser accepts but [`describe`] does not know is reported by
@@ -20,11 +23,38 @@
 
 use serde_json::{Map, Value, json};
 
+use super::table::DURATION_UNITS;
+use super::workload::{Need, names};
 use super::{TOP_KEYS, models, scenario, values, workload};
 use crate::catalog::Catalog;
 
-/// A duration written as a string: an amount and a unit.
-const DURATION_PATTERN: &str = r"^\s*[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*(s|m|h|d|w)\s*$";
+/// A duration written as a string: an amount (what Rust reads as a
+/// number) and one of `units`, with spaces allowed around either.
+fn duration_pattern(units: &[&str]) -> String {
+    // Longest first, so that `min` and `mo` are not read as `m`.
+    let mut units = units.to_vec();
+    units.sort_by_key(|u| std::cmp::Reverse(u.len()));
+    format!(r"^\s*\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*({})\s*$", units.join("|"))
+}
+
+/// Every duration unit the parser reads.
+fn duration_units() -> Vec<&'static str> {
+    DURATION_UNITS.iter().map(|(unit, _, _)| *unit).collect()
+}
+
+/// The units of a `period`: `m` is refused there (minutes or months?).
+fn period_units() -> Vec<&'static str> {
+    duration_units().into_iter().filter(|u| *u != "m").collect()
+}
+
+/// A calendar period: a year, a month of it or a quarter
+/// (`parse::period::calendar`).
+const CALENDAR_PATTERN: &str = r"^\s*[0-9]{4}(-(0[1-9]|1[0-2])|-[Qq][1-4])?\s*$";
+
+/// The keys a key table marks required.
+fn required(table: &[(&'static str, Need)]) -> Vec<&'static str> {
+    table.iter().filter(|(_, need)| *need == Need::Required).map(|(k, _)| *k).collect()
+}
 
 /// Keys the parser accepts that [`describe`] does not describe: the schema
 /// cannot say what they hold.
@@ -60,6 +90,8 @@ enum Table {
     Tools,
     Poll,
     Volume,
+    Ramp,
+    Growth,
     Dist,
     Model,
     LongContext,
@@ -80,6 +112,8 @@ impl Table {
             Self::Tools => "tools",
             Self::Poll => "poll",
             Self::Volume => "a volume",
+            Self::Ramp => "ramp",
+            Self::Growth => "growth",
             Self::Dist => "a distribution",
             Self::Model => "[models.\"id\"]",
             Self::LongContext => "long_context",
@@ -95,24 +129,27 @@ impl Table {
             Self::Scenario => scenario::SCENARIO_KEYS.to_vec(),
             Self::Wallet => scenario::WALLET_KEYS.to_vec(),
             Self::Workload => {
-                let mut keys = workload::COMMON_KEYS.to_vec();
+                let mut keys = names(workload::COMMON_KEYS);
                 for kind in workload::KINDS {
-                    keys.extend_from_slice(workload::kind_keys(kind));
+                    keys.extend(workload::kind_keys(kind));
                 }
                 keys
             }
-            Self::Failures => workload::FAILURES_KEYS.to_vec(),
-            Self::Timeout => workload::TIMEOUT_KEYS.to_vec(),
-            Self::Context => workload::CONTEXT_KEYS.to_vec(),
-            Self::Cache => workload::CACHE_KEYS.to_vec(),
-            Self::Tools => workload::TOOLS_KEYS.to_vec(),
-            Self::Poll => workload::POLL_KEYS.to_vec(),
+            Self::Failures => names(workload::FAILURES_KEYS),
+            Self::Timeout => names(workload::TIMEOUT_KEYS),
+            Self::Context => names(workload::CONTEXT_KEYS),
+            Self::Cache => names(workload::CACHE_KEYS),
+            Self::Tools => names(workload::TOOLS_KEYS),
+            Self::Poll => names(workload::POLL_KEYS),
             Self::Volume => {
                 let mut keys = values::VOLUME_KEYS.to_vec();
+                keys.extend_from_slice(values::VOLUME_RATE_DIST_EXTRA);
                 keys.extend_from_slice(values::VOLUME_DIST_EXTRA);
                 keys.extend(Self::Dist.keys());
                 keys
             }
+            Self::Ramp => names(values::RAMP_KEYS),
+            Self::Growth => values::GROWTH_KEYS.iter().map(|(k, _)| *k).collect(),
             Self::Dist => {
                 let mut keys = vec!["dist"];
                 for name in values::DISTS {
@@ -182,9 +219,7 @@ fn describe(table: Table, key: &str) -> Option<Value> {
         }),
 
         (T::Scenario, "name") => string("Shown in reports."),
-        (T::Scenario, "period") => {
-            with_description(reference("duration"), "What one trial simulates, e.g. \"30d\".")
-        }
+        (T::Scenario, "period") => reference("period"),
         (T::Scenario, "trials") => json!({
             "type": "integer", "minimum": 1,
             "description": "Trials per run (--trials overrides; default 20000)."
@@ -196,7 +231,7 @@ fn describe(table: Table, key: &str) -> Option<Value> {
         (T::Scenario, "prices") => json!({
             "type": "string",
             "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-            "description": "Catalog date YYYY-MM-DD (a TOML date or a string): prices in effect on this day (default today)."
+            "description": "Catalog date YYYY-MM-DD (a TOML date or a string): prices in effect on this day, the first day of the period. Default: the first day of a calendar period, else today. With a calendar period it must be that first day."
         }),
         (T::Scenario, "budget") => {
             non_negative("USD for the period; the report gives P(spend > budget).")
@@ -222,7 +257,7 @@ fn describe(table: Table, key: &str) -> Option<Value> {
             "description": "Fee on every charge, in percent (OpenRouter BYOK)."
         }),
         (T::Wallet, "usage_fee_free_requests_per_month") => non_negative(
-            "Requests a month (30 days) without the usage fee before usage_fee_percent applies.",
+            "Requests a month (30 days) that carry no usage fee before usage_fee_percent applies (OpenRouter BYOK: 1,000,000 since 2025-10-01, set by the openrouter-byok preset).",
         ),
 
         (T::Workload, "name") => string("Unique; also keys the workload's random stream."),
@@ -255,10 +290,12 @@ fn describe(table: Table, key: &str) -> Option<Value> {
         }),
         (T::Workload, "cache") => reference("cache"),
         (T::Workload, "tools") => reference("tools"),
-        (T::Workload, "size") => {
-            string("image: size, as the model's prices name it (\"1024x1024\").")
-        }
-        (T::Workload, "quality") => string("image: quality, as the model's prices name it."),
+        (T::Workload, "size") => string(
+            "image (required): a size the model is priced at, as its prices name it (\"1024x1024\"; check lists them).",
+        ),
+        (T::Workload, "quality") => string(
+            "image (required): a quality the model is priced at, as its prices name it (check lists them).",
+        ),
         (T::Workload, "n") => draw("image: images per request."),
         (T::Workload, "regenerate") => {
             value("image: probability that the user asks again, after each result.")
@@ -307,6 +344,28 @@ fn describe(table: Table, key: &str) -> Option<Value> {
             let words: Vec<&str> = values::TIME_UNITS.iter().map(|u| u.keyword()).collect();
             keyword(&words, "Arrivals per unit of time (`month` = 30 days).")
         }
+        (T::Volume, "ramp") => with_description(
+            reference("ramp"),
+            "A rate that goes linearly from `from` on the first day to `to` on the last (Poisson arrivals unless arrivals = \"exact\"). Not with `mean` or `dist`.",
+        ),
+        (T::Volume, "growth") => with_description(
+            reference("growth"),
+            "With `mean` (the first day's rate) or a `dist` per day (per = \"day\"): the rate grows by this share per day, week or month, compounded daily; above -1.",
+        ),
+        (T::Volume, "daily") => json!({
+            "type": "array",
+            "items": { "type": "number", "minimum": 0 },
+            "description": "The rate of each day of the period, one value per day (per = \"day\"). Not with `mean` or `dist`."
+        }),
+        (T::Volume, "arrivals") => keyword(
+            values::ARRIVALS,
+            "With ramp, growth or daily (not with `dist`): Poisson arrivals at the day's rate (default), or exactly the day's rate (fractions rounded stochastically).",
+        ),
+        (T::Ramp, "from") => value("The rate on the first day (per `per`)."),
+        (T::Ramp, "to") => value("The rate on the last day; linear in between."),
+        (T::Growth, "per_day") => value("Growth a day (0.02 = 2%)."),
+        (T::Growth, "per_week") => value("Growth a week, compounded daily (0.25 = 25%)."),
+        (T::Growth, "per_month") => value("Growth a month of 30 days, compounded daily."),
         (T::Volume | T::Dist, "dist") => keyword(values::DISTS, "The distribution."),
         (T::Volume | T::Dist, "values") => json!({
             "type": "array",
@@ -391,20 +450,46 @@ fn names_when(when: Value, names: &[&str]) -> Value {
 }
 
 /// Per-distribution key names: `dist` and the distribution's parameters,
-/// plus `extra`.
-fn dist_names(extra: &[&str]) -> Vec<Value> {
+/// plus `extra`; when `per` is `Some(given)`, only for tables that give
+/// `per` (or do not).
+fn dist_names(extra: &[&str], per: Option<bool>) -> Vec<Value> {
     values::DISTS
         .iter()
         .map(|name| {
             let mut names = vec!["dist"];
             names.extend(values::params(name).iter().map(|(k, _)| *k));
             names.extend_from_slice(extra);
-            names_when(
-                json!({ "properties": { "dist": { "const": name } }, "required": ["dist"] }),
-                &names,
-            )
+            let when = match per {
+                None => {
+                    json!({ "properties": { "dist": { "const": name } }, "required": ["dist"] })
+                }
+                Some(true) => json!({
+                    "properties": { "dist": { "const": name } }, "required": ["dist", "per"]
+                }),
+                Some(false) => json!({
+                    "properties": { "dist": { "const": name } }, "required": ["dist"],
+                    "not": { "required": ["per"] }
+                }),
+            };
+            names_when(when, &names)
         })
         .collect()
+}
+
+/// How the format's distributions are written, from the parser's table of
+/// their parameters.
+fn dist_description() -> String {
+    let each: Vec<String> = values::DISTS
+        .iter()
+        .map(|name| {
+            let params: Vec<&str> = values::params(name).iter().map(|(k, _)| *k).collect();
+            format!("{name} {{ {} }}", params.join(", "))
+        })
+        .collect();
+    format!(
+        "A distribution. Parameters by kind: {}; negbin takes mean with p90 or sd, lognormal median and p90 or mean and sd, choice's weights are optional (default equal). Any numeric parameter may itself be a distribution (drawn once per trial).",
+        each.join("; ")
+    )
 }
 
 /// The schema, or the keys the parser accepts that this module cannot
@@ -413,41 +498,66 @@ pub fn json_schema() -> Result<Value, Undescribed> {
     let mut undescribed = Vec::new();
     let u = &mut undescribed;
 
-    // A workload: the keys of every kind, limited to its kind's.
+    // A workload: the keys of every kind, limited to its kind's, with the
+    // kind's required keys.
     let kinds: Vec<Value> = workload::KINDS
         .iter()
         .map(|kind| {
-            let mut names = workload::COMMON_KEYS.to_vec();
-            names.extend_from_slice(workload::kind_keys(kind));
-            names_when(
-                json!({ "properties": { "kind": { "const": kind } }, "required": ["kind"] }),
-                &names,
-            )
+            let mut names = names(workload::COMMON_KEYS);
+            names.extend(workload::kind_keys(kind));
+            json!({
+                "if": { "properties": { "kind": { "const": kind } }, "required": ["kind"] },
+                "then": {
+                    "propertyNames": { "enum": names },
+                    "required": required(workload::kind_key_table(kind)),
+                },
+            })
         })
+        .collect();
+    let by_kind: Vec<String> = workload::KINDS
+        .iter()
+        .map(|kind| format!("{kind}: {}", required(workload::kind_key_table(kind)).join(", ")))
         .collect();
     let workload = closed(
         Table::Workload,
         u,
-        json!({ "required": ["name", "kind", "model"], "allOf": kinds }),
+        json!({
+            "required": required(workload::COMMON_KEYS),
+            "allOf": kinds,
+            "description": format!(
+                "A workload. Required keys by kind: {} (and {} for all).",
+                by_kind.join("; "),
+                required(workload::COMMON_KEYS).join(", ")
+            ),
+        }),
     );
 
     // A distribution's parameters may be distributions (drawn once per
     // trial); `values` and `weights` belong to `choice`. The object rules
     // apply to tables only, so `parameter`, `value`, `draw` and `seconds`
     // accept numbers (and durations) through the same definition.
-    let dist_rules = |table: Table, u: &mut Vec<String>, extra: &[&str], required: Value| {
+    let dist_rules = |table: Table, u: &mut Vec<String>, names: Vec<Value>, required: Value| {
         let mut rules = json!({
             "additionalProperties": false,
             "properties": properties(table, u),
-            "allOf": dist_names(extra),
+            "allOf": names,
         });
         if let (Value::Object(map), Value::Object(required)) = (&mut rules, required) {
             map.extend(required);
         }
         rules
     };
-    let dist = dist_rules(Table::Dist, u, &[], json!({ "required": ["dist"] }));
-    let mut volume_rules = dist_rules(Table::Volume, u, values::VOLUME_DIST_EXTRA, json!({}));
+    let dist = dist_rules(
+        Table::Dist,
+        u,
+        dist_names(&[], None),
+        json!({ "required": ["dist"], "description": dist_description() }),
+    );
+    // A volume's distribution has `per` (a count per unit of time, which
+    // may change day by day) or not (a count for the whole period).
+    let mut volume_names = dist_names(values::VOLUME_RATE_DIST_EXTRA, Some(true));
+    volume_names.extend(dist_names(values::VOLUME_DIST_EXTRA, Some(false)));
+    let mut volume_rules = dist_rules(Table::Volume, u, volume_names, json!({}));
     if let Value::Object(map) = &mut volume_rules
         && let Some(Value::Array(all)) = map.get_mut("allOf")
     {
@@ -472,15 +582,29 @@ pub fn json_schema() -> Result<Value, Undescribed> {
     define("scenario", closed(Table::Scenario, u, json!({ "required": ["name"] })));
     define("wallet", closed(Table::Wallet, u, json!({ "required": ["name"] })));
     define("workload", workload);
-    define("failures", closed(Table::Failures, u, json!({ "required": ["rate", "billed"] })));
-    define("timeout", closed(Table::Timeout, u, json!({ "required": ["after", "latency"] })));
-    define(
-        "context",
-        closed(Table::Context, u, json!({ "required": ["start", "window", "compact_to"] })),
-    );
-    define("cache", closed(Table::Cache, u, json!({ "required": ["ttl", "gap"] })));
-    define("tools", closed(Table::Tools, u, json!({ "required": ["calls", "output"] })));
-    define("poll", closed(Table::Poll, u, json!({ "required": ["every"] })));
+    let needs = |table: &[(&'static str, Need)]| json!({ "required": required(table) });
+    define("failures", closed(Table::Failures, u, needs(workload::FAILURES_KEYS)));
+    define("timeout", closed(Table::Timeout, u, needs(workload::TIMEOUT_KEYS)));
+    define("context", closed(Table::Context, u, needs(workload::CONTEXT_KEYS)));
+    define("cache", closed(Table::Cache, u, needs(workload::CACHE_KEYS)));
+    define("tools", closed(Table::Tools, u, needs(workload::TOOLS_KEYS)));
+    define("poll", closed(Table::Poll, u, needs(workload::POLL_KEYS)));
+    define("ramp", closed(Table::Ramp, u, needs(values::RAMP_KEYS)));
+    // Exactly one growth rate: at least one key, and any one given rules
+    // out the others (said of each other key, where an editor shows it).
+    let growth_keys: Vec<&str> = values::GROWTH_KEYS.iter().map(|(k, _)| *k).collect();
+    let one_rate: Vec<Value> = growth_keys
+        .iter()
+        .map(|given| {
+            let others: Map<String, Value> = growth_keys
+                .iter()
+                .filter(|k| *k != given)
+                .map(|k| ((*k).to_owned(), Value::Bool(false)))
+                .collect();
+            json!({ "if": { "required": [given] }, "then": { "properties": others } })
+        })
+        .collect();
+    define("growth", closed(Table::Growth, u, json!({ "minProperties": 1, "allOf": one_rate })));
     define("model", closed(Table::Model, u, json!({})));
     define("long_context", closed(Table::LongContext, u, json!({})));
     define("audio", closed(Table::Audio, u, json!({})));
@@ -488,9 +612,28 @@ pub fn json_schema() -> Result<Value, Undescribed> {
         "duration",
         json!({
             "type": ["string", "number"],
-            "pattern": DURATION_PATTERN,
+            "pattern": duration_pattern(&duration_units()),
             "minimum": 0,
-            "description": "A duration: \"20s\", \"4m\", \"2h\", \"1d\", \"1w\", or a number of seconds."
+            "description": "A duration: \"20s\", \"4m\" or \"4min\" (minutes), \"2h\", \"1d\", \"1w\", \"1mo\" (30 days), \"1y\" (365 days), or a number of seconds."
+        }),
+    );
+    define(
+        "period",
+        json!({
+            "oneOf": [
+                {
+                    "type": "string",
+                    "pattern": duration_pattern(&period_units()),
+                    "description": "A length: \"30d\", \"12h\", \"90min\", \"1w\", \"1mo\" (30 days), \"1y\" (365 days). `m` is refused: write min or mo."
+                },
+                {
+                    "type": "string",
+                    "pattern": CALENDAR_PATTERN,
+                    "description": "A calendar period: a month \"2026-12\" (31 days), a quarter \"2026-Q1\" or a year \"2027\"; it starts on its first day, which is the default `prices` date."
+                },
+                { "type": "number", "exclusiveMinimum": 0, "description": "Seconds." }
+            ],
+            "description": "What one trial simulates: a length such as \"30d\" (default), or a calendar month, quarter or year such as \"2026-12\"."
         }),
     );
     define(
@@ -530,9 +673,13 @@ pub fn json_schema() -> Result<Value, Undescribed> {
         with_type(
             json!(["number", "object"]),
             "volume_table",
-            "A count for the period; { per = \"day\", mean = 60 }: Poisson arrivals at that rate; with `per` and `dist`, that count distribution per unit of time; with `dist` alone, a count distribution for the whole period.",
+            "A count for the period; { per = \"day\", mean = 60 }: Poisson arrivals at that rate; with `per` and `dist`, that count distribution per unit of time; ramp = { from, to }, growth = { per_week = … } with mean (or with a dist per day), or daily = [...] for a rate that changes day by day; with `dist` alone, a count distribution for the whole period.",
         ),
     );
+    // A count is never negative (the minimum holds for numbers only).
+    if let Some(Value::Object(volume)) = definitions.get_mut("volume") {
+        volume.insert("minimum".into(), json!(0));
+    }
 
     let schema = json!({
         "$schema": "http://json-schema.org/draft-07/schema#",

@@ -208,6 +208,26 @@ pub(super) fn keyword<'c>(
     None
 }
 
+/// The units a duration string may end in: the unit, its length in seconds
+/// and what it means. One table for the parser, its messages and the docs.
+/// `m` (minutes) is refused in a `period`, where it could mean months.
+pub(crate) const DURATION_UNITS: &[(&str, f64, &str)] = &[
+    ("s", 1.0, "seconds"),
+    ("min", 60.0, "minutes"),
+    ("m", 60.0, "minutes (not in a `period`)"),
+    ("h", 3_600.0, "hours"),
+    ("d", 86_400.0, "days"),
+    ("w", 604_800.0, "weeks of 7 days"),
+    ("mo", 2_592_000.0, "months of 30 days (for a calendar month write it: \"2026-12\")"),
+    ("y", 31_536_000.0, "years of 365 days (for a calendar year write it: \"2027\")"),
+];
+
+/// How the duration units are listed in messages.
+const UNIT_LIST: &str = "s, min, h, d, w, mo or y";
+
+/// The help of a duration that does not parse.
+pub(super) const DURATION_HELP: &str = "write a duration as a number with a unit: \"20s\", \"4min\", \"2h\", \"1d\", \"1w\" or \"1mo\" (30 days)";
+
 /// A duration in seconds: a number of seconds or a string such as `"20s"`,
 /// `"4m"`, `"2h"`, `"1d"`, `"1w"`. Never negative.
 pub(super) fn duration(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<f64> {
@@ -217,7 +237,7 @@ pub(super) fn duration(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<f64>
             Err(why) => {
                 ctx.error(node.span(), format!("`{key}`: {why}"))
                     .label("not a duration")
-                    .help("write a duration as a number with a unit: \"20s\", \"4m\", \"2h\", \"1d\" or \"1w\"");
+                    .help(DURATION_HELP);
                 return None;
             }
         },
@@ -235,24 +255,47 @@ pub(super) fn duration(ctx: &mut Ctx, node: &Node<'_>, key: &str) -> Option<f64>
     Some(seconds)
 }
 
-/// Seconds in a duration string (`"90s"`, `"1.5h"`, `"30d"`).
-pub(super) fn parse_duration(text: &str) -> Result<f64, String> {
+/// A duration string cut into its number and its unit (`"1.5h"` →
+/// `("1.5", "h")`), both trimmed.
+pub(super) fn split_duration(text: &str) -> (&str, &str) {
     let trimmed = text.trim();
     let split = trimmed.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(trimmed.len());
     let (amount, unit) = trimmed.split_at(split);
-    let scale = match unit.trim() {
-        "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3_600.0,
-        "d" => 86_400.0,
-        "w" => 7.0 * 86_400.0,
-        "" => return Err(format!("\"{text}\" has no unit")),
-        other => {
-            return Err(format!("unknown time unit `{other}` in \"{text}\" (use s, m, h, d or w)"));
+    (amount.trim(), unit.trim())
+}
+
+/// The unit a spelled-out time unit stands for (`days` → `d`).
+fn unit_alias(unit: &str) -> Option<&'static str> {
+    let unit = unit.to_ascii_lowercase();
+    Some(match unit.as_str() {
+        "sec" | "secs" | "second" | "seconds" => "s",
+        "mins" | "minute" | "minutes" => "min",
+        "hr" | "hrs" | "hour" | "hours" => "h",
+        "day" | "days" => "d",
+        "wk" | "wks" | "week" | "weeks" => "w",
+        "mon" | "mos" | "month" | "months" => "mo",
+        "yr" | "yrs" | "year" | "years" => "y",
+        _ => return None,
+    })
+}
+
+/// Seconds in a duration string (`"90s"`, `"1.5h"`, `"30d"`).
+pub(super) fn parse_duration(text: &str) -> Result<f64, String> {
+    let (amount, unit) = split_duration(text);
+    let scale = match DURATION_UNITS.iter().find(|(u, _, _)| *u == unit) {
+        Some((_, seconds, _)) => *seconds,
+        None if unit.is_empty() => return Err(format!("\"{text}\" has no unit")),
+        None => {
+            return Err(match unit_alias(unit) {
+                Some(short) => {
+                    format!("unknown time unit `{unit}` in \"{text}\": write \"{amount}{short}\"")
+                }
+                None => format!("unknown time unit `{unit}` in \"{text}\" (use {UNIT_LIST})"),
+            });
         }
     };
     let amount: f64 =
-        amount.trim().parse().map_err(|_| format!("\"{text}\" does not start with a number"))?;
+        amount.parse().map_err(|_| format!("\"{text}\" does not start with a number"))?;
     if !amount.is_finite() {
         return Err(format!("\"{text}\" is not a finite duration"));
     }
@@ -273,8 +316,12 @@ mod tests {
         assert_eq!(parse_duration("1.5h"), Ok(5_400.0));
         assert_eq!(parse_duration("30d"), Ok(2_592_000.0));
         assert_eq!(parse_duration("1w"), Ok(604_800.0));
+        assert_eq!(parse_duration("4min"), Ok(240.0));
+        assert_eq!(parse_duration("1mo"), Ok(2_592_000.0));
+        assert_eq!(parse_duration("1y"), Ok(31_536_000.0));
         assert!(parse_duration("20").is_err());
-        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("5yr").is_err());
+        assert!(parse_duration("5M").is_err());
         assert!(parse_duration("-5s").is_err());
         assert!(parse_duration("s").is_err());
         assert!(parse_duration("infs").is_err());

@@ -13,9 +13,11 @@ use toml::de::DeValue;
 
 use super::ctx::{Annotate as _, Ctx, did_you_mean, one_of};
 use super::table::{self, Node, Table};
+use super::workload::{Need, names};
 use crate::limits::{self, Bound};
 use crate::model::{
-    Choice, Dist, Domain, Draw, LogNormalParams, NegBinSpread, Sampler, TimeUnit, Value, Volume,
+    Choice, DayCount, Dist, Domain, Draw, LogNormalParams, NegBinSpread, RateProfile, RateShape,
+    Sampler, TimeUnit, Value, Volume,
 };
 
 /// How a number is written: plainly, or as a duration (`"20s"` or seconds).
@@ -39,11 +41,34 @@ pub(super) const DISTS: &[&str] = &[
 ];
 
 /// The keys of a volume table without `dist` (with `dist`, the
-/// distribution's keys and `per`).
-pub(super) const VOLUME_KEYS: &[&str] = &["per", "mean", "dist"];
+/// distribution's keys and [`VOLUME_DIST_EXTRA`] or [`VOLUME_RATE_DIST_EXTRA`]).
+pub(super) const VOLUME_KEYS: &[&str] =
+    &["per", "mean", "dist", "ramp", "growth", "daily", "arrivals"];
 
-/// The key a volume's distribution table has besides the distribution's own.
+/// The keys that make a volume's rate change over the period.
+pub(super) const PROFILE_KEYS: &[&str] = &["ramp", "growth", "daily"];
+
+/// The key a volume's distribution for the whole period (no `per`) has
+/// besides the distribution's own.
 pub(super) const VOLUME_DIST_EXTRA: &[&str] = &["per"];
+
+/// The keys a volume's distribution per unit of time (with `per`) has
+/// besides the distribution's own: `growth` grows it day by day; `ramp`,
+/// `daily` and `arrivals` are keys of the table too, refused with `dist`
+/// by a message that says why (not as unknown keys). `mean` is not among
+/// them: it is a key only of the distributions that have it.
+pub(super) const VOLUME_RATE_DIST_EXTRA: &[&str] = &["per", "ramp", "growth", "daily", "arrivals"];
+
+/// The keys of `ramp = { … }`.
+pub(super) const RAMP_KEYS: &[(&str, Need)] = &[("from", Need::Required), ("to", Need::Required)];
+
+/// The keys of `growth`, exactly one of which is given: the period its
+/// rate is stated per.
+pub(super) const GROWTH_KEYS: &[(&str, TimeUnit)] =
+    &[("per_day", TimeUnit::Day), ("per_week", TimeUnit::Week), ("per_month", TimeUnit::Month)];
+
+/// What `arrivals` may say.
+pub(super) const ARRIVALS: &[&str] = &["poisson", "exact"];
 
 /// The units of time a volume's `per` names.
 pub(super) const TIME_UNITS: [TimeUnit; 4] =
@@ -377,16 +402,18 @@ fn volume(
             if ctx.was_suggested(&span, "per") || ctx.was_suggested(&span, "dist") {
                 return None;
             }
-            let help = if t.has("mean") {
+            let help = if t.has("mean") || PROFILE_KEYS.iter().any(|k| t.has(k)) {
                 "add `per = \"day\"` (or hour, week, month) for arrivals at that rate".to_owned()
             } else {
                 format!(
                     "write `{key} = {{ per = \"day\", mean = 100 }}`, a plain number, or a distribution with `dist`"
                 )
             };
-            ctx.error(node.span(), format!("`{key}` needs `per` with `mean`, or a `dist`"))
-                .label("incomplete volume")
-                .help(help);
+            let needs = match PROFILE_KEYS.iter().find(|k| t.has(k)) {
+                Some(k) => format!("`{key}` needs `per` with `{k}`"),
+                None => format!("`{key}` needs `per` with `mean`, or a `dist`"),
+            };
+            ctx.error(node.span(), needs).label("incomplete volume").help(help);
             return None;
         }
         // `per` is absent here, but it is a key of this table all the same:
@@ -396,8 +423,12 @@ fn volume(
         return Some(Volume::PerPeriod(dist));
     };
     let per = time_unit(ctx, per_node);
+    if PROFILE_KEYS.iter().any(|k| t.has(k)) || t.has("arrivals") {
+        let (per, period_seconds) = (per?, period_seconds?);
+        return profile(ctx, node, t, key, per, period_seconds).map(Volume::Profile);
+    }
     let dist = if t.has("dist") {
-        dist_at(ctx, node, key, Unit::Plain, VOLUME_DIST_EXTRA, 1)
+        dist_at(ctx, node, key, Unit::Plain, VOLUME_RATE_DIST_EXTRA, 1)
     } else {
         t.check_keys(ctx, VOLUME_KEYS, &format!("`{key}`"), &|_| None);
         let mean = t
@@ -409,6 +440,224 @@ fn volume(
     check_count_dist(ctx, node, key, &dist)?;
     let units = period_seconds? / per.seconds();
     Some(Volume::PerUnit { per, units, dist })
+}
+
+/// A volume whose rate changes from day to day: `ramp`, `growth` (with
+/// `mean`, or with a `dist` per day) or `daily`, with `arrivals`.
+fn profile(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    t: Table<'_, '_>,
+    key: &str,
+    per: TimeUnit,
+    period_seconds: f64,
+) -> Option<RateProfile> {
+    let what = format!("`{key}`");
+    let given: Vec<&str> = PROFILE_KEYS.iter().copied().filter(|k| t.has(k)).collect();
+    let days = period_seconds / 86_400.0;
+    if t.has("dist") {
+        // A distribution per day, grown day by day: the only shape it takes.
+        let dist = dist_at(ctx, node, key, Unit::Plain, VOLUME_RATE_DIST_EXTRA, 1);
+        if let Some(other) = given.iter().find(|k| **k != "growth") {
+            ctx.error(
+                t.key_span(other).unwrap_or_else(|| t.span()),
+                format!("`{other}` sets the rate itself, so it cannot go with `dist`"),
+            )
+            .label("rate given twice")
+            .help(format!(
+                "for Poisson arrivals at a changing rate remove `dist`; to grow a `dist` per day use `growth`, such as `{key} = {{ per = \"day\", dist = \"negbin\", mean = 60, p90 = 100, growth = {{ per_week = 0.1 }} }}`"
+            ));
+            return None;
+        }
+        if t.has("arrivals") {
+            ctx.error(
+                t.key_span("arrivals").unwrap_or_else(|| t.span()),
+                "`arrivals` applies to a rate (`mean`, `ramp`, `daily`), not to a `dist`",
+            )
+            .label("not with `dist`")
+            .help("the distribution already says how a day's count varies: remove `arrivals`");
+            return None;
+        }
+        // With `dist`, only `growth` is left (`ramp`, `daily` and `arrivals`
+        // were reported above).
+        let growth_node = t.get("growth")?;
+        if per != TimeUnit::Day {
+            ctx.error(
+                t.get("per").map_or_else(|| t.span(), |n| n.span()),
+                format!(
+                    "a `dist` that grows day by day is a count per day, not per {}",
+                    per.keyword()
+                ),
+            )
+            .label("needs `per = \"day\"`")
+            .help("write the distribution of one day's count with `per = \"day\"`");
+            return None;
+        }
+        let dist = dist?;
+        check_count_dist(ctx, node, key, &dist)?;
+        let (rate, every) = growth(ctx, growth_node)?;
+        return Some(RateProfile {
+            per,
+            days,
+            shape: RateShape::Growth { start: Value::Fixed(1.0), rate, every },
+            count: DayCount::Scaled(dist),
+        });
+    }
+    t.check_keys(ctx, VOLUME_KEYS, &what, &|_| None);
+    if given.len() > 1 {
+        ctx.error(
+            t.key_span(given[1]).unwrap_or_else(|| t.span()),
+            format!("give one of `ramp`, `growth` and `daily` in {what}, not {}", given.join(" and ")),
+        )
+        .label("second rate shape")
+        .help("`ramp` goes from one rate to another, `growth` compounds a first day's `mean`, `daily` lists every day's rate");
+        return None;
+    }
+    let count = match t.get("arrivals") {
+        None => Some(DayCount::Poisson),
+        Some(n) => table::keyword(ctx, n, "arrivals", ARRIVALS)
+            .map(|a| if a == "exact" { DayCount::Exact } else { DayCount::Poisson }),
+    };
+    let Some(&shape_key) = given.first() else {
+        ctx.error(
+            t.key_span("arrivals").unwrap_or_else(|| t.span()),
+            format!("`arrivals` needs a rate that changes over the period in {what}"),
+        )
+        .label("no `ramp`, `growth` or `daily`")
+        .help("add `ramp = { from, to }`, `growth = { per_week = … }` with `mean`, or `daily = [...]`");
+        return None;
+    };
+    if shape_key != "growth"
+        && let Some(span) = t.key_span("mean")
+    {
+        ctx.error(
+            span,
+            format!("`mean` cannot go with `{shape_key}`, which sets the rate of every day"),
+        )
+        .label("rate given twice")
+        .help(format!("remove `mean`; `{shape_key}` gives the rates"));
+        return None;
+    }
+    let day_count = (days - 1e-9).ceil().max(1.0) as usize;
+    let shape = match shape_key {
+        "ramp" => ramp(ctx, t.get("ramp")?, day_count),
+        "growth" => {
+            let start = t
+                .require(ctx, "mean", &what)
+                .and_then(|m| value_at(ctx, m, "mean", Unit::Plain, Domain::NonNegative, 1));
+            let growth = t.get("growth").and_then(|g| growth(ctx, g));
+            let (start, (rate, every)) = (start?, growth?);
+            Some(RateShape::Growth { start, rate, every })
+        }
+        _ => daily(ctx, t.get("daily")?, per, day_count, days),
+    };
+    Some(RateProfile { per, days, shape: shape?, count: count? })
+}
+
+/// `ramp = { from, to }`: the first and the last day's rates.
+fn ramp(ctx: &mut Ctx, node: &Node<'_>, day_count: usize) -> Option<RateShape> {
+    let t = table::table(ctx, node, "ramp", "a table `{ from, to }`")?;
+    t.check_keys(ctx, &names(RAMP_KEYS), "`ramp`", &|_| None);
+    let mut end = |key: &str| {
+        t.require(ctx, key, "`ramp`")
+            .and_then(|n| value_at(ctx, n, key, Unit::Plain, Domain::NonNegative, 1))
+    };
+    let (from, to) = (end("from"), end("to"));
+    if day_count < 2 {
+        ctx.error(node.span(), "a `ramp` needs a period of at least two days")
+            .label("one day only")
+            .help("with a period of one day or less, give the rate with `mean`");
+        return None;
+    }
+    Some(RateShape::Ramp { from: from?, to: to? })
+}
+
+/// `growth = { per_week = 0.25 }`: the growth rate and what it is per.
+fn growth(ctx: &mut Ctx, node: &Node<'_>) -> Option<(Value, TimeUnit)> {
+    let t = table::table(ctx, node, "growth", "a table such as `{ per_week = 0.25 }`")?;
+    let keys: Vec<&str> = GROWTH_KEYS.iter().map(|(k, _)| *k).collect();
+    t.check_keys(ctx, &keys, "`growth`", &|_| None);
+    let given: Vec<(&str, TimeUnit)> =
+        GROWTH_KEYS.iter().copied().filter(|(k, _)| t.has(k)).collect();
+    let [(key, every)] = given.as_slice() else {
+        if given.is_empty() && t.map.iter().next().is_some() {
+            return None; // an unknown key, reported above
+        }
+        ctx.error(node.span(), "`growth` takes one of `per_day`, `per_week` and `per_month`")
+            .label(if given.is_empty() { "no growth rate" } else { "more than one growth rate" })
+            .help("for example `growth = { per_week = 0.25 }` for 25% more every week (compounded daily)");
+        return None;
+    };
+    let n = t.get(key)?;
+    let rate = value_at(ctx, n, key, Unit::Plain, Domain::Real, 1)?;
+    let lowest = match &rate {
+        Value::Fixed(x) => *x,
+        Value::PerTrial { dist, .. } => dist.support().0,
+    };
+    if lowest <= -1.0 {
+        ctx.error(
+            n.span(),
+            format!("`{key}` must be above -1 (a decline of 100% or more leaves nothing)"),
+        )
+        .label("at or below -1")
+        .help("growth is a share: 0.25 is 25% more, -0.1 is 10% less");
+        return None;
+    }
+    Some((rate, *every))
+}
+
+/// `daily = [...]`: one rate per day of the period.
+fn daily(
+    ctx: &mut Ctx,
+    node: &Node<'_>,
+    per: TimeUnit,
+    day_count: usize,
+    days: f64,
+) -> Option<RateShape> {
+    let DeValue::Array(items) = node.get_ref() else {
+        table::wrong_type(ctx, node, "daily", node.get_ref(), "an array of numbers, one per day");
+        return None;
+    };
+    if per != TimeUnit::Day {
+        ctx.error(
+            node.span(),
+            format!("`daily` lists rates per day, but `per` is \"{}\"", per.keyword()),
+        )
+        .label("per day")
+        .help("write `per = \"day\"` with `daily`");
+        return None;
+    }
+    if items.len() != day_count {
+        let which = if items.len() < day_count { "too few" } else { "too many" };
+        ctx.error(
+            node.span(),
+            if days.fract() == 0.0 {
+                format!("`daily` has {} values, but the period has {day_count} days", items.len())
+            } else {
+                format!(
+                    "`daily` has {} values, but the period touches {day_count} days (it is {} days long)",
+                    items.len(),
+                    (days * 1000.0).round() / 1000.0
+                )
+            },
+        )
+        .label(format!("{which} days"))
+        .help("give one rate per day of the period, the first for its first day");
+        return None;
+    }
+    let mut rates = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let x = table::number(ctx, item, "daily");
+        if let Some(x) = x {
+            check_domain(ctx, item, "daily", x, Domain::NonNegative);
+        }
+        rates.push(x);
+    }
+    let rates: Vec<f64> = rates.into_iter().collect::<Option<_>>()?;
+    if rates.iter().any(|x| *x < 0.0) {
+        return None;
+    }
+    Some(RateShape::Daily(rates))
 }
 
 fn time_unit(ctx: &mut Ctx, node: &Node<'_>) -> Option<TimeUnit> {

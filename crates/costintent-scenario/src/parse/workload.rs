@@ -21,22 +21,105 @@ use crate::prices::ModelPrice;
 /// The `kind` keywords.
 pub(super) const KINDS: &[&str] = &["requests", "agent", "image", "video", "realtime"];
 
+/// Whether a key must be given. The key tables below are the one list of
+/// each table's keys (the parser checks against them, `tests` checks that
+/// every key marked required is reported missing and no other is, and the
+/// JSON schema and README mark the same keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Has no default: leaving it out is an error.
+    Required,
+    /// Has a default (or is a feature that is off when absent).
+    Optional,
+}
+
+use Need::{Optional, Required};
+
 /// Keys every kind accepts.
-pub(super) const COMMON_KEYS: &[&str] = &["name", "kind", "model", "failures", "timeout", "via"];
+pub(crate) const COMMON_KEYS: &[(&str, Need)] = &[
+    ("name", Required),
+    ("kind", Required),
+    ("model", Required),
+    ("failures", Optional),
+    ("timeout", Optional),
+    ("via", Optional),
+];
 
-/// The keys of `failures`, and what `billed` may say.
-pub(super) const FAILURES_KEYS: &[&str] = &["rate", "retries", "billed"];
+/// The keys of `failures = { … }`.
+pub(crate) const FAILURES_KEYS: &[(&str, Need)] =
+    &[("rate", Required), ("retries", Optional), ("billed", Required)];
+
+/// The keys of an agent's `context = { … }`.
+pub(crate) const CONTEXT_KEYS: &[(&str, Need)] =
+    &[("start", Required), ("window", Required), ("compact_to", Required)];
+
+/// The keys of `timeout = { … }`.
+pub(crate) const TIMEOUT_KEYS: &[(&str, Need)] = &[("after", Required), ("latency", Required)];
+
+/// The keys of an agent's `cache = { … }`.
+pub(crate) const CACHE_KEYS: &[(&str, Need)] = &[("ttl", Required), ("gap", Required)];
+
+/// The keys of an agent's `tools = { … }`.
+pub(crate) const TOOLS_KEYS: &[(&str, Need)] = &[("calls", Required), ("output", Required)];
+
+/// The keys of a video's `poll = { … }`.
+pub(crate) const POLL_KEYS: &[(&str, Need)] = &[("every", Required), ("cost", Optional)];
+
+/// What `failures.billed` may say.
 pub(super) const BILLED: &[&str] = &["none", "input", "full", "partial"];
-
-/// The keys of `timeout`, `context`, `cache`, `tools` and `poll`.
-pub(super) const TIMEOUT_KEYS: &[&str] = &["after", "latency"];
-pub(super) const CONTEXT_KEYS: &[&str] = &["start", "window", "compact_to"];
-pub(super) const CACHE_KEYS: &[&str] = &["ttl", "gap"];
-pub(super) const TOOLS_KEYS: &[&str] = &["calls", "output"];
-pub(super) const POLL_KEYS: &[&str] = &["every", "cost"];
 
 /// What `mode` (requests) may say.
 pub(super) const MODES: &[&str] = &["standard", "batch"];
+
+/// The keys of each kind, besides [`COMMON_KEYS`].
+pub(crate) fn kind_key_table(kind: &str) -> &'static [(&'static str, Need)] {
+    match kind {
+        "requests" => &[
+            ("requests", Required),
+            ("input", Required),
+            ("output", Required),
+            ("reasoning", Optional),
+            ("cached", Optional),
+            ("mode", Optional),
+            ("tokens_measured_on", Optional),
+        ],
+        "agent" => &[
+            ("tokens_measured_on", Optional),
+            ("sessions", Required),
+            ("turns", Required),
+            ("input", Required),
+            ("output", Required),
+            ("context", Required),
+            ("compaction_cost", Optional),
+            ("cache", Optional),
+            ("tools", Optional),
+            ("reasoning", Optional),
+        ],
+        "image" => &[
+            ("requests", Required),
+            ("size", Required),
+            ("quality", Required),
+            ("n", Optional),
+            ("regenerate", Optional),
+        ],
+        "video" => &[
+            ("requests", Required),
+            ("seconds", Required),
+            ("resolution", Required),
+            ("audio", Optional),
+            ("poll", Optional),
+            ("client_timeout", Optional),
+            ("duration", Optional),
+        ],
+        "realtime" => &[
+            ("sessions", Required),
+            ("minutes", Required),
+            ("turns_per_minute", Required),
+            ("user_share", Optional),
+        ],
+        _ => &[],
+    }
+}
 
 /// The longest TTL a provider sells a cache write for.
 const MAX_CACHE_TTL_SECONDS: f64 = 3_600.0;
@@ -44,31 +127,14 @@ const MAX_CACHE_TTL_SECONDS: f64 = 3_600.0;
 /// The TTL up to which a cache write pays the 5-minute price.
 const FIVE_MINUTES: f64 = 300.0;
 
+/// The names of a key table.
+pub(super) fn names(table: &[(&'static str, Need)]) -> Vec<&'static str> {
+    table.iter().map(|(k, _)| *k).collect()
+}
+
 /// The keys of one kind besides [`COMMON_KEYS`].
-pub(super) fn kind_keys(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "requests" => {
-            &["requests", "input", "output", "reasoning", "cached", "mode", "tokens_measured_on"]
-        }
-        "agent" => &[
-            "tokens_measured_on",
-            "sessions",
-            "turns",
-            "input",
-            "output",
-            "context",
-            "compaction_cost",
-            "cache",
-            "tools",
-            "reasoning",
-        ],
-        "image" => &["requests", "size", "quality", "n", "regenerate"],
-        "video" => {
-            &["requests", "seconds", "resolution", "audio", "poll", "client_timeout", "duration"]
-        }
-        "realtime" => &["sessions", "minutes", "turns_per_minute", "user_share"],
-        _ => &[],
-    }
+pub(super) fn kind_keys(kind: &str) -> Vec<&'static str> {
+    names(kind_key_table(kind))
 }
 
 /// `a requests workload`, `an agent workload`, … for messages.
@@ -84,7 +150,7 @@ fn kind_phrase(kind: &str) -> &'static str {
 
 /// Whether `key` is a key of some workload kind (for hints elsewhere).
 pub(super) fn is_workload_key(key: &str) -> bool {
-    COMMON_KEYS.contains(&key) || KINDS.iter().any(|k| kind_keys(k).contains(&key))
+    COMMON_KEYS.iter().any(|(k, _)| *k == key) || KINDS.iter().any(|k| kind_keys(k).contains(&key))
 }
 
 /// What workloads need from the rest of the file.
@@ -281,11 +347,11 @@ struct Spec<'s, 't, 'i> {
 }
 
 fn check_workload_keys(ctx: &mut Ctx, t: Table<'_, '_>, kind: Option<&str>, what: &str) {
-    let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+    let mut allowed: Vec<&str> = names(COMMON_KEYS);
     match kind {
-        Some(kind) => allowed.extend_from_slice(kind_keys(kind)),
+        Some(kind) => allowed.extend(kind_keys(kind)),
         // With an unknown kind, keys of any kind are not reported again.
-        None => KINDS.iter().for_each(|k| allowed.extend_from_slice(kind_keys(k))),
+        None => KINDS.iter().for_each(|k| allowed.extend(kind_keys(k))),
     }
     let hint = |key: &str| -> Option<String> {
         let kind = kind?;
@@ -332,7 +398,10 @@ fn warn_retired(ctx: &mut Ctx, price: &ModelPrice, span: Range<usize>, pricing: 
         Some(s) => format!(
             "the provider's successor is `{s}`: use `model = \"{s}\"`, or an earlier `scenario.prices`"
         ),
-        None => "use a model the provider still serves, or an earlier `scenario.prices`".to_owned(),
+        None => format!(
+            "{}; or an earlier `scenario.prices`",
+            pricing::no_successor_help(pricing.catalog, &price.id, date)
+        ),
     };
     ctx.warning(
         span,
@@ -347,7 +416,7 @@ fn warn_retired(ctx: &mut Ctx, price: &ModelPrice, span: Range<usize>, pricing: 
 
 fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failures> {
     let t = table::table(ctx, node, "failures", "a table `{ rate, retries, billed }`")?;
-    t.check_keys(ctx, FAILURES_KEYS, "`failures`", &|_| None);
+    t.check_keys(ctx, &names(FAILURES_KEYS), "`failures`", &|_| None);
     let rate = t
         .require(ctx, "rate", "`failures`")
         .and_then(|n| values::value(ctx, n, "rate", Unit::Plain, Domain::Probability));
@@ -407,7 +476,7 @@ fn failures(ctx: &mut Ctx, node: &Node<'_>, kind: Option<&str>) -> Option<Failur
 
 fn timeout(ctx: &mut Ctx, node: &Node<'_>) -> Option<Timeout> {
     let t = table::table(ctx, node, "timeout", "a table `{ after, latency }`")?;
-    t.check_keys(ctx, TIMEOUT_KEYS, "`timeout`", &|_| None);
+    t.check_keys(ctx, &names(TIMEOUT_KEYS), "`timeout`", &|_| None);
     let after =
         t.require(ctx, "after", "`timeout`").and_then(|n| positive_duration(ctx, n, "after"));
     let latency = t.require(ctx, "latency", "`timeout`").and_then(|n| {
@@ -620,7 +689,7 @@ fn agent(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
 
 fn context(ctx: &mut Ctx, node: &Node<'_>) -> Option<Context> {
     let t = table::table(ctx, node, "context", "a table `{ start, window, compact_to }`")?;
-    t.check_keys(ctx, CONTEXT_KEYS, "`context`", &|_| None);
+    t.check_keys(ctx, &names(CONTEXT_KEYS), "`context`", &|_| None);
     let mut tokens = |key: &str, domain: Domain| {
         let n = t.require(ctx, key, "`context`")?;
         let x = table::number(ctx, n, key)?;
@@ -649,7 +718,7 @@ fn context(ctx: &mut Ctx, node: &Node<'_>) -> Option<Context> {
 
 fn cache(ctx: &mut Ctx, node: &Node<'_>) -> Option<Cache> {
     let t = table::table(ctx, node, "cache", "a table `{ ttl, gap }`")?;
-    t.check_keys(ctx, CACHE_KEYS, "`cache`", &|_| None);
+    t.check_keys(ctx, &names(CACHE_KEYS), "`cache`", &|_| None);
     let ttl = t.require(ctx, "ttl", "`cache`").and_then(|n| {
         let ttl = positive_duration(ctx, n, "ttl")?;
         if ttl > MAX_CACHE_TTL_SECONDS {
@@ -674,7 +743,7 @@ fn cache(ctx: &mut Ctx, node: &Node<'_>) -> Option<Cache> {
 
 fn tools(ctx: &mut Ctx, node: &Node<'_>) -> Option<Tools> {
     let t = table::table(ctx, node, "tools", "a table `{ calls, output }`")?;
-    t.check_keys(ctx, TOOLS_KEYS, "`tools`", &|_| None);
+    t.check_keys(ctx, &names(TOOLS_KEYS), "`tools`", &|_| None);
     let calls = t.require(ctx, "calls", "`tools`").and_then(|n| {
         values::draw(ctx, n, "calls", Unit::Plain, DrawRule::NonNegative, limits::COUNT)
     });
@@ -736,25 +805,35 @@ fn image(ctx: &mut Ctx, spec: &Spec<'_, '_, '_>, env: &Env<'_, '_>) -> Option<Wo
                 .help(format!("give it `per_image` in a `[models.\"{}\"]` table", price.id));
                 None
             }
-            Err(ImageMiss::Size { priced }) => {
-                ctx.error(
-                    size_span,
-                    format!("model `{}` has no price for images of size {size}", price.id),
-                )
-                .label("size not priced")
-                .help(format!("priced sizes (qualities): {priced}"));
-                None
-            }
-            Err(ImageMiss::Quality { priced }) => {
-                ctx.error(
-                    quality_span,
-                    format!(
-                        "model `{}` has no price for {size} images at quality {quality}",
-                        price.id
-                    ),
-                )
-                .label("quality not priced")
-                .help(format!("priced sizes (qualities): {priced}"));
+            Err(ImageMiss::Variant { priced, size_known, quality_known }) => {
+                let help = format!("`{}` makes these sizes (qualities): {priced}", price.id);
+                if !size_known {
+                    ctx.error(
+                        size_span,
+                        format!("model `{}` makes no images of size `{size}`", price.id),
+                    )
+                    .label("unknown size")
+                    .help(help.clone());
+                }
+                if !quality_known {
+                    ctx.error(
+                        quality_span.clone(),
+                        format!("model `{}` has no quality `{quality}`", price.id),
+                    )
+                    .label("unknown quality")
+                    .help(help.clone());
+                }
+                if size_known && quality_known {
+                    ctx.error(
+                        quality_span,
+                        format!(
+                            "model `{}` has no price for {size} images at quality {quality}",
+                            price.id
+                        ),
+                    )
+                    .label("quality not priced at this size")
+                    .help(help);
+                }
                 None
             }
         },
@@ -851,7 +930,7 @@ fn video(
 
 fn poll(ctx: &mut Ctx, node: &Node<'_>) -> Option<Poll> {
     let t = table::table(ctx, node, "poll", "a table `{ every, cost }`")?;
-    t.check_keys(ctx, POLL_KEYS, "`poll`", &|_| None);
+    t.check_keys(ctx, &names(POLL_KEYS), "`poll`", &|_| None);
     let every = t.require(ctx, "every", "`poll`").and_then(|n| {
         let every = positive_duration(ctx, n, "every")?;
         if every < limits::MIN_POLL_SECONDS {

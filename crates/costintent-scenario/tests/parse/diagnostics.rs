@@ -116,7 +116,7 @@ fn every_error_of_a_file_is_reported_at_once() {
     snapshot("many_errors", &d.render_plain());
     let found = messages(&d);
     for expected in [
-        "`period`: unknown time unit `days` in \"30days\" (use s, m, h, d or w)",
+        "`period`: unknown time unit `days` in \"30days\": write \"30d\"",
         "`trials` must be at least 1 (got 0)",
         "`budget` must not be negative (got -5)",
         "unknown key `turnz` in workload \"agent\"",
@@ -175,7 +175,7 @@ fn warnings_are_located_and_rendered() {
     assert_eq!(
         found,
         [
-            "price date 2027-01-15 is after today (2026-11-25)",
+            "price date 2027-01-15 is more than a month after today (2026-11-25)",
             "wallet \"spare\" is not used by any workload",
             "model `acme/no-cache` has no cache-read price: cache reads will be billed at the input price",
             "`billed = \"partial\"` has no output tokens to split in an image workload: a failed attempt is billed a uniform random share of its images",

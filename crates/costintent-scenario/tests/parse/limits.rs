@@ -135,3 +135,29 @@ fn control_characters_are_refused_in_every_name_and_key() {
         );
     }
 }
+
+#[test]
+fn regenerate_is_bounded_at_check_not_clamped_at_run() {
+    // Probe row 9: 0.9999 is the largest `regenerate` (10,000 requests per
+    // initial request on average); above it, and at 1, `check` says so.
+    let text = |g: &str| {
+        format!(
+            "[scenario]\nname = \"t\"\nprices = \"2026-11-01\"\n\n[models.\"acme/img\"]\nper_image = 0.04\n\n[[workload]]\nname = \"img\"\nkind = \"image\"\nmodel = \"acme/img\"\nrequests = 10\nsize = \"1024x1024\"\nquality = \"medium\"\nregenerate = {g}\n"
+        )
+    };
+    let catalog = costintent_scenario::Catalog::embedded();
+    let options = costintent_scenario::LoadOptions {
+        catalog: &catalog,
+        today: super::today(),
+        overrides: &[],
+    };
+    for ok in ["0.999", "0.9999"] {
+        assert!(costintent_scenario::load_str("t.toml", &text(ok), &options).is_ok(), "{ok}");
+    }
+    for bad in ["0.99999", "1", "1.0"] {
+        let d = costintent_scenario::load_str("t.toml", &text(bad), &options).expect_err(bad);
+        let e = &d.errors[0];
+        assert!(e.message.contains("`regenerate`"), "{bad}: {}", e.message);
+        assert_eq!(e.line(), Some(15), "{bad}");
+    }
+}

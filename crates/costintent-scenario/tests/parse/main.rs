@@ -10,6 +10,7 @@ mod diagnostics;
 mod examples;
 mod limits;
 mod overrides;
+mod periods;
 mod properties;
 
 use std::path::PathBuf;

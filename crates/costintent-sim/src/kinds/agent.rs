@@ -204,6 +204,7 @@ impl State {
             if ctx.stop(k) {
                 break;
             }
+            ctx.unit_started();
             self.session::<PLAIN, LONG>(spec, ctx, &mut clean, prompt_unit);
         }
         clean
@@ -321,6 +322,16 @@ impl State {
         ledger.billed[tier][OUTPUT] += spec.context.compact_to;
         for (u, q) in spec.fees {
             ledger.billed[tier][u] += q;
+        }
+        if let Some(t) = ctx.trace.as_deref_mut() {
+            let mut q = vec![
+                (Unit::CacheReadTokens, cached),
+                (Unit::ALL[prompt_unit], old - cached),
+                (Unit::OutputTokens, spec.context.compact_to),
+            ];
+            q.extend(spec.fees.iter().map(|&(u, x)| (Unit::ALL[u], x)));
+            q.retain(|&(_, x)| x != 0.0);
+            t.compaction(tier, q, ctx.prices);
         }
     }
 }

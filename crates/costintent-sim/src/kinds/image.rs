@@ -79,6 +79,7 @@ impl State {
             if ctx.stop(k) {
                 break;
             }
+            ctx.unit_started();
             let asks = if self.inv_ln_g < 0.0 {
                 1 + count(uniform_open(ctx.usage).ln() * self.inv_ln_g)
             } else {

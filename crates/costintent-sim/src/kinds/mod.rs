@@ -38,6 +38,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) prices: &'a PriceTable,
     /// Set when the run is cancelled.
     pub(crate) cancel: &'a AtomicBool,
+    /// Records every attempt (a traced trial; `None` in runs).
+    pub(crate) trace: Option<&'a mut crate::trace::Tracer>,
 }
 
 impl Ctx<'_> {
@@ -55,6 +57,9 @@ impl Ctx<'_> {
     /// lost. Retrying would not help, so there are no retries.
     #[cold]
     pub(crate) fn reject(&mut self) -> Outcome {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.rejected(self.prices);
+        }
         self.ledger.requests += 1.0;
         self.ledger.attempts += 1.0;
         self.ledger.lost += 1.0;
@@ -87,7 +92,18 @@ impl Ctx<'_> {
     pub(crate) fn request_slow(&mut self, tier: usize, parts: &Parts) -> Outcome {
         let o = self.attempts.next_slow(self.latency);
         self.ledger.settle(tier, parts, &o, self.billed);
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.request(tier, parts, &o, self.billed, self.prices);
+        }
         o
+    }
+
+    /// A new unit (session, initial request, job) begins: for traces.
+    #[inline(always)]
+    pub(crate) fn unit_started(&mut self) {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.unit();
+        }
     }
 }
 

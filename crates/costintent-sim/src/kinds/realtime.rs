@@ -122,6 +122,7 @@ impl State {
             if ctx.stop(k) {
                 break;
             }
+            ctx.unit_started();
             let m = self.minutes.next(ctx.usage);
             let turns = round_count(m * self.turns_per_minute);
             if turns < 1.0 {

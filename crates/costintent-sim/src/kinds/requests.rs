@@ -2,8 +2,8 @@
 //!
 //! Per request: input `I`, output `O` and reasoning `R` tokens are drawn.
 //! A share `c` of the input (`cached`, a per-trial parameter) is read from
-//! the prompt cache — `c · I` cache-read tokens, not rounded — and the rest,
-//! `(1 − c) · I`, is billed at the input price. Reasoning tokens are billed
+//! the prompt cache — `round(c · I)` whole cache-read tokens — and the rest
+//! is billed at the input price. Reasoning tokens are billed
 //! at the reasoning price, or the output price when the model has none.
 //! Batch mode multiplies input, output, reasoning and cache prices by
 //! `1 − batch_discount`. A request whose prompt `I` exceeds the long-context
@@ -15,6 +15,7 @@ use costintent_scenario::{RequestsSpec, Value};
 
 use crate::kinds::{Ctx, count};
 use crate::ledger::{Clean, Parts};
+use crate::math::round_count;
 use crate::outcome::Unit;
 use crate::params::{DrawSpec, ParamDraws};
 use crate::prices::idx;
@@ -98,6 +99,7 @@ impl State {
             if ctx.stop(k) {
                 break;
             }
+            ctx.unit_started();
             let i = self.input.next(ctx.usage);
             let o = self.output.next(ctx.usage);
             let r = if has_reasoning { self.reasoning.next(ctx.usage) } else { 0.0 };
@@ -105,7 +107,9 @@ impl State {
                 ctx.reject();
                 continue;
             }
-            let (uncached, cached) = ((1.0 - c) * i, c * i);
+            // Whole tokens read from the cache, the rest at the input price.
+            let cached = round_count(c * i);
+            let uncached = i - cached;
             let tier = ctx.prices.tier(i);
             if ctx.attempts.try_clean() {
                 clean.add::<true>(tier, [uncached, cached, o, r]);

@@ -64,6 +64,7 @@ impl State {
             if ctx.stop(k) {
                 break;
             }
+            ctx.unit_started();
             let s = self.seconds.next(ctx.usage);
             let parts = Parts::new(
                 [spec.fees[0], spec.fees[1], (0, 0.0), (0, 0.0)],

@@ -11,7 +11,7 @@ use costintent_scenario::{
     ImageSpec, LogNormalParams, Mode, ModelPrice, Period, RealtimeSpec, RequestsSpec, Scenario,
     Timeout, Value, VideoSpec, Volume, Wallet, Workload, WorkloadKind,
 };
-use costintent_sim::{Outcomes, SimOptions, Unit, WorkloadOutcome, simulate};
+use costintent_sim::{EngineMode, Outcomes, SimOptions, Unit, WorkloadOutcome, simulate};
 
 /// A model priced per 1M input and output tokens.
 pub fn price(input: f64, output: f64) -> ModelPrice {
@@ -213,8 +213,29 @@ pub fn run_with(s: &Scenario, trials: u64, seed: u64, threads: usize) -> Outcome
 }
 
 /// Runs `trials` trials with `seed` on 2 threads.
+///
+/// Every unit of every trial is simulated (`EngineMode::Exact`): these tests state
+/// what the unit-by-unit rules bill. `run_compound` runs the fast path.
 pub fn run(s: &Scenario, trials: u64, seed: u64) -> Outcomes {
-    run_with(s, trials, seed, 2)
+    let options =
+        SimOptions { threads: 2, mode: EngineMode::Exact, ..SimOptions::new(trials, seed) };
+    simulate(s, &options, &|_| {}, &AtomicBool::new(false)).expect("not cancelled")
+}
+
+/// Runs `trials` trials drawing every workload as compound sums where that
+/// is accurate (`EngineMode::Compound`), and checks that it was.
+pub fn run_compound(s: &Scenario, trials: u64, seed: u64) -> Outcomes {
+    let options =
+        SimOptions { threads: 2, mode: EngineMode::Compound, ..SimOptions::new(trials, seed) };
+    let o = simulate(s, &options, &|_| {}, &AtomicBool::new(false)).expect("not cancelled");
+    for (w, method) in o.workloads.iter().zip(&o.methods) {
+        assert!(
+            matches!(method, costintent_sim::Method::Fast { .. }),
+            "workload `{}` was not drawn as a compound sum: {method:?}",
+            w.name
+        );
+    }
+    o
 }
 
 /// Sample mean.

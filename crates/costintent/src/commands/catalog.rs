@@ -6,15 +6,15 @@ use costintent_report::format::unit_price;
 use std::collections::BTreeSet;
 
 use costintent_scenario::catalog::{ListFilter, LookupError, ModelView, Status, UnitFamily};
-use costintent_scenario::{Catalog, Date};
-use serde_json::Value;
+use costintent_scenario::{Catalog, Date, PriceLine};
 
 use crate::cli::{
     CatalogArgs, CatalogCommand, ImportArgs, ImportSource, ListArgs, ShowArgs, TextOrJson,
 };
 use crate::error::CliError;
 use crate::files::{Destination, Input, file_destination, read_text, write_file};
-use crate::output::{pretty_json, print_stderr, print_stdout};
+use crate::output::{print_stderr, print_stdout};
+use costintent_report::pretty_json;
 
 pub(crate) fn catalog(args: CatalogArgs) -> Result<(), CliError> {
     match args.command {
@@ -36,7 +36,7 @@ fn parse_date(text: Option<&str>) -> Result<Option<Date>, CliError> {
 
 fn list(args: &ListArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.catalog.as_deref())?;
-    let date = parse_date(args.date.as_deref())?.unwrap_or_else(Date::today_utc);
+    let date = parse_date(args.date.as_deref())?.unwrap_or_else(crate::clock::today);
     let unit = args
         .unit
         .as_deref()
@@ -49,18 +49,13 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
     }
     match args.format {
         TextOrJson::Json => {
-            let json: Vec<Value> = rows
+            let listed: Vec<ListedPrice<'_>> = rows
                 .iter()
-                .map(|r| {
-                    let mut line = serde_json::to_value(&r.line).unwrap_or(Value::Null);
-                    if let Value::Object(map) = &mut line {
-                        map.insert("model".into(), Value::from(r.model.clone()));
-                        map.insert("status".into(), Value::from(r.status.name()));
-                    }
-                    line
-                })
+                .map(|r| ListedPrice { line: &r.line, model: &r.model, status: r.status.name() })
                 .collect();
-            print_stdout(&pretty_json(&Value::Array(json)))
+            let json = serde_json::to_value(&listed)
+                .map_err(|e| CliError::runtime(format!("catalog list: {e}")))?;
+            print_stdout(&pretty_json(&json))
         }
         TextOrJson::Text => {
             let mut out = format!("prices in effect on {date} (USD; tokens per 1M)\n");
@@ -98,6 +93,16 @@ fn list(args: &ListArgs) -> Result<(), CliError> {
             print_stdout(&out)
         }
     }
+}
+
+/// One price of `catalog list --format json`: the price line's keys, then
+/// its model and status.
+#[derive(serde::Serialize)]
+struct ListedPrice<'a> {
+    #[serde(flatten)]
+    line: &'a PriceLine,
+    model: &'a str,
+    status: &'a str,
 }
 
 fn show(args: &ShowArgs) -> Result<(), CliError> {
@@ -318,7 +323,7 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         .map_err(|_| {
             CliError::input_with_help("--read: not a date", "for example --read 2026-11-29")
         })?
-        .unwrap_or_else(Date::today_utc);
+        .unwrap_or_else(crate::clock::today);
     let name = args.file.display().to_string();
     let text = read_text(&args.file, Input::PRICE_FILE)?;
     let imported = match args.source {

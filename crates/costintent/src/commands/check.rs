@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use costintent_report::format::unit_price;
-use costintent_scenario::{Checked, Scenario, Volume, Workload, WorkloadKind};
+use costintent_report::format::{period_words, unit_price, usd};
+use costintent_report::volume_words;
+use costintent_scenario::{Checked, Mode, ModelPrice, PriceLine, Scenario, Workload, WorkloadKind};
 
 use crate::cli::CheckArgs;
 use crate::error::CliError;
@@ -53,12 +54,20 @@ pub(crate) fn describe(file: &str, checked: &Checked) -> String {
         plural(checked.warnings.len())
     );
     let _ = writeln!(out, "scenario  {}", s.name);
-    let _ = writeln!(out, "period    {} ({} days)", s.period.text, trim(s.period.days()));
+    let last_day = s.prices_date.add_days((s.period.days() - 1e-9).ceil().max(1.0) as i64 - 1);
+    let _ = writeln!(
+        out,
+        "period    {} ({}, {} – {})",
+        s.period.text,
+        period_words(&s.period),
+        s.prices_date,
+        last_day
+    );
     let _ = writeln!(out, "prices    as of {}", s.prices_date);
-    let _ = writeln!(out, "trials    {} (seed {})", s.trials, s.seed);
+    let _ = writeln!(out, "trials    {} (seed {})", memory::group(s.trials), s.seed);
     match s.budget {
         Some(b) => {
-            let _ = writeln!(out, "budget    ${b}");
+            let _ = writeln!(out, "budget    {} for the period", usd(b));
         }
         None => {
             let _ = writeln!(out, "budget    none");
@@ -67,12 +76,12 @@ pub(crate) fn describe(file: &str, checked: &Checked) -> String {
     for wallet in &s.wallets {
         let _ = writeln!(
             out,
-            "wallet    {}: top-up ${} at ${} per credit, fee {}% (min ${}){}",
+            "wallet    {}: top-up {} at {} per credit, fee {}% (min {}){}",
             wallet.name,
-            wallet.topup,
-            wallet.credit_usd,
+            usd(wallet.topup),
+            unit_price(wallet.credit_usd),
             wallet.fee_percent,
-            wallet.fee_min,
+            usd(wallet.fee_min),
             match (wallet.usage_fee_percent > 0.0, wallet.usage_fee_free_requests_per_month > 0.0) {
                 (true, true) => format!(
                     ", {}% on usage after the first {} requests a month",
@@ -99,7 +108,7 @@ fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
         WorkloadKind::Video(v) => ("jobs", &v.requests),
         WorkloadKind::Realtime(r) => ("sessions", &r.sessions),
     };
-    let _ = writeln!(out, "  volume  {} {}", describe_volume(volume.1), volume.0);
+    let _ = writeln!(out, "  volume  {}: {}", volume.0, volume_words(volume.1, &s.period));
     if let Some(wallet) = w.via.and_then(|i| s.wallets.get(i)) {
         let _ = writeln!(out, "  paid    from wallet {}", wallet.name);
     }
@@ -140,13 +149,18 @@ fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
             let _ = writeln!(out, "      source: {source}");
         }
     }
-    if let Some(retired) = w.price.retired_on {
+    if let Some(retired) = w.price.retired_on
+        && retired <= s.prices_date
+    {
         match &w.price.served_by {
             Some(by) => {
                 let _ = writeln!(out, "  retired {retired}; served by {by} at its prices");
             }
             None => {
-                let _ = writeln!(out, "  retired {retired}");
+                let _ = writeln!(
+                    out,
+                    "  retired {retired}: the provider rejects its requests; priced below at its last prices"
+                );
             }
         }
     }
@@ -157,32 +171,80 @@ fn describe_workload(out: &mut String, s: &Scenario, w: &Workload) {
             trim(above)
         );
     }
-    if let Some(share) = w.price.batch_discount
-        && matches!(&w.kind, WorkloadKind::Requests(r) if r.mode == costintent_scenario::Mode::Batch)
-    {
-        let _ = writeln!(out, "  batch   {}% off input and output", trim(share * 100.0));
-    }
-    describe_lines(out, &w.price.lines);
+    let batch = matches!(&w.kind, WorkloadKind::Requests(r) if r.mode == Mode::Batch);
+    describe_batch(out, &w.price, batch);
+    describe_lines(out, w, &w.price.lines);
     for change in &w.price_changes {
+        let day = trim(change.at_seconds / 86_400.0 + 1.0);
+        let rejected = change.price.served_by.is_none()
+            && change.price.retired_on.is_some_and(|d| d <= change.date);
+        if rejected {
+            // The engine rejects every request from that day: no price applies.
+            let _ = writeln!(
+                out,
+                "  from {} (day {day} of the period): retired; the provider rejects its requests, which are counted as lost and not billed",
+                change.date
+            );
+            continue;
+        }
         let by = change
             .price
             .served_by
             .as_ref()
-            .map(|s| format!(" (served by {s})"))
+            .map(|s| format!(": retired, served by {s} at its prices"))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  from {} (day {} of the period){by}",
-            change.date,
-            trim(change.at_seconds / 86_400.0 + 1.0)
-        );
-        describe_lines(out, &change.price.lines);
+        let _ = writeln!(out, "  from {} (day {day} of the period){by}", change.date);
+        describe_batch(out, &change.price, batch);
+        describe_lines(out, w, &change.price.lines);
     }
 }
 
-fn describe_lines(out: &mut String, lines: &[costintent_scenario::PriceLine]) {
+/// The batch discount and the token prices it gives, per 1M tokens.
+fn describe_batch(out: &mut String, price: &ModelPrice, batch: bool) {
+    let Some(share) = price.batch_discount.filter(|_| batch) else { return };
+    let effective: Vec<String> = price
+        .lines
+        .iter()
+        .filter(|l| l.unit.ends_with("_token") && !l.unit.starts_with("audio_"))
+        .map(|l| {
+            let name = l.unit.trim_end_matches("_token").replace('_', " ");
+            let name = if l.variant.is_empty() { name } else { format!("{name} [{}]", l.variant) };
+            format!("{name} {}", unit_price(l.usd * (1.0 - share)))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "  batch   {}% off every token price; batch prices per 1M tokens: {}",
+        trim(share * 100.0),
+        effective.join(", ")
+    );
+}
+
+/// Whether a price line applies to the workload: every line, except image
+/// and video prices of other sizes, qualities or resolutions.
+fn line_applies(w: &Workload, line: &PriceLine) -> bool {
+    if line.variant.is_empty() {
+        return true;
+    }
+    match &w.kind {
+        WorkloadKind::Image(i) if line.unit == "image" => {
+            line.variant == format!("size={} quality={}", i.size, i.quality)
+        }
+        WorkloadKind::Video(v) if line.unit == "video_second" => {
+            let mut parts = line.variant.split(' ');
+            parts.all(|part| match part.split_once('=') {
+                Some(("resolution", r)) => r == v.resolution,
+                Some(("audio", a)) => a == if v.audio { "true" } else { "false" },
+                _ => true,
+            })
+        }
+        _ => true,
+    }
+}
+
+fn describe_lines(out: &mut String, w: &Workload, lines: &[PriceLine]) {
     let _ = writeln!(out, "  prices");
-    for line in lines {
+    for line in lines.iter().filter(|l| line_applies(w, l)) {
         let variant =
             if line.variant.is_empty() { String::new() } else { format!(" [{}]", line.variant) };
         let from = line.valid_from.map_or_else(|| "undated".to_owned(), |d| format!("from {d}"));
@@ -196,22 +258,6 @@ fn describe_lines(out: &mut String, lines: &[costintent_scenario::PriceLine]) {
             line.per,
             line.source
         );
-    }
-}
-
-fn describe_volume(v: &Volume) -> String {
-    match v {
-        Volume::Fixed(n) => format!("exactly {}", trim(*n)),
-        Volume::PerPeriod(d) => format!("{} per period", d.keyword()),
-        Volume::PerUnit { per, units, dist } => {
-            format!(
-                "{} per {} over {} {}s",
-                dist.keyword(),
-                per.keyword(),
-                trim(*units),
-                per.keyword()
-            )
-        }
     }
 }
 

@@ -7,12 +7,13 @@ use std::time::Instant;
 use costintent_logs::{Format, GroupBy, ImportError, ImportOptions, Input, SummaryOptions};
 use costintent_scenario::Date;
 
-use super::logs_render;
 use crate::cli::{
     CardFormat, LogInputArgs, LogsArgs, LogsBy, LogsCommand, ReviewArgs, SummarizeArgs, TableOrJson,
 };
 use crate::error::CliError;
-use crate::output::{pretty_json, print_stderr, print_stdout};
+use crate::output::{print_stderr, print_stdout};
+use costintent_report::logs as render;
+use costintent_report::pretty_json;
 
 /// File name endings read from folders.
 const LOG_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "json", "csv"];
@@ -45,7 +46,7 @@ fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError>
         Some(text) => text.parse::<Date>().map_err(|e| {
             CliError::input_with_help(format!("--date: {e}"), "for example --date 2026-11-01")
         })?,
-        None => Date::today_utc(),
+        None => crate::clock::today(),
     };
     let catalog = super::load_catalog(args.catalog.as_deref())?;
     let mut files = Vec::new();
@@ -153,10 +154,8 @@ fn summarize(args: &SummarizeArgs) -> Result<(), CliError> {
         .map_err(import_error)?;
     speed_line(&summary.stats, start.elapsed().as_secs_f64(), args.input.quiet);
     let text = match args.format {
-        TableOrJson::Json => {
-            pretty_json(&logs_render::summary_json(&summary, prepared.passed_over))
-        }
-        TableOrJson::Table => logs_render::summary_table(&summary, prepared.passed_over),
+        TableOrJson::Json => pretty_json(&render::summary_json(&summary, prepared.passed_over)),
+        TableOrJson::Table => render::summary_table(&summary, prepared.passed_over),
     };
     print_stdout(&text)
 }
@@ -184,9 +183,9 @@ fn review(args: &ReviewArgs) -> Result<(), CliError> {
         ));
     }
     let text = match args.format {
-        CardFormat::Table => logs_render::review_card(&review),
-        CardFormat::Markdown => logs_render::review_markdown(&review),
-        CardFormat::Json => pretty_json(&logs_render::review_json(&review)),
+        CardFormat::Table => render::review_card(&review),
+        CardFormat::Markdown => render::review_markdown(&review),
+        CardFormat::Json => pretty_json(&render::review_json(&review)),
     };
     print_stdout(&text)
 }

@@ -1,19 +1,19 @@
 //! One module per command; this one dispatches and holds what they share.
 
+mod attempts_log;
 mod catalog;
 mod check;
 mod compare;
 mod init;
 mod logs;
-mod logs_render;
 mod plan;
 mod run;
-mod sensitivity;
 
 use std::path::Path;
 
-use costintent_scenario::{Catalog, Checked, Date, LoadOptions, Override, Scenario, WorkloadKind};
-use costintent_sim::{Engine, Outcomes, RunError, SimOptions};
+use costintent_analysis::{AnalysisError, RunPlan, Runner, Settings};
+use costintent_scenario::{Catalog, Checked, LoadOptions, Override, Scenario, WorkloadKind};
+use costintent_sim::{Engine, EngineMode, Outcomes, RunError, SimOptions};
 
 use crate::cli::{Command, SimArgs};
 use crate::error::CliError;
@@ -50,7 +50,7 @@ pub(crate) fn load_scenario(
     catalog: &Catalog,
     overrides: &[Override],
 ) -> Result<Checked, CliError> {
-    let options = LoadOptions { catalog, today: Date::today_utc(), overrides };
+    let options = LoadOptions { catalog, today: crate::clock::today(), overrides };
     let text = read_text(path, Input::SCENARIO)?;
     let checked = costintent_scenario::load_str(&path.display().to_string(), &text, &options)?;
     print_warnings(&checked);
@@ -71,27 +71,132 @@ pub(crate) const MAX_THREADS: usize = 1024;
 /// Threads per core beyond which `--threads` is lowered, with a warning.
 const THREADS_PER_CORE: usize = 4;
 
-/// Engine options from the command line and the scenario's defaults.
-pub(crate) fn sim_options(args: &SimArgs, scenario: &Scenario) -> Result<SimOptions, CliError> {
+/// Engine settings from the command line (the scenario's defaults fill in
+/// what is not given), with `--scale` and `--trials` checked.
+pub(crate) fn settings(args: &SimArgs) -> Result<Settings, CliError> {
     if !(args.scale.is_finite() && args.scale > 0.0) {
         return Err(CliError::input_with_help(
             format!("--scale must be a positive number, not {}", args.scale),
             "for example --scale 10 for ten times the volume",
         ));
     }
-    let trials = args.trials.unwrap_or(scenario.trials);
-    if trials == 0 {
+    if args.trials == Some(0) {
         return Err(CliError::input("--trials must be at least 1"));
     }
-    Ok(SimOptions {
-        trials,
-        seed: args.seed.unwrap_or(scenario.seed),
+    Ok(Settings {
+        trials: args.trials,
+        seed: args.seed,
         threads: threads(args.threads),
         scale: args.scale,
-        first_trial: 0,
-        exact: args.exact,
-        run_trials: 0,
+        mode: if args.exact { EngineMode::Exact } else { EngineMode::Auto },
     })
+}
+
+/// A scenario file read for the analysis layer: its name for messages and
+/// its text.
+pub(crate) struct ScenarioText {
+    name: String,
+    text: String,
+}
+
+impl ScenarioText {
+    /// Reads the scenario file at `path`.
+    pub(crate) fn read(path: &Path) -> Result<Self, CliError> {
+        Ok(Self { name: path.display().to_string(), text: read_text(path, Input::SCENARIO)? })
+    }
+
+    /// The file as the analysis layer takes it, looked up in `catalog`.
+    pub(crate) fn source<'a>(&'a self, catalog: &'a Catalog) -> costintent_analysis::Source<'a> {
+        costintent_analysis::Source {
+            name: &self.name,
+            text: &self.text,
+            catalog,
+            today: crate::clock::today(),
+        }
+    }
+}
+
+/// The CLI's side of the analysis layer: warnings on stderr, the
+/// `--fail-over-budget` and memory checks before anything is simulated,
+/// and a progress bar and Ctrl-C handling for every simulation.
+pub(crate) struct CliRunner {
+    /// No progress bar.
+    pub(crate) quiet: bool,
+    /// With `--fail-over-budget`: the `--budget` given, if any; every run
+    /// then needs a budget, from the command line or its scenario.
+    pub(crate) budget_gate: Option<Option<f64>>,
+    /// Whether trials.csv is built (for the memory estimate).
+    pub(crate) csv: bool,
+}
+
+impl CliRunner {
+    pub(crate) fn new(quiet: bool) -> Self {
+        Self { quiet, budget_gate: None, csv: false }
+    }
+}
+
+impl Runner for CliRunner {
+    type Error = CliError;
+
+    fn prepare(&mut self, plan: &RunPlan<'_>) -> Result<(), CliError> {
+        for warning in plan.warnings {
+            crate::output::print_stderr(&warning.render(crate::output::stderr_color()));
+        }
+        let mut scaled: Vec<String> = Vec::new();
+        for scenario in plan.kept.iter().map(|(_, s)| *s).chain(plan.transient) {
+            for warning in scaled_volume_warnings(scenario, plan.options.scale) {
+                if !scaled.contains(&warning) {
+                    crate::output::print_stderr(&warning);
+                    scaled.push(warning);
+                }
+            }
+        }
+        if let Some(cli_budget) = self.budget_gate {
+            let without = plan.kept.iter().find(|(_, s)| cli_budget.or(s.budget).is_none());
+            match without {
+                Some(_) if !plan.comparison => return Err(needs_budget()),
+                Some((label, _)) => {
+                    return Err(CliError::input_with_help(
+                        format!("--fail-over-budget needs a budget, and run `{label}` has none"),
+                        "set `budget` in [scenario] or pass --budget USD",
+                    ));
+                }
+                None => {}
+            }
+        }
+        ensure_memory(&Need {
+            kept: plan.kept.iter().map(|(_, s)| *s).collect(),
+            transient: plan.transient,
+            trials: plan.options.trials,
+            csv: self.csv,
+        })
+    }
+
+    fn simulate(
+        &mut self,
+        scenario: &Scenario,
+        options: &SimOptions,
+        label: &str,
+    ) -> Result<Outcomes, CliError> {
+        simulate(scenario, options, label, self.quiet)
+    }
+}
+
+/// A folder as the messages name it: the path as given, with exactly one
+/// trailing separator (`report/`, never `report//`).
+pub(crate) fn folder_text(path: &Path) -> String {
+    let text = path.display().to_string();
+    let separator = std::path::MAIN_SEPARATOR;
+    let trimmed = text.trim_end_matches(['/', separator]);
+    if trimmed.is_empty() { text } else { format!("{trimmed}{separator}") }
+}
+
+/// The error of `--fail-over-budget` without a budget.
+pub(crate) fn needs_budget() -> CliError {
+    CliError::input_with_help(
+        "--fail-over-budget needs a budget",
+        "set `budget` in [scenario] or pass --budget USD",
+    )
 }
 
 /// `--threads`, lowered to [`THREADS_PER_CORE`] per core with a warning
@@ -108,13 +213,14 @@ fn threads(requested: usize) -> usize {
     requested
 }
 
-/// Warns when `--scale` takes a workload's volume beyond any real workload
-/// (the file's own volumes are checked at validation).
-pub(crate) fn warn_scaled_volumes(scenario: &Scenario, scale: f64) {
+/// Warnings for each workload that `--scale` takes beyond any real
+/// workload (the file's own volumes are checked at validation).
+fn scaled_volume_warnings(scenario: &Scenario, scale: f64) -> Vec<String> {
     use costintent_scenario::limits;
     if scale == 1.0 {
-        return;
+        return Vec::new();
     }
+    let mut warnings = Vec::new();
     for w in &scenario.workloads {
         let volume = match &w.kind {
             WorkloadKind::Requests(r) => &r.requests,
@@ -126,7 +232,7 @@ pub(crate) fn warn_scaled_volumes(scenario: &Scenario, scale: f64) {
         if let Some(mean) = volume.mean().map(|m| m * scale)
             && mean > limits::VOLUME_WARNING
         {
-            crate::output::print_stderr(&format!(
+            warnings.push(format!(
                 "warning: --scale {} takes workload `{}` to {} per period on average, more than any real workload ({} is the usual ceiling); simulating it may take long\n",
                 limits::show(scale),
                 costintent_scenario::diagnostics::printable(&w.name),
@@ -135,16 +241,17 @@ pub(crate) fn warn_scaled_volumes(scenario: &Scenario, scale: f64) {
             ));
         }
     }
+    warnings
 }
 
 /// Refuses a command whose runs would not fit in memory (exit code 2),
 /// before anything is simulated.
-pub(crate) fn ensure_memory(need: &Need<'_>) -> Result<(), CliError> {
+fn ensure_memory(need: &Need<'_>) -> Result<(), CliError> {
     need.ensure_fits(&memory::available()?)
 }
 
 /// Simulates with a progress bar and Ctrl-C handling.
-pub(crate) fn simulate(
+fn simulate(
     scenario: &Scenario,
     options: &SimOptions,
     label: &str,
@@ -165,4 +272,28 @@ pub(crate) fn simulate(
             memory::group(options.trials)
         )),
     })
+}
+
+impl From<AnalysisError> for CliError {
+    fn from(error: AnalysisError) -> Self {
+        match error {
+            AnalysisError::Scenario(diagnostics) => Self::Scenario(diagnostics),
+            AnalysisError::Input { message, help } => Self::Input { message, help },
+            AnalysisError::Report(error) => Self::runtime(error.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_text;
+    use std::path::Path;
+
+    #[test]
+    fn a_folder_is_named_with_one_trailing_separator() {
+        assert_eq!(folder_text(Path::new("report")), "report/");
+        assert_eq!(folder_text(Path::new("report/")), "report/");
+        assert_eq!(folder_text(Path::new("out/report//")), "out/report/");
+        assert_eq!(folder_text(Path::new("/")), "/");
+    }
 }

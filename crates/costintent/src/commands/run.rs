@@ -1,106 +1,108 @@
 //! `costintent run`: simulate, report, and optionally write a report folder,
 //! vary one assumption, or rank the assumptions by their effect on p90.
 
-use costintent_report::charts::ChartFormat;
-use costintent_report::{
-    ChartLinks, ChartSvgs, CompareInfo, Comparison, Report, ReportCharts, RunInfo, trials_csv,
-};
-use costintent_scenario::{Catalog, Override, Scenario};
-use costintent_sim::{Outcomes, SimOptions};
+use costintent_analysis::{ComparisonOutput, RunRequest, VaryAxis};
+use costintent_report::{ChartLinks, Report, ReportFile, pretty_json};
 
-use super::plan::{PlanSteps, build_plan};
-use super::sensitivity::{Sensitivity, sensitivity};
+use super::{CliRunner, ScenarioText};
 use crate::cli::{RunArgs, RunFormat};
 use crate::error::CliError;
-use crate::files::{ReportDir, Staged};
-use crate::memory::Need;
-use crate::output::{pretty_json, print_stderr, print_stdout, stdout_color};
+use crate::files::ReportDir;
+use crate::output::{print_stderr, print_stdout, stdout_color};
 
 pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     let catalog = super::load_catalog(args.sim.catalog.as_deref())?;
     // Checked before simulating, so a bad path fails in a second rather than
     // after a long run; nothing is created until the report is written.
     let out_dir = args.out.as_deref().map(ReportDir::check).transpose()?;
-    if let Some(vary) = &args.vary {
-        return run_vary(args, &catalog, vary, out_dir.as_ref());
+    let settings = super::settings(&args.sim)?;
+    let file = ScenarioText::read(&args.scenario)?;
+    if let Some(path) = &args.attempts_log {
+        write_attempts_log(&file, &catalog, &settings, args.trial, path)?;
     }
-    let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
-    let scenario = &checked.scenario;
-    let options = super::sim_options(&args.sim, scenario)?;
-    super::warn_scaled_volumes(scenario, options.scale);
-    if args.fail_over_budget && args.budget.or(scenario.budget).is_none() {
-        return Err(needs_budget());
-    }
-    // The test plan (with --out) and --sensitivity simulate further runs
-    // while this one is kept.
-    let transient = (args.sensitivity || out_dir.is_some()).then_some(scenario);
-    super::ensure_memory(&Need {
-        kept: vec![scenario],
-        transient,
-        trials: options.trials,
+    let mut runner = CliRunner {
+        quiet: args.sim.quiet,
+        budget_gate: args.fail_over_budget.then_some(args.budget),
         csv: out_dir.is_some(),
-    })?;
-    let outcomes = super::simulate(scenario, &options, "simulating", args.sim.quiet)?;
-    let info = RunInfo {
-        trials: options.trials,
-        seed: options.seed,
-        scale: options.scale,
-        budget: args.budget,
     };
-    let mut report =
-        Report::build(scenario, &outcomes, &info).map_err(|e| CliError::runtime(e.to_string()))?;
-    report.warnings.extend(checked.warnings.iter().map(|w| w.message.clone()));
-
-    let sensitivity = if args.sensitivity {
-        Some(sensitivity(&args.scenario, &catalog, &args.sim, &options, args.budget)?)
-    } else {
-        None
-    };
-
-    if let Some(dir) = &out_dir {
-        // The 100% step of the plan is this run; the smaller steps are
-        // simulated with the same seed (common random numbers).
-        let plan =
-            build_plan(scenario, &options, &outcomes, &PlanSteps::default_steps(), args.sim.quiet)?;
-        report.test_plan = Some(plan.to_test_plan());
-        let mut staged = dir.stage()?;
-        write_report_files(&mut staged, &report, &outcomes, sensitivity.as_ref())?;
-        staged.commit()?;
+    if !args.vary.is_empty() {
+        let axes = vary_axes(&args.vary)?;
+        runner.csv = false;
+        let output = costintent_analysis::vary(
+            &file.source(&catalog),
+            &settings,
+            &axes,
+            args.budget,
+            &mut runner,
+        )?;
+        super::compare::emit(&output, args.format, out_dir.as_ref())?;
+        return fail_over_budget_of_runs(args, &output);
     }
-
+    let request = RunRequest {
+        budget: args.budget,
+        test_plan: out_dir.is_some(),
+        sensitivity: args.sensitivity,
+    };
+    let output =
+        costintent_analysis::run(&file.source(&catalog), &settings, &request, &mut runner)?;
+    let report = &output.report;
+    if let Some(dir) = &out_dir {
+        let files = report.files(&output.outcomes).map_err(|e| CliError::runtime(e.to_string()))?;
+        write_folder(dir, &files)?;
+        #[cfg(not(feature = "parquet"))]
+        print_stderr("note: trials.parquet not written (built without the `parquet` feature)\n");
+    }
     match args.format {
-        RunFormat::Json => print_stdout(&pretty_json(&report_json(&report, sensitivity.as_ref())))?,
+        RunFormat::Json => print_stdout(&pretty_json(&report.to_json()))?,
         RunFormat::Markdown => print_stdout(&report.render_markdown(&ChartLinks::standard()))?,
-        RunFormat::Table => {
-            let mut text = report.render_table(stdout_color());
-            if let Some(s) = &sensitivity {
-                text.push('\n');
-                text.push_str(&s.render_table());
-            }
-            print_stdout(&text)?;
-        }
+        RunFormat::Table => print_stdout(&report.render_table(stdout_color()))?,
     }
     if let Some(dir) = &out_dir {
         print_stderr(&format!(
-            "wrote the report to {}/ (open report.html)\n",
-            dir.path().display()
+            "wrote the report to {} (open report.html)\n",
+            super::folder_text(dir.path())
         ));
     }
-    fail_over_budget(args, &report)
+    fail_over_budget(args, report)
 }
 
-fn needs_budget() -> CliError {
-    CliError::input_with_help(
-        "--fail-over-budget needs a budget",
-        "set `budget` in [scenario] or pass --budget USD",
-    )
+/// `--attempts-log FILE --trial N`: one trial's attempts, written before the
+/// run (the trial is simulated again on its own, with the same draws).
+fn write_attempts_log(
+    file: &ScenarioText,
+    catalog: &costintent_scenario::Catalog,
+    settings: &costintent_analysis::Settings,
+    trial: u64,
+    path: &std::path::Path,
+) -> Result<(), CliError> {
+    let checked = file.source(catalog).load(&[])?;
+    let scenario = &checked.scenario;
+    let options = settings.options_for(scenario);
+    if trial >= options.trials {
+        return Err(CliError::input_with_help(
+            format!("--trial {trial} is not one of the {} trials", options.trials),
+            "trials are numbered from 0",
+        ));
+    }
+    let n = super::attempts_log::write(scenario, options.seed, options.scale, trial, path)?;
+    print_stderr(&format!("wrote the {n} attempts of trial {trial} to {}\n", path.display()));
+    Ok(())
+}
+
+/// Writes a report folder's files, all or nothing.
+pub(crate) fn write_folder(dir: &ReportDir, files: &[ReportFile]) -> Result<(), CliError> {
+    let mut staged = dir.stage()?;
+    for file in files {
+        staged.write(&file.name, &file.bytes)?;
+    }
+    staged.commit()
 }
 
 fn fail_over_budget(args: &RunArgs, report: &Report) -> Result<(), CliError> {
     if !args.fail_over_budget {
         return Ok(());
     }
-    let Some(budget) = &report.budget else { return Err(needs_budget()) };
+    let Some(budget) = &report.budget else { return Err(super::needs_budget()) };
     if budget.exceed.estimate > args.max_risk {
         return Err(CliError::OverBudget {
             p_exceed: budget.exceed.estimate,
@@ -111,137 +113,14 @@ fn fail_over_budget(args: &RunArgs, report: &Report) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The JSON report, with the sensitivity ranking when there is one.
-fn report_json(report: &Report, sensitivity: Option<&Sensitivity>) -> serde_json::Value {
-    let mut json = report.to_json();
-    if let (Some(s), serde_json::Value::Object(map)) = (sensitivity, &mut json) {
-        map.insert("sensitivity".into(), s.to_json());
-    }
-    json
-}
-
-/// Writes every report file into the staged folder.
-fn write_report_files(
-    dir: &mut Staged<'_>,
-    report: &Report,
-    outcomes: &Outcomes,
-    sensitivity: Option<&Sensitivity>,
-) -> Result<(), CliError> {
-    let charts =
-        report.charts(outcomes).map_err(|e| CliError::runtime(format!("drawing charts: {e}")))?;
-    for format in [ChartFormat::Svg, ChartFormat::Png] {
-        for (name, bytes) in charts.files(format) {
-            dir.write(&name, bytes)?;
-        }
-    }
-    let mut links = ReportCharts::links(ChartFormat::Svg);
-    let mut svgs: ChartSvgs = charts.svgs();
-    if let Some(s) = sensitivity {
-        if let Some(chart) =
-            s.chart().map_err(|e| CliError::runtime(format!("drawing charts: {e}")))?
-        {
-            dir.write("tornado.svg", chart.svg.as_bytes())?;
-            dir.write("tornado.png", &chart.png)?;
-            links.tornado = Some("tornado.svg".into());
-            svgs.tornado = Some(chart.svg);
-        }
-        dir.write("sensitivity.md", s.render_markdown().as_bytes())?;
-    }
-    dir.write("report.md", report.render_markdown(&links).as_bytes())?;
-    dir.write("report.html", report.render_html(&svgs).as_bytes())?;
-    dir.write("summary.json", pretty_json(&report_json(report, sensitivity)).as_bytes())?;
-    dir.write("trials.csv", trials_csv(outcomes).as_bytes())?;
-    write_parquet(dir, outcomes)?;
-    Ok(())
-}
-
-#[cfg(feature = "parquet")]
-fn write_parquet(dir: &mut Staged<'_>, outcomes: &Outcomes) -> Result<(), CliError> {
-    let bytes = costintent_report::trials_parquet(outcomes)
-        .map_err(|e| CliError::runtime(format!("writing trials.parquet: {e}")))?;
-    dir.write("trials.parquet", &bytes)?;
-    Ok(())
-}
-
-#[cfg(not(feature = "parquet"))]
-fn write_parquet(_dir: &mut Staged<'_>, _outcomes: &Outcomes) -> Result<(), CliError> {
-    print_stderr("note: trials.parquet not written (built without the `parquet` feature)\n");
-    Ok(())
-}
-
-/// `--vary workload.key=v1,v2,...`: one run per value with common random
-/// numbers, reported as a comparison against the first value. Every value
-/// is validated, and the runs checked to be comparable and to fit in
-/// memory, before any is simulated.
-fn run_vary(
-    args: &RunArgs,
-    catalog: &Catalog,
-    vary: &str,
-    out_dir: Option<&ReportDir>,
-) -> Result<(), CliError> {
-    let (path, values) = parse_vary(vary)?;
-    let mut loaded: Vec<(String, Scenario, SimOptions)> = Vec::new();
-    for value in &values {
-        let overrides = [Override { path: path.clone(), value: value.clone() }];
-        let checked = super::load_scenario(&args.scenario, catalog, &overrides)?;
-        let opts = super::sim_options(&args.sim, &checked.scenario)?;
-        loaded.push((format!("{path}={value}"), checked.scenario, opts));
-    }
-    let Some((_, first_scenario, options)) = loaded.first() else {
-        return Err(CliError::input("--vary needs at least one value"));
-    };
-    let options = *options;
-    for (label, _, opts) in &loaded[1..] {
-        let differs = if opts.trials != options.trials {
-            Some(format!("{} trials against {}", opts.trials, options.trials))
-        } else if opts.seed != options.seed {
-            Some(format!("seed {} against {}", opts.seed, options.seed))
-        } else {
-            None
-        };
-        if let Some(differs) = differs {
-            return Err(CliError::input_with_help(
-                format!(
-                    "--vary {path}: run `{label}` would use {differs}; a comparison needs the same trials and seed in every run (common random numbers)"
-                ),
-                "vary another key; set the trial count with --trials and the seed with --seed",
-            ));
-        }
-    }
-    super::warn_scaled_volumes(first_scenario, options.scale);
-    if args.fail_over_budget
-        && let Some((label, _, _)) =
-            loaded.iter().find(|(_, s, _)| args.budget.or(s.budget).is_none())
-    {
-        return Err(CliError::input_with_help(
-            format!("--fail-over-budget needs a budget, and run `{label}` has none"),
-            "set `budget` in [scenario] or pass --budget USD",
-        ));
-    }
-    super::ensure_memory(&Need {
-        kept: loaded.iter().map(|(_, s, _)| s).collect(),
-        transient: None,
-        trials: options.trials,
-        csv: false,
-    })?;
-    let mut runs: Vec<(String, Scenario, Outcomes)> = Vec::new();
-    for (label, scenario, opts) in loaded {
-        let outcomes = super::simulate(&scenario, &opts, &label, args.sim.quiet)?;
-        runs.push((label, scenario, outcomes));
-    }
-    let borrowed: Vec<costintent_report::Run<'_>> = runs
-        .iter()
-        .map(|(name, scenario, outcomes)| costintent_report::Run { name, scenario, outcomes })
-        .collect();
-    let comparison =
-        Comparison::build(&borrowed, &CompareInfo { seed: options.seed, budget: args.budget })
-            .map_err(|e| CliError::runtime(e.to_string()))?;
-    super::compare::emit(&comparison, &borrowed, args.format, out_dir)?;
+/// `--fail-over-budget` with `--vary`: every run is tested against its own
+/// budget; the worst one decides.
+fn fail_over_budget_of_runs(args: &RunArgs, output: &ComparisonOutput) -> Result<(), CliError> {
     if !args.fail_over_budget {
         return Ok(());
     }
-    // Every run is tested against its own budget; the worst one decides.
-    let worst = comparison
+    let worst = output
+        .comparison
         .runs
         .iter()
         .filter_map(|r| r.exceed.map(|p| (r.name.clone(), p.estimate)))
@@ -253,6 +132,22 @@ fn run_vary(
         }
         None => Ok(()),
     }
+}
+
+/// Every `--vary` as an axis of the grid; a key may vary only once.
+fn vary_axes(options: &[String]) -> Result<Vec<VaryAxis>, CliError> {
+    let mut axes: Vec<VaryAxis> = Vec::with_capacity(options.len());
+    for text in options {
+        let (path, values) = parse_vary(text)?;
+        if axes.iter().any(|a| a.path == path) {
+            return Err(CliError::input_with_help(
+                format!("--vary {path} is given twice"),
+                format!("list every value in one option: --vary {path}=V1,V2,..."),
+            ));
+        }
+        axes.push(VaryAxis { path, values });
+    }
+    Ok(axes)
 }
 
 /// Splits `agent.cache.ttl=5m,1h` into the path and its values. Values may
@@ -294,7 +189,7 @@ pub(crate) fn parse_vary(text: &str) -> Result<(String, Vec<String>), CliError> 
 
 #[cfg(test)]
 mod tests {
-    use super::parse_vary;
+    use super::{parse_vary, vary_axes};
 
     #[test]
     fn vary_splits_values_but_not_inside_tables_or_quotes() {
@@ -307,5 +202,16 @@ mod tests {
         assert!(parse_vary("agent").is_err());
         assert!(parse_vary("agent=1").is_err());
         assert!(parse_vary("agent.x=1,,2").is_err());
+    }
+
+    #[test]
+    fn several_vary_options_are_axes_of_a_grid_each_key_once() {
+        let options = ["agent.cache.ttl=5m,1h".to_owned(), "agent.turns.mean=20,30,40".to_owned()];
+        let axes = vary_axes(&options).expect("valid");
+        assert_eq!(axes.len(), 2);
+        assert_eq!(axes[1].path, "agent.turns.mean");
+        assert_eq!(axes[1].values, ["20", "30", "40"]);
+        let twice = ["agent.cache.ttl=5m".to_owned(), "agent.cache.ttl=1h".to_owned()];
+        assert!(vary_axes(&twice).is_err());
     }
 }

@@ -1,20 +1,20 @@
-//! Renderers of `logs summarize` and `logs review`: JSON, a terminal table,
-//! the Budget Review card and its Markdown form. Money goes through the
-//! report crate's formatters (`format::usd`, `format::unit_price`,
-//! `json_money`) like every other output of costintent.
+//! Renderers of `logs summarize` and `logs review` (the summaries of
+//! `costintent_logs`): JSON, a terminal table, the Budget Review card and
+//! its Markdown form. Money goes through [`crate::format`] and
+//! [`crate::json_money`] like every other output of costintent.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::format::{quantity, unit_price, usd};
+use crate::json::money as json_money;
 use costintent_logs::{Mismatch, Review, Row, Summary};
-use costintent_report::format::{quantity, unit_price, usd};
-use costintent_report::json_money;
 use serde_json::{Map, Value, json};
 
 /// Schema tag of `logs summarize --format json`.
-pub(crate) const SUMMARY_SCHEMA: &str = "costintent.logs-summary/v1";
+pub const SUMMARY_SCHEMA: &str = "costintent.logs-summary/v1";
 /// Schema tag of `logs review --format json`.
-pub(crate) const REVIEW_SCHEMA: &str = "costintent.logs-review/v1";
+pub const REVIEW_SCHEMA: &str = "costintent.logs-review/v1";
 
 fn money(x: Option<f64>) -> Value {
     x.map_or(Value::Null, json_money)
@@ -43,7 +43,7 @@ fn row_json(row: &Row) -> Map<String, Value> {
 }
 
 /// `logs summarize --format json`.
-pub(crate) fn summary_json(s: &Summary, passed_over: u64) -> Value {
+pub fn summary_json(s: &Summary, passed_over: u64) -> Value {
     let mut formats: BTreeMap<&str, u64> = BTreeMap::new();
     for f in &s.stats.files {
         *formats.entry(f.format.as_deref().unwrap_or("none")).or_default() += 1;
@@ -134,7 +134,7 @@ fn cost_cell(row: &Row) -> String {
 }
 
 /// `logs summarize` as a table.
-pub(crate) fn summary_table(s: &Summary, passed_over: u64) -> String {
+pub fn summary_table(s: &Summary, passed_over: u64) -> String {
     let mut out = String::new();
     let st = &s.stats;
     let _ = writeln!(
@@ -334,7 +334,7 @@ fn card_fields(r: &Review) -> Vec<(&'static str, String)> {
 }
 
 fn group(n: u64) -> String {
-    costintent_report::format::plain_number(n as f64)
+    crate::format::plain_number(n as f64)
 }
 
 fn verdict_lines(r: &Review) -> (String, Vec<String>) {
@@ -384,7 +384,7 @@ fn verdict_lines(r: &Review) -> (String, Vec<String>) {
 }
 
 /// `logs review` as text.
-pub(crate) fn review_card(r: &Review) -> String {
+pub fn review_card(r: &Review) -> String {
     let mut out = format!("Budget Review: {}\n", r.id);
     for (label, value) in card_fields(r) {
         let _ = writeln!(out, "  {label:<13} {value}");
@@ -401,7 +401,7 @@ pub(crate) fn review_card(r: &Review) -> String {
 }
 
 /// `logs review --format markdown`, for a ticket.
-pub(crate) fn review_markdown(r: &Review) -> String {
+pub fn review_markdown(r: &Review) -> String {
     let mut out = format!("### Budget Review: `{}`\n\n| | |\n| --- | --- |\n", r.id);
     for (label, value) in card_fields(r) {
         let _ = writeln!(out, "| {label} | {} |", value.replace('|', "\\|"));
@@ -424,7 +424,7 @@ pub(crate) fn review_markdown(r: &Review) -> String {
 }
 
 /// `logs review --format json`.
-pub(crate) fn review_json(r: &Review) -> Value {
+pub fn review_json(r: &Review) -> Value {
     let t = &r.tokens;
     let mismatches: Vec<Value> = r
         .mismatches

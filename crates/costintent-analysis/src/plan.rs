@@ -1,0 +1,79 @@
+//! The small prepaid test before scaling: the scenario at 100% of its volume
+//! (exactly what `run` simulates) and at each smaller step, with the same
+//! seed, reduced to a [`Plan`].
+
+use costintent_report::{Plan, PlanStep, StepRun};
+use costintent_scenario::Scenario;
+use costintent_sim::{Outcomes, SimOptions};
+
+use crate::{AnalysisError, RunPlan, Runner, Settings, Source, Warnings};
+
+/// The steps of a report folder's test plan, in percent of the volume.
+pub const DEFAULT_STEPS: [f64; 3] = [1.0, 10.0, 100.0];
+
+/// The prepaid test plan of `source` with `steps` in percent of the
+/// scenario's volume (each positive; order and repeats do not matter).
+pub fn plan<R: Runner>(
+    source: &Source<'_>,
+    settings: &Settings,
+    steps: &[f64],
+    runner: &mut R,
+) -> Result<Plan, R::Error> {
+    check_steps(steps)?;
+    let checked = source.load(&[])?;
+    let mut warnings = Warnings::default();
+    warnings.add(&checked);
+    let scenario = &checked.scenario;
+    let options = settings.options_for(scenario);
+    // The 100% run is kept while the smaller steps are simulated.
+    runner.prepare(&RunPlan {
+        warnings: &warnings.0,
+        kept: vec![("100%", scenario)],
+        transient: Some(scenario),
+        options,
+        comparison: false,
+    })?;
+    let base = runner.simulate(scenario, &options, "100%")?;
+    plan_with_base(scenario, &options, &base, steps, runner)
+}
+
+/// The plan when the 100% run (`base`, the scenario at `options`) is
+/// already made: the smaller steps are simulated with the same seed, one
+/// at a time.
+pub(crate) fn plan_with_base<R: Runner>(
+    scenario: &Scenario,
+    options: &SimOptions,
+    base: &Outcomes,
+    steps: &[f64],
+    runner: &mut R,
+) -> Result<Plan, R::Error> {
+    check_steps(steps)?;
+    // Smallest first: the plan grows the volume step by step.
+    let mut percents = steps.to_vec();
+    percents.sort_by(f64::total_cmp);
+    percents.dedup();
+    let mut reduced = Vec::with_capacity(percents.len());
+    for percent in percents {
+        let scale = options.scale * percent / 100.0;
+        let step = if percent == 100.0 {
+            PlanStep::build(scenario, &StepRun { percent, scale, outcomes: base })
+        } else {
+            let step_options = SimOptions { scale, ..*options };
+            let outcomes = runner.simulate(scenario, &step_options, &format!("{percent}%"))?;
+            PlanStep::build(scenario, &StepRun { percent, scale, outcomes: &outcomes })
+        };
+        reduced.push(step.map_err(AnalysisError::from)?);
+    }
+    Ok(Plan::build(scenario, base, reduced))
+}
+
+/// Steps are positive percentages, at least one.
+fn check_steps(steps: &[f64]) -> Result<(), AnalysisError> {
+    if steps.is_empty() || steps.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
+        return Err(AnalysisError::input(
+            "the plan's steps must be positive percentages",
+            "for example 1, 10 and 100",
+        ));
+    }
+    Ok(())
+}
