@@ -29,6 +29,10 @@ const BASES: &[&str] = &[
     include_str!("../../crates/costintent-scenario/tests/fixtures/parse/every_kind.toml"),
     include_str!("../../crates/costintent-scenario/tests/fixtures/parse/catalog_models.toml"),
     include_str!("../../crates/costintent-scenario/tests/fixtures/parse/example.toml"),
+    // A calendar period and rates that ramp up; every key of the format,
+    // rate profiles (ramp, growth, daily) among them.
+    include_str!("../../scenarios/launch.toml"),
+    include_str!("../../crates/costintent-scenario/tests/fixtures/schema/every_key.toml"),
 ];
 
 const SCHEMA: &str = include_str!("../../scenarios/schema.json");

@@ -1,15 +1,19 @@
-//! The engine's invariants on generated scenarios, in both engine modes.
+//! The engine's invariants on generated scenarios, in every engine mode.
 //!
 //! Scenarios are generated as scenario text (all five kinds, every volume
-//! form, distributions with per-trial parameters, failures with each billing
+//! form: counts, rates, distributions per unit of time and rates that ramp,
+//! grow or are listed day by day, in periods of days or calendar months;
+//! distributions with per-trial parameters, failures with each billing
 //! policy, client timeouts, prompt caches with both TTLs, tools, compaction,
 //! a prepaid wallet with fees, catalog models whose prices change or whose
 //! long-context rule starts rejecting prompts inside the period, and models
 //! priced in the file) and loaded by the parser, which must accept every
 //! one: a rejected scenario is a bug of the generator, never skipped.
 //!
-//! On each scenario, in the exact mode (every unit simulated) and in the
-//! default mode (which draws large trials as compound sums):
+//! On each scenario, in the exact mode (every unit simulated) and the
+//! default one (which draws large trials as compound sums), and on the
+//! large ones in the compound mode too (compound sums wherever they are
+//! accurate; on every small scenario it would take ten times as long):
 //! - the invariants of `tests/invariants` (spend ≥ 0, total = workloads +
 //!   wallet fees, spend = sum of units, attempts ≥ requests ≥ lost,
 //!   waste ≤ spend, credits used ≤ bought, ordered percentiles inside their
@@ -111,9 +115,10 @@ fn count(mean_high: f64) -> impl Strategy<Value = String> {
     ]
 }
 
-/// A volume with about `mean` units per day.
-fn volume(low: f64, high: f64) -> impl Strategy<Value = String> {
-    prop_oneof![
+/// A volume with about `low..high` units per day in a period of `days`
+/// days: constant rates and counts, and rates that change day by day.
+fn volume(low: f64, high: f64, days: usize) -> BoxedStrategy<String> {
+    let constant = prop_oneof![
         (low..high).prop_map(|m| format!(r#"{{ per = "day", mean = {} }}"#, num(m))),
         (low..high).prop_map(|m| format!(r#"{{ per = "hour", mean = {} }}"#, num(m / 24.0))),
         // Over-dispersed: a variance of twice the mean.
@@ -130,7 +135,55 @@ fn volume(low: f64, high: f64) -> impl Strategy<Value = String> {
             num(m.max(0.5) * 7.0),
             num(m.max(0.5) * 2.0)
         )),
+    ];
+    let mut forms = vec![constant.boxed()];
+    forms.push(prop_oneof![
+        // Growth of a first day's rate, compounded daily (down or up).
+        (low..high, -0.5..1.0f64).prop_map(|(m, g)| format!(
+            r#"{{ per = "day", mean = {}, growth = {{ per_week = {} }} }}"#,
+            num(m),
+            num(g)
+        )),
+        // A count distribution per day that grows.
+        (low..high, -0.05..0.1f64).prop_map(|(m, g)| format!(
+            r#"{{ per = "day", dist = "negbin", mean = {}, sd = {}, growth = {{ per_day = {} }} }}"#,
+            num(m.max(0.5)),
+            num((2.0 * m.max(0.5)).sqrt()),
+            num(g)
+        )),
+        // An uncertain growth, drawn once per trial; exact arrivals.
+        (low..high).prop_map(|m| format!(
+            r#"{{ per = "hour", mean = {}, growth = {{ per_month = {{ dist = "uniform", min = 0, max = 0.5 }} }}, arrivals = "exact" }}"#,
+            num(m / 24.0)
+        )),
+        // Every day's rate.
+        (prop::collection::vec(low..high, days), any::<bool>()).prop_map(|(rates, exact)| {
+            let rates: Vec<String> = rates.into_iter().map(num).collect();
+            let arrivals = if exact { r#", arrivals = "exact""# } else { "" };
+            format!(r#"{{ per = "day", daily = [{}]{arrivals} }}"#, rates.join(", "))
+        }),
     ]
+    .boxed());
+    if days >= 2 {
+        forms.push(prop_oneof![
+            (low..high, low..high).prop_map(|(a, b)| format!(
+                r#"{{ per = "day", ramp = {{ from = {}, to = {} }} }}"#,
+                num(a),
+                num(b)
+            )),
+            // An uncertain last day's rate; exact arrivals.
+            (low..high, low..high).prop_map(|(a, b)| format!(
+                r#"{{ per = "day", ramp = {{ from = {}, to = {{ dist = "gamma", mean = {}, sd = {} }} }}, arrivals = "exact" }}"#,
+                num(a),
+                num(b.max(0.5)),
+                num(b.max(0.5) / 4.0)
+            )),
+        ]
+        .boxed());
+    }
+    // Constant volumes as often as changing ones.
+    let changing = prop::strategy::Union::new(forms.split_off(1));
+    prop_oneof![forms.remove(0), changing.boxed()].boxed()
 }
 
 fn failures() -> impl Strategy<Value = String> {
@@ -174,12 +227,12 @@ const SMALL: Size = Size { low: 0.0, high: 30.0 };
 
 /// One `[[workload]]` table without its name; `text_model` is the
 /// scenario's catalog model.
-fn workload(size: Size, text_model: &'static str) -> impl Strategy<Value = String> {
+fn workload(size: Size, text_model: &'static str, days: usize) -> impl Strategy<Value = String> {
     let Size { low, high } = size;
     let text = prop::sample::select(vec![text_model, "acme/text"]);
     let requests = (
         text.clone(),
-        volume(low, high),
+        volume(low, high, days),
         tokens(50.0, 4000.0),
         tokens(10.0, 800.0),
         prop_oneof![Just(String::new()), tokens(0.0, 500.0).prop_map(|r| format!("reasoning = {r}\n"))],
@@ -199,7 +252,7 @@ fn workload(size: Size, text_model: &'static str) -> impl Strategy<Value = Strin
         });
     let agent = (
         // Sessions of several turns: fewer of them.
-        (text, volume(low / 10.0, high / 10.0 + 0.5), count(12.0), tokens(50.0, 3000.0), tokens(10.0, 800.0)),
+        (text, volume(low / 10.0, high / 10.0 + 0.5, days), count(12.0), tokens(50.0, 3000.0), tokens(10.0, 800.0)),
         (
             // context: start < window, compact_to < window
             (20_000.0..250_000.0f64, 0.0..0.5f64, 0.05..0.6f64),
@@ -229,7 +282,7 @@ fn workload(size: Size, text_model: &'static str) -> impl Strategy<Value = Strin
                 num((window * compact).round()),
             )
         });
-    let image = (volume(low / 2.0, high / 2.0), count(4.0), prop_oneof![Just(0.0), 0.0..0.6f64], failures(), timeout())
+    let image = (volume(low / 2.0, high / 2.0, days), count(4.0), prop_oneof![Just(0.0), 0.0..0.6f64], failures(), timeout())
         .prop_map(|(requests, n, regenerate, failures, timeout)| {
             format!(
                 "kind = \"image\"\nmodel = \"acme/image\"\nrequests = {requests}\nsize = \"1024x1024\"\nquality = \"high\"\nn = {n}\nregenerate = {}\n{failures}{timeout}",
@@ -237,7 +290,7 @@ fn workload(size: Size, text_model: &'static str) -> impl Strategy<Value = Strin
             )
         });
     let video = (
-        volume(low / 4.0, high / 4.0 + 0.5),
+        volume(low / 4.0, high / 4.0 + 0.5, days),
         prop_oneof![(2u32..20).prop_map(|s| format!("\"{s}s\"")), Just(r#"{ dist = "choice", values = ["4s", "8s"] }"#.to_owned())],
         any::<bool>(),
         prop_oneof![
@@ -253,7 +306,7 @@ fn workload(size: Size, text_model: &'static str) -> impl Strategy<Value = Strin
             )
         });
     // A voice session has tens of turns, each billing the conversation.
-    let realtime = (volume(low / 40.0, high / 40.0 + 0.5), tokens(0.5, 15.0), 0.5..8.0f64, prop_oneof![Just(0.5), 0.1..0.9f64], failures())
+    let realtime = (volume(low / 40.0, high / 40.0 + 0.5, days), tokens(0.5, 15.0), 0.5..8.0f64, prop_oneof![Just(0.5), 0.1..0.9f64], failures())
         .prop_map(|(sessions, minutes, tpm, share, failures)| {
             format!(
                 "kind = \"realtime\"\nmodel = \"acme/voice\"\nsessions = {sessions}\nminutes = {minutes}\nturns_per_minute = {}\nuser_share = {}\n{failures}",
@@ -280,18 +333,38 @@ fn wallet() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Days in a month written `YYYY-MM`.
+fn month_days(month: &str) -> usize {
+    let (year, month) = month.split_once('-').unwrap();
+    let (year, month): (u32, u32) = (year.parse().unwrap(), month.parse().unwrap());
+    match month {
+        2 if year.is_multiple_of(4) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// A scenario of `size`: its text and its trial count.
 fn scenario(
     size: Size,
     trials: std::ops::Range<u64>,
     max_workloads: usize,
 ) -> impl Strategy<Value = (String, u64)> {
-    (0..CATALOG_MODELS.len(), prop::sample::select(vec!["1d", "7d", "30d"]), trials, any::<u32>(), wallet())
+    let periods = vec!["1d", "7d", "30d", "calendar"];
+    (0..CATALOG_MODELS.len(), prop::sample::select(periods), trials, any::<u32>(), wallet())
         .prop_flat_map(move |(model, period, trials, seed, wallet)| {
             let (text_model, prices) = CATALOG_MODELS[model];
             let period = if size.high > SMALL.high { "30d" } else { period };
+            // A calendar month where the price date is its first day.
+            let (period, days) = match (period, prices.strip_suffix("-01")) {
+                ("calendar", Some(month)) => (month.to_owned(), month_days(month)),
+                ("calendar", None) | ("30d", _) => ("30d".to_owned(), 30),
+                ("7d", _) => ("7d".to_owned(), 7),
+                _ => ("1d".to_owned(), 1),
+            };
             let workloads = prop::collection::vec(
-                (workload(size, text_model), any::<bool>()),
+                (workload(size, text_model, days), any::<bool>()),
                 1..=max_workloads,
             );
             (Just((text_model, prices, period, trials, seed, wallet)), workloads)
@@ -326,11 +399,15 @@ fn run(s: &Scenario, trials: u64, mode: EngineMode, threads: usize, scale: f64) 
     simulate(s, &options, &|_| {}, &AtomicBool::new(false)).unwrap()
 }
 
-/// Every property, in both modes; the number of workloads drawn as sums.
-fn check(text: &str, trials: u64) -> Result<usize, TestCaseError> {
+/// The three engine modes.
+const ALL_MODES: &[EngineMode] = &[EngineMode::Exact, EngineMode::Auto, EngineMode::Compound];
+
+/// Every property, in each of `modes`; the number of workloads the default
+/// mode drew as sums.
+fn check(text: &str, trials: u64, modes: &[EngineMode]) -> Result<usize, TestCaseError> {
     let s = load(text);
     let mut fast = 0;
-    for mode in [EngineMode::Exact, EngineMode::Auto] {
+    for &mode in modes {
         let one = run(&s, trials, mode, 1, 1.0);
         let found =
             invariants::violations(&one, trials as usize, s.workloads.len(), s.wallets.len());
@@ -346,7 +423,7 @@ fn check(text: &str, trials: u64) -> Result<usize, TestCaseError> {
         let found =
             invariants::violations(&zero, trials as usize, s.workloads.len(), s.wallets.len());
         prop_assert!(found.is_empty(), "{mode:?} mode, scale 0:\n{}\n{text}", found.join("\n"));
-        if mode != EngineMode::Exact {
+        if mode == EngineMode::Auto {
             fast += one
                 .methods
                 .iter()
@@ -361,8 +438,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn small_scenarios_keep_the_invariants_in_both_modes((text, trials) in scenario(SMALL, 40..80, 3)) {
-        check(&text, trials)?;
+    fn small_scenarios_keep_the_invariants_exact_and_by_default((text, trials) in scenario(SMALL, 40..80, 3)) {
+        check(&text, trials, &[EngineMode::Exact, EngineMode::Auto])?;
     }
 }
 
@@ -373,8 +450,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
     #[test]
-    fn large_scenarios_keep_the_invariants_in_both_modes((text, trials) in scenario(LARGE, 120..160, 1)) {
-        check(&text, trials)?;
+    fn large_scenarios_keep_the_invariants_in_every_mode((text, trials) in scenario(LARGE, 120..160, 1)) {
+        check(&text, trials, ALL_MODES)?;
     }
 }
 
@@ -391,7 +468,7 @@ fn the_fast_path_is_taken_and_keeps_the_invariants() {
          input = {{ dist = \"lognormal\", median = 1200, p90 = 2400 }}\noutput = {{ dist = \"gamma\", mean = 300, sd = 120 }}\n\
          failures = {{ rate = 0.05, retries = 2, billed = \"partial\" }}\nvia = \"prepaid\"\n"
     );
-    let fast = check(&text, 200).unwrap();
+    let fast = check(&text, 200, ALL_MODES).unwrap();
     assert_eq!(fast, 1, "the default mode drew the workload's trials as sums");
 }
 
