@@ -23,6 +23,7 @@
 //! the sensitivity ranking) is validated before the first simulation, so a
 //! bad value fails in a second, not after a long run.
 
+mod adaptive;
 mod compare;
 mod plan;
 mod run;
@@ -32,6 +33,7 @@ use costintent_report::ReportError;
 use costintent_scenario::{Catalog, Checked, Date, Diagnostic, Diagnostics, LoadOptions, Override};
 use costintent_sim::{EngineMode, Outcomes, SimOptions};
 
+pub use adaptive::{BATCH_UNIT, DEFAULT_MAX_TRIALS, DEFAULT_PRECISION, FIRST_BATCH, TrialCount};
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
 pub use plan::{DEFAULT_STEPS, plan};
 pub use run::{RunOutput, RunRequest, run};
@@ -59,6 +61,42 @@ pub trait Runner {
         options: &SimOptions,
         label: &str,
     ) -> Result<Outcomes, Self::Error>;
+
+    /// Simulates `scenario` in batches of trials, in trial order, all
+    /// planned for the whole run (`options.run_trials` and
+    /// `options.rse_goal` say what for): `next` gets the outcomes so far
+    /// (`None` before the first batch) and says how many trials the next
+    /// batch has, 0 to stop. The outcomes of every batch, appended in
+    /// order, are returned.
+    ///
+    /// This default plans each batch anew (the same plan every time, as
+    /// plans depend on the run, not the batch); a caller that keeps the
+    /// engine's plan between batches (the CLI) saves that time.
+    fn simulate_batches(
+        &mut self,
+        scenario: &Scenario,
+        options: &SimOptions,
+        label: &str,
+        next: &mut dyn FnMut(Option<&Outcomes>) -> u64,
+    ) -> Result<Outcomes, Self::Error> {
+        let mut so_far: Option<Outcomes> = None;
+        loop {
+            let trials = next(so_far.as_ref());
+            if trials == 0 {
+                break;
+            }
+            let first_trial = so_far.as_ref().map_or(0, |o| o.trials() as u64);
+            let batch = SimOptions { trials, first_trial, ..*options };
+            let outcomes = self.simulate(scenario, &batch, label)?;
+            match &mut so_far {
+                Some(all) => all.append(outcomes),
+                None => so_far = Some(outcomes),
+            }
+        }
+        so_far.ok_or_else(|| {
+            AnalysisError::input("an adaptive run ran no trials", "pass --trials N").into()
+        })
+    }
 }
 
 /// What an analysis is about to do, for [`Runner::prepare`].
@@ -100,7 +138,7 @@ pub enum AnalysisError {
 }
 
 impl AnalysisError {
-    fn input(message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub(crate) fn input(message: impl Into<String>, help: impl Into<String>) -> Self {
         Self::Input { message: message.into(), help: Some(help.into()) }
     }
 }
@@ -167,6 +205,11 @@ pub struct Settings {
     /// Unit by unit everywhere (`--exact`), or the engine's choice per
     /// workload (compound sums where volume is large).
     pub mode: EngineMode,
+    /// The goal of an adaptive run (`--precision`), which makes a run
+    /// adaptive even when its scenario gives `trials`.
+    pub precision: Option<f64>,
+    /// The most trials of an adaptive run (`--max-trials`).
+    pub max_trials: Option<u64>,
 }
 
 impl Settings {
@@ -175,17 +218,43 @@ impl Settings {
     /// checks its own values first (a positive finite scale, at least one
     /// trial); a scenario's own trial count is always at least one.
     pub fn options_for(&self, scenario: &Scenario) -> SimOptions {
+        let trials = match self.trial_count(scenario) {
+            TrialCount::Fixed(n) => n,
+            TrialCount::Adaptive { .. } => FIXED_TRIALS,
+        };
         SimOptions {
-            trials: self.trials.unwrap_or(scenario.trials),
+            trials,
             seed: self.seed.unwrap_or(scenario.seed),
             threads: self.threads,
             scale: self.scale,
             first_trial: 0,
             mode: self.mode,
             run_trials: 0,
+            rse_goal: None,
+        }
+    }
+
+    /// How many trials `run` takes for `scenario`: `--trials`, else
+    /// adaptive with `--precision`, else the scenario's `trials`, else
+    /// adaptive with the default precision.
+    pub fn trial_count(&self, scenario: &Scenario) -> TrialCount {
+        let adaptive = |precision: f64| TrialCount::Adaptive {
+            precision,
+            max_trials: self.max_trials.unwrap_or(DEFAULT_MAX_TRIALS),
+        };
+        match (self.trials, self.precision, scenario.trials) {
+            (Some(n), _, _) => TrialCount::Fixed(n),
+            (None, Some(p), _) => adaptive(p),
+            (None, None, Some(n)) => TrialCount::Fixed(n),
+            (None, None, None) => adaptive(DEFAULT_PRECISION),
         }
     }
 }
+
+/// Trials of each run of an analysis that compares runs (`compare`,
+/// `--vary`, `plan`) when neither the command line nor the scenario gives a
+/// count: runs compared trial by trial need one count for all.
+pub const FIXED_TRIALS: u64 = 20_000;
 
 /// Warnings of every scenario an analysis loads, each kept once.
 #[derive(Debug, Default)]

@@ -228,8 +228,15 @@ fn report_document(report: &Report, charts: &PerChart) -> Document {
     } else {
         format!(", volumes × {}", plain_number(report.scale))
     };
+    let adaptive = report.adaptive.map_or(String::new(), |a| {
+        format!(
+            " The trial count is adaptive: {} trials, {}.",
+            plain_number(report.trials as f64),
+            a.stop_words()
+        )
+    });
     blocks.push(Block::Paragraph(vec![text(format!(
-        "{} trials of {}, seed {}, prices of {}{scale}.",
+        "{} trials of {}, seed {}, prices of {}{scale}.{adaptive}",
         plain_number(report.trials as f64),
         period_words(&report.period),
         report.seed,

@@ -147,6 +147,19 @@ impl Report {
         root.insert("assumptions".into(), json!(self.assumptions));
         root.insert("test_plan".into(), self.test_plan.as_ref().map_or(Value::Null, plan_json));
         root.insert("method".into(), method_json());
+        if let Some(a) = &self.adaptive {
+            root.insert(
+                "adaptive".into(),
+                json!({
+                    "precision": a.precision,
+                    "max_trials": a.max_trials,
+                    "batches": a.batches,
+                    "stopped": if a.reached { "precision reached" } else { "max trials" },
+                    "p90_half_width": a.p90_half_width,
+                    "exceed_half_width": a.exceed_half_width,
+                }),
+            );
+        }
         root.insert("warnings".into(), json!(self.warnings));
         if let Some(sensitivity) = &self.sensitivity {
             root.insert("sensitivity".into(), sensitivity.to_json());

@@ -75,8 +75,8 @@ pub use plan::{
     WorkloadPlan,
 };
 pub use report::{
-    BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats, WasteStats,
-    WorkloadStats,
+    AdaptiveRun, BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats,
+    WasteStats, WorkloadStats,
 };
 pub use report_charts::ReportCharts;
 pub use sensitivity::{Change, Sensitivity, SensitivityRow};

@@ -92,10 +92,65 @@ pub struct Report {
     /// The sensitivity ranking, when one was computed (`--sensitivity`).
     /// `None` omits it.
     pub sensitivity: Option<Sensitivity>,
+    /// How the trial count was chosen, when the run stopped at a precision
+    /// rather than at a given count. `None` omits it.
+    pub adaptive: Option<AdaptiveRun>,
     /// Things the reader should know before trusting the numbers: the
     /// statistical warnings, then the scenario's `check` warnings when the
     /// caller appends them.
     pub warnings: Vec<String>,
+}
+
+/// An adaptive run: trials in batches, in trial order, until the p90's
+/// 95% interval (and the budget probability's, with a budget) is narrow
+/// enough, or the most trials allowed have run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdaptiveRun {
+    /// The goal: the p90's 95% interval within ± this share of the p90,
+    /// and the budget probability's within ± this many (as a fraction,
+    /// 0.005 = 0.5 percentage points).
+    pub precision: f64,
+    /// The most trials the run could take.
+    pub max_trials: u64,
+    /// Batches run.
+    pub batches: u64,
+    /// Whether the goal was reached (else the run stopped at `max_trials`).
+    pub reached: bool,
+    /// The p90's 95% interval at the end, as the larger of its two
+    /// half-widths over the p90.
+    pub p90_half_width: f64,
+    /// The budget probability's Wilson 95% interval at the end: its larger
+    /// half-width, when there is a budget.
+    pub exceed_half_width: Option<f64>,
+}
+
+impl AdaptiveRun {
+    /// Why the run stopped, in words.
+    pub fn stop_words(&self) -> String {
+        let budget = if self.exceed_half_width.is_some() {
+            format!(" and the budget probability's within ±{}", percent_points(self.precision))
+        } else {
+            String::new()
+        };
+        if self.reached {
+            format!(
+                "run until the p90's 95% interval was within ±{} of it{budget}",
+                crate::format::percent(self.precision)
+            )
+        } else {
+            format!(
+                "stopped at the most trials allowed ({}) before the p90's 95% interval was within ±{}{budget}",
+                crate::format::plain_number(self.max_trials as f64),
+                crate::format::percent(self.precision)
+            )
+        }
+    }
+}
+
+/// `0.005` as "0.5 percentage points".
+fn percent_points(fraction: f64) -> String {
+    let text = crate::format::percent(fraction);
+    format!("{} percentage points", text.trim_end_matches('%'))
 }
 
 /// The budget and the chance of exceeding it.
@@ -313,6 +368,7 @@ impl Report {
             assumptions: describe_scenario(scenario),
             test_plan: None,
             sensitivity: None,
+            adaptive: None,
             warnings: Vec::new(),
         };
         report.warnings = report.statistical_warnings(scenario);

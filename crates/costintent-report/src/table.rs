@@ -46,6 +46,13 @@ impl Report {
                 )
             )
         );
+        if let Some(adaptive) = &self.adaptive {
+            let _ = writeln!(
+                out,
+                "{}",
+                paint.apply(DIM, &format!("adaptive: {}", adaptive.stop_words()))
+            );
+        }
         out.push('\n');
         let _ = writeln!(out, "{}\n", paint.inline(&headline(self)));
 

@@ -19,8 +19,9 @@ pub struct Scenario {
     pub name: String,
     /// What one trial simulates (`scenario.period`).
     pub period: Period,
-    /// Default trial count (`scenario.trials`); the command line overrides it.
-    pub trials: u64,
+    /// The trial count the file gives (`scenario.trials`); the command line
+    /// overrides it. `None`: the run chooses (adaptive precision).
+    pub trials: Option<u64>,
     /// Default master seed (`scenario.seed`); the command line overrides it.
     pub seed: u64,
     /// Catalog date: prices in effect on this day (`scenario.prices`).

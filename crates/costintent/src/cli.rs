@@ -86,7 +86,8 @@ pub(crate) enum Command {
 /// Options every simulating command shares.
 #[derive(Debug, Args)]
 pub(crate) struct SimArgs {
-    /// Trials to simulate (default: the scenario's `trials`, else 20000).
+    /// Trials to simulate, exactly (default: the scenario's `trials`; else `run` stops at a
+    /// precision, see --precision, and compare, plan and --vary run 20000).
     #[arg(long, value_name = "N")]
     pub(crate) trials: Option<u64>,
     /// Master seed (default: the scenario's `seed`, else 42).
@@ -150,6 +151,16 @@ pub(crate) struct RunArgs {
     /// --out). Not with --vary.
     #[arg(long, conflicts_with = "vary")]
     pub(crate) sensitivity: bool,
+    /// Run trials in batches until the p90's 95% interval is within ±P of the p90 (and, with a
+    /// budget, the budget probability's within ±P): `0.5%` or `0.005`. The default when neither
+    /// --trials nor the scenario's `trials` gives a count is 0.5%; this option makes a run
+    /// adaptive even when the scenario gives `trials`. The report says how many trials ran and why
+    /// they stopped; the result is the same for a seed and a precision on any thread count.
+    #[arg(long, value_name = "P", conflicts_with_all = ["trials", "vary"], value_parser = parse_precision)]
+    pub(crate) precision: Option<f64>,
+    /// The most trials an adaptive run takes (default 200000).
+    #[arg(long, value_name = "N", conflicts_with_all = ["trials", "vary"], value_parser = parse_max_trials)]
+    pub(crate) max_trials: Option<u64>,
     /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk); with --vary, when it
     /// does in any run. Needs a budget (checked before simulating).
     #[arg(long)]
@@ -483,6 +494,49 @@ fn parse_probability(text: &str) -> Result<f64, String> {
 
 /// `--budget`: USD, finite, not negative, at most the scenario format's
 /// bound on amounts of money.
+/// `--precision`: `0.5%` or `0.005`, between 0.01% and 10%. A bare
+/// number of 0.1 or more is refused, as it is more likely a percentage
+/// without its sign than a goal of ±10% or more.
+fn parse_precision(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let (number, percent) = match trimmed.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (trimmed, false),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a precision; write for example 0.5% or 0.005"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!("`{text}` is not a positive precision; write for example 0.5%"));
+    }
+    if !percent && value >= 0.1 {
+        return Err(format!(
+            "`{text}` would ask for ±{}%; write {text}% for ±{text}%, or a fraction such as 0.005",
+            value * 100.0
+        ));
+    }
+    let fraction = if percent { value / 100.0 } else { value };
+    if !(1e-4..=0.1).contains(&fraction) {
+        return Err(format!(
+            "`{text}` is outside 0.01% to 10%; for example 0.5% (the default) or 1%"
+        ));
+    }
+    Ok(fraction)
+}
+
+/// `--max-trials`: at least the first batch of an adaptive run.
+fn parse_max_trials(text: &str) -> Result<u64, String> {
+    let n: u64 =
+        text.trim().parse().map_err(|_| format!("`{text}` is not a whole number of trials"))?;
+    let least = costintent_analysis::FIRST_BATCH;
+    if n < least {
+        return Err(format!(
+            "an adaptive run takes at least {least} trials (its first batch); for fewer, pass --trials N"
+        ));
+    }
+    Ok(n)
+}
+
 fn parse_budget(text: &str) -> Result<f64, String> {
     use costintent_scenario::limits;
     let usd: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of USD"))?;

@@ -161,7 +161,7 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
     Scenario {
         name: "Pilot, 12 engineers".into(),
         period: Period { seconds: 30.0 * 86_400.0, text: "30d".into() },
-        trials: 20,
+        trials: Some(20),
         seed: 42,
         prices_date: date(),
         budget,

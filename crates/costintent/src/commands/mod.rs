@@ -89,6 +89,8 @@ pub(crate) fn settings(args: &SimArgs) -> Result<Settings, CliError> {
         threads: threads(args.threads),
         scale: args.scale,
         mode: if args.exact { EngineMode::Exact } else { EngineMode::Auto },
+        precision: None,
+        max_trials: None,
     })
 }
 
@@ -180,6 +182,40 @@ impl Runner for CliRunner {
     ) -> Result<Outcomes, CliError> {
         simulate(scenario, options, label, self.quiet)
     }
+
+    /// Batches under one plan of the engine (planned once, not per batch),
+    /// with one progress display whose total grows with each batch.
+    fn simulate_batches(
+        &mut self,
+        scenario: &Scenario,
+        options: &SimOptions,
+        label: &str,
+        next: &mut dyn FnMut(Option<&Outcomes>) -> u64,
+    ) -> Result<Outcomes, CliError> {
+        let cancel = cancel_flag();
+        let progress = Progress::new(0, label, self.quiet);
+        let engine = Engine::new(scenario);
+        let plans = engine.plan(options, cancel);
+        let mut so_far: Option<Outcomes> = None;
+        loop {
+            let trials = next(so_far.as_ref());
+            if trials == 0 {
+                break;
+            }
+            let first_trial = so_far.as_ref().map_or(0, |o| o.trials() as u64);
+            progress.set_total(first_trial + trials);
+            let batch = SimOptions { trials, first_trial, ..*options };
+            let outcomes = engine
+                .run_planned(&batch, &plans, &|n| progress.advance(n), cancel)
+                .map_err(|e| run_error(e, &progress))?;
+            match &mut so_far {
+                Some(all) => all.append(outcomes),
+                None => so_far = Some(outcomes),
+            }
+        }
+        progress.finish();
+        so_far.ok_or_else(|| CliError::runtime("an adaptive run ran no trials"))
+    }
 }
 
 /// A folder as the messages name it: the path as given, with exactly one
@@ -262,16 +298,21 @@ fn simulate(
     let engine = Engine::new(scenario);
     let result = engine.run(options, &|n| progress.advance(n), cancel);
     progress.finish();
-    result.map_err(|e| match e {
+    result.map_err(|e| run_error(e, &progress))
+}
+
+/// The error of a run that stopped, with what `progress` counted.
+fn run_error(error: RunError, progress: &Progress) -> CliError {
+    match error {
         RunError::Cancelled => {
-            CliError::Interrupted { done: progress.done(), total: options.trials }
+            CliError::Interrupted { done: progress.done(), total: progress.total() }
         }
         RunError::OutOfMemory { bytes } => CliError::runtime(format!(
             "cannot allocate {} for the per-trial results of {} trials",
             memory::bytes_text(bytes),
-            memory::group(options.trials)
+            memory::group(progress.total())
         )),
-    })
+    }
 }
 
 impl From<AnalysisError> for CliError {

@@ -15,7 +15,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     // Checked before simulating, so a bad path fails in a second rather than
     // after a long run; nothing is created until the report is written.
     let out_dir = args.out.as_deref().map(ReportDir::check).transpose()?;
-    let settings = super::settings(&args.sim)?;
+    let settings = costintent_analysis::Settings {
+        precision: args.precision,
+        max_trials: args.max_trials,
+        ..super::settings(&args.sim)?
+    };
     let file = ScenarioText::read(&args.scenario)?;
     if let Some(path) = &args.attempts_log {
         write_attempts_log(&file, &catalog, &settings, args.trial, path)?;
