@@ -9,6 +9,8 @@
 //! - [`compare`]: several scenario files, compared run against run.
 //! - [`plan`]: the small prepaid test before scaling.
 //! - [`sensitivity`]: which assumptions move p90 spend most.
+//! - [`reconcile`]: a period's logs against the forecast, after the period
+//!   or mid-period (`--as-of`).
 //!
 //! Every run of one analysis uses the same seed and trial count, so trial
 //! `i` of each sees the same usage draws (common random numbers) and the
@@ -25,6 +27,7 @@
 
 mod compare;
 mod plan;
+mod reconcile;
 mod run;
 mod sensitivity;
 
@@ -34,6 +37,7 @@ use costintent_sim::{EngineMode, Outcomes, SimOptions};
 
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
 pub use plan::{DEFAULT_STEPS, plan};
+pub use reconcile::{ReconcileRequest, reconcile};
 pub use run::{RunOutput, RunRequest, run};
 pub use sensitivity::{FACTOR, sensitivity};
 

@@ -52,6 +52,7 @@ mod markdown;
 mod parquet;
 mod plan;
 pub mod provider;
+mod reconcile;
 mod report;
 mod report_charts;
 mod sensitivity;
@@ -73,6 +74,10 @@ pub use parquet::trials_parquet;
 pub use plan::{
     PLAN_SCHEMA, Plan, PlanCache, PlanKind, PlanStep, RequestUsage, StepRun, WalletPlan,
     WorkloadPlan,
+};
+pub use reconcile::{
+    Cause, EarlyWarning, PriceCheck, PriceMismatch, Projection, RECONCILE_SCHEMA, ReconcileInputs,
+    Reconciliation, RecordCounts, Spread, WorkloadGap,
 };
 pub use report::{
     BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats, WasteStats,

@@ -7,6 +7,7 @@ mod compare;
 mod init;
 mod logs;
 mod plan;
+mod reconcile;
 mod run;
 
 use std::path::Path;
@@ -30,6 +31,7 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Catalog(args) => catalog::catalog(args),
         Command::Compare(args) => compare::compare(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Reconcile(args) => reconcile::reconcile(&args),
         Command::Logs(args) => logs::logs(args),
     }
 }
