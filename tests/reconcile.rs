@@ -228,3 +228,44 @@ fn bad_requests_are_input_errors() {
     assert!(num(&r, &["records", "before_period"]) > 0.0);
     assert_eq!(r["from"], "2026-11-11");
 }
+
+#[test]
+fn limits_per_workload_and_per_key() {
+    const KEYS: &str = "tests/fixtures/reconcile/keys.toml";
+    let r = json(&["limits", KEYS, "--format", "json", "--quiet"]);
+    let rows = r["limits"].as_array().unwrap();
+    let row = |name: &str| rows.iter().find(|x| x["name"] == name).unwrap();
+    let (chat, summaries, key) = (row("chat"), row("summaries"), row("prod"));
+    assert_eq!(key["scope"], "api_key");
+    assert_eq!(key["workloads"], serde_json::json!(["chat", "summaries"]));
+    // `summaries` is 100 fixed requests a day of fixed size: its day and
+    // month are constant, and the key is chat shifted by them.
+    assert_eq!(num(summaries, &["daily_p50"]), num(summaries, &["daily_limit"]));
+    let shift = num(summaries, &["monthly_p50"]);
+    assert!((num(key, &["monthly_limit"]) - num(chat, &["monthly_limit"]) - shift).abs() <= 0.011);
+    // A negative binomial day (mean 300, p90 450) keeps its spread: its p99
+    // is well above its median, unlike a thinned month (about ±10%).
+    let ratio = num(chat, &["daily_limit"]) / num(chat, &["daily_p50"]);
+    eprintln!("chat: day p50 {} limit {}", num(chat, &["daily_p50"]), num(chat, &["daily_limit"]));
+    assert!(ratio > 1.5, "daily p99 / p50 = {ratio}");
+    assert!(num(chat, &["monthly_limit"]) < 1.5 * num(chat, &["monthly_p50"]));
+    let provider = &r["providers"][0];
+    assert_eq!(provider["provider"], "anthropic");
+    assert_eq!(provider["daily_limit_at_provider"], false);
+    // A secret in `api_key` is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(KEYS)).unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        text.replacen(
+            "api_key = \"prod\"",
+            "api_key = \"sk-ant-api03-abcdefghijklmnopqrstuvwxyz\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = costintent(&["limits", bad.to_str().unwrap(), "--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("looks like a secret"));
+}

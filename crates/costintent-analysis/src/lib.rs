@@ -9,6 +9,7 @@
 //! - [`compare`]: several scenario files, compared run against run.
 //! - [`plan`]: the small prepaid test before scaling.
 //! - [`sensitivity`]: which assumptions move p90 spend most.
+//! - [`limits`]: the spend limits to set at the provider.
 //! - [`reconcile`]: a period's logs against the forecast, after the period
 //!   or mid-period (`--as-of`).
 //!
@@ -26,6 +27,7 @@
 //! bad value fails in a second, not after a long run.
 
 mod compare;
+mod limits;
 mod plan;
 mod reconcile;
 mod run;
@@ -36,6 +38,7 @@ use costintent_scenario::{Catalog, Checked, Date, Diagnostic, Diagnostics, LoadO
 use costintent_sim::{EngineMode, Outcomes, SimOptions};
 
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
+pub use limits::{DEFAULT_PROBABILITY, limits};
 pub use plan::{DEFAULT_STEPS, plan};
 pub use reconcile::{ReconcileRequest, reconcile};
 pub use run::{RunOutput, RunRequest, run};

@@ -46,6 +46,7 @@ mod folder;
 pub mod format;
 mod html;
 mod json;
+mod limits;
 pub mod logs;
 mod markdown;
 #[cfg(feature = "parquet")]
@@ -69,6 +70,9 @@ pub use document::{ChartLinks, ChartSvgs, PerChart};
 pub use error::ReportError;
 pub use folder::ReportFile;
 pub use json::{REPORT_SCHEMA, money as json_money, pretty as pretty_json};
+pub use limits::{
+    LIMITS_SCHEMA, LimitGroup, LimitInputs, LimitRow, Limits, PROVIDERS, ProviderLimits,
+};
 #[cfg(feature = "parquet")]
 pub use parquet::trials_parquet;
 pub use plan::{

@@ -96,6 +96,18 @@ Examples:
   costintent reconcile my.toml usage.jsonl --as-of 2026-11-14 --budget 5000 --fail-over-budget"
     )]
     Reconcile(ReconcileArgs),
+    /// The daily and monthly spend limits to set at the provider, per workload and API key.
+    ///
+    /// A normal day and a normal month pass with the stated probability (the
+    /// p99 of daily and of monthly spend by default), per workload and per
+    /// `api_key` the scenario names; a daily limit stops a runaway loop
+    /// within a day where the provider can enforce one. Says where each
+    /// provider sets limits (Anthropic workspace limits, OpenAI project
+    /// limits, OpenRouter key limits).
+    #[command(after_help = "Examples:
+  costintent limits scenarios/coding-agent.toml
+  costintent limits my.toml --probability 0.999 --format json")]
+    Limits(LimitsArgs),
     /// Read real usage logs and billing exports: summarize them, or review one request.
     #[command(after_help = "Examples:
   costintent logs summarize ~/.claude/projects
@@ -349,6 +361,20 @@ pub(crate) struct PlanArgs {
     /// Scale-up steps in percent of the scenario's volume.
     #[arg(long, value_name = "PCT,...", value_delimiter = ',', default_value = "1,10,100")]
     pub(crate) steps: Vec<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LimitsArgs {
+    /// The scenario file.
+    pub(crate) scenario: PathBuf,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// The probability that a normal day and a normal month pass their limits.
+    #[arg(long, value_name = "P", default_value_t = 0.99, value_parser = parse_probability)]
+    pub(crate) probability: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub(crate) format: TextOrJson,

@@ -5,6 +5,7 @@ mod catalog;
 mod check;
 mod compare;
 mod init;
+mod limits;
 mod logs;
 mod plan;
 mod reconcile;
@@ -32,6 +33,7 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Reconcile(args) => reconcile::reconcile(&args),
+        Command::Limits(args) => limits::limits(&args),
         Command::Logs(args) => logs::logs(args),
     }
 }
