@@ -9,6 +9,9 @@
 //! - [`compare`]: several scenario files, compared run against run.
 //! - [`plan`]: the small prepaid test before scaling.
 //! - [`sensitivity`]: which assumptions move p90 spend most.
+//! - [`limits`]: the spend limits to set at the provider.
+//! - [`reconcile`]: a period's logs against the forecast, after the period
+//!   or mid-period (`--as-of`).
 //!
 //! Every run of one analysis uses the same seed and trial count, so trial
 //! `i` of each sees the same usage draws (common random numbers) and the
@@ -25,7 +28,9 @@
 
 mod adaptive;
 mod compare;
+mod limits;
 mod plan;
+mod reconcile;
 mod run;
 mod sensitivity;
 
@@ -35,7 +40,9 @@ use costintent_sim::{EngineMode, Outcomes, SimOptions};
 
 pub use adaptive::{BATCH_UNIT, DEFAULT_MAX_TRIALS, DEFAULT_PRECISION, FIRST_BATCH, TrialCount};
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
+pub use limits::{DEFAULT_PROBABILITY, limits};
 pub use plan::{DEFAULT_STEPS, plan};
+pub use reconcile::{ReconcileRequest, reconcile};
 pub use run::{RunOutput, RunRequest, run};
 pub use sensitivity::{FACTOR, sensitivity};
 

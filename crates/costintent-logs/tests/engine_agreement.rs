@@ -57,6 +57,7 @@ fn engine_spend(price: &ModelPrice, kind: WorkloadKind) -> f64 {
             },
             timeout: None,
             via: None,
+            api_key: None,
             kind,
         }],
         wallets: vec![],

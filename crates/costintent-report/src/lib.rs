@@ -46,12 +46,14 @@ mod folder;
 pub mod format;
 mod html;
 mod json;
+mod limits;
 pub mod logs;
 mod markdown;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod plan;
 pub mod provider;
+mod reconcile;
 mod report;
 mod report_charts;
 mod sensitivity;
@@ -68,11 +70,18 @@ pub use document::{ChartLinks, ChartSvgs, PerChart};
 pub use error::ReportError;
 pub use folder::ReportFile;
 pub use json::{REPORT_SCHEMA, money as json_money, pretty as pretty_json};
+pub use limits::{
+    LIMITS_SCHEMA, LimitGroup, LimitInputs, LimitRow, Limits, PROVIDERS, ProviderLimits,
+};
 #[cfg(feature = "parquet")]
 pub use parquet::trials_parquet;
 pub use plan::{
     PLAN_SCHEMA, Plan, PlanCache, PlanKind, PlanStep, RequestUsage, StepRun, WalletPlan,
     WorkloadPlan,
+};
+pub use reconcile::{
+    Cause, EarlyWarning, PriceCheck, PriceMismatch, Projection, RECONCILE_SCHEMA, ReconcileInputs,
+    Reconciliation, RecordCounts, Spread, WorkloadGap,
 };
 pub use report::{
     AdaptiveRun, BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats,

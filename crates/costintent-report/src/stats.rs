@@ -223,6 +223,20 @@ pub fn sorted_share_above(sorted: &[f64], x: f64) -> f64 {
     (sorted.len() - at_or_below) as f64 / sorted.len() as f64
 }
 
+/// Where `x` falls in a sample sorted ascending, as a percentile from 0 to
+/// 100: the share of values below `x` plus half the share equal to it (the
+/// mid-rank, so a value in the middle of the sample reads 50 and ties do not
+/// push it to either end). 0 for no values.
+pub fn sorted_percentile_of(sorted: &[f64], x: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let below = sorted.partition_point(|value| *value < x);
+    let at_or_below = sorted.partition_point(|value| *value <= x);
+    let ties = at_or_below - below;
+    100.0 * (below as f64 + 0.5 * ties as f64) / sorted.len() as f64
+}
+
 /// The type-1 `p`-quantile of `values` in O(n), reordering the slice.
 ///
 /// Use this when one percentile is all that is needed; for several, sort
@@ -477,6 +491,17 @@ impl BinomialWeights {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percentile_of_a_value_is_its_mid_rank() {
+        let sorted = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(sorted_percentile_of(&sorted, 0.5), 0.0);
+        assert_eq!(sorted_percentile_of(&sorted, 2.5), 50.0);
+        assert_eq!(sorted_percentile_of(&sorted, 2.0), 37.5);
+        assert_eq!(sorted_percentile_of(&sorted, 9.0), 100.0);
+        assert_eq!(sorted_percentile_of(&[5.0, 5.0], 5.0), 50.0);
+        assert_eq!(sorted_percentile_of(&[], 5.0), 0.0);
+    }
 
     #[test]
     fn rank_is_the_ceiling_of_p_times_n() {

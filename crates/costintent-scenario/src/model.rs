@@ -89,6 +89,9 @@ pub struct Workload {
     pub timeout: Option<Timeout>,
     /// Index into [`Scenario::wallets`] when the workload pays from prepaid credit.
     pub via: Option<usize>,
+    /// The name of the API key, workspace or project its requests are
+    /// billed to (`api_key`; a label, never the secret), for `limits`.
+    pub api_key: Option<String>,
     /// What the workload does.
     pub kind: WorkloadKind,
 }

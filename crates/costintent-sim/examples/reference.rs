@@ -63,6 +63,7 @@ fn reference() -> Scenario {
             },
             timeout: None,
             via: None,
+            api_key: None,
             kind: WorkloadKind::Agent(agent),
         }],
         wallets: vec![],

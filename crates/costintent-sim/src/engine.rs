@@ -222,7 +222,7 @@ impl Engine {
         let key = TrialKey { seed, trial, scale };
         for (i, w) in self.workloads.iter().enumerate() {
             let mut state = w.state();
-            let mut tracer = Tracer::new(i);
+            let mut tracer = Tracer::new(i, self.period_days);
             w.run(&mut state, key, &cancel, &[], Some(&mut tracer));
             attempts.append(&mut tracer.attempts);
         }

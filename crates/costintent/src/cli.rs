@@ -74,6 +74,40 @@ pub(crate) enum Command {
   costintent plan scenarios/small-prepaid-test.toml
   costintent plan scenarios/coding-agent.toml --steps 1,10,100")]
     Plan(PlanArgs),
+    /// After the period, or mid-period with --as-of: the logs' spend against the forecast.
+    ///
+    /// After the period: where the actual spend falls in the forecast (its
+    /// percentile), the gap to the forecast's mean explained by assumption
+    /// (volume, failure rate, tokens per request, cache share, price
+    /// changes, billed vs catalog), each in dollars and adding up to the
+    /// gap, and the logs' billed amounts against the catalog, request by
+    /// request. With --as-of: the spend so far plus a simulation of the rest
+    /// of the period conditioned on the logs' volume and cost per request,
+    /// giving the updated p50/p90/p99 and P(spend > budget).
+    #[command(
+        after_help = "The period is the scenario's length, starting on --from or else on the \
+first day the logs show (UTC). A record counts its billed amount where the log has one, else its \
+catalog price on its day. Records belong to the workload their `workload` dimension names, else to \
+the first workload of their model.
+
+Examples:
+  costintent reconcile scenarios/coding-agent.toml ~/.claude/projects
+  costintent reconcile my.toml usage.jsonl --from 2026-11-01 --format json
+  costintent reconcile my.toml usage.jsonl --as-of 2026-11-14 --budget 5000 --fail-over-budget"
+    )]
+    Reconcile(ReconcileArgs),
+    /// The daily and monthly spend limits to set at the provider, per workload and API key.
+    ///
+    /// A normal day and a normal month pass with the stated probability (the
+    /// p99 of daily and of monthly spend by default), per workload and per
+    /// `api_key` the scenario names; a daily limit stops a runaway loop
+    /// within a day where the provider can enforce one. Says where each
+    /// provider sets limits (Anthropic workspace limits, OpenAI project
+    /// limits, OpenRouter key limits).
+    #[command(after_help = "Examples:
+  costintent limits scenarios/coding-agent.toml
+  costintent limits my.toml --probability 0.999 --format json")]
+    Limits(LimitsArgs),
     /// Read real usage logs and billing exports: summarize them, or review one request.
     #[command(after_help = "Examples:
   costintent logs summarize ~/.claude/projects
@@ -338,6 +372,62 @@ pub(crate) struct PlanArgs {
     /// Scale-up steps in percent of the scenario's volume.
     #[arg(long, value_name = "PCT,...", value_delimiter = ',', default_value = "1,10,100")]
     pub(crate) steps: Vec<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LimitsArgs {
+    /// The scenario file.
+    pub(crate) scenario: PathBuf,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// The probability that a normal day and a normal month pass their limits.
+    #[arg(long, value_name = "P", default_value_t = 0.99, value_parser = parse_probability)]
+    pub(crate) probability: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReconcileArgs {
+    /// The scenario file whose forecast the logs are set against.
+    pub(crate) scenario: PathBuf,
+    /// Log files, folders and billing exports (every format `logs summarize` reads).
+    #[arg(required = true, value_name = "LOGS")]
+    pub(crate) logs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// The period's first day (YYYY-MM-DD; default: the first day the logs show).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) from: Option<String>,
+    /// Mid-period: count the logs through this day (YYYY-MM-DD, inclusive) and
+    /// simulate the rest of the period.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// Budget for the period in USD (overrides the scenario's `budget`).
+    #[arg(long, value_name = "USD", value_parser = parse_budget, allow_negative_numbers = true)]
+    pub(crate) budget: Option<f64>,
+    /// Exit with code 3 when over budget: after the period, when the actual
+    /// spend exceeds it; with --as-of, when the projected P(spend > budget)
+    /// exceeds 10% (or --max-risk). Needs a budget.
+    #[arg(long)]
+    pub(crate) fail_over_budget: bool,
+    /// The largest acceptable projected P(spend > budget) for --fail-over-budget.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.10,
+        requires = "fail_over_budget",
+        value_parser = parse_probability,
+        allow_negative_numbers = true
+    )]
+    pub(crate) max_risk: f64,
+    /// Read every log as this format instead of detecting it.
+    #[arg(long, value_name = "F", value_parser = log_formats())]
+    pub(crate) log_format: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub(crate) format: TextOrJson,

@@ -47,6 +47,7 @@ pub fn workload(name: &str, price: ModelPrice, kind: WorkloadKind) -> Workload {
         failures: Failures::none(),
         timeout: None,
         via: None,
+        api_key: None,
         kind,
     }
 }

@@ -49,6 +49,24 @@ fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError>
         None => crate::clock::today(),
     };
     let catalog = super::load_catalog(args.catalog.as_deref())?;
+    let (inputs, passed_over) = inputs(paths)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(|e| CliError::runtime(format!("cannot start worker threads: {e}")))?;
+    Ok(Prepared {
+        inputs,
+        passed_over,
+        import: ImportOptions { format },
+        catalog,
+        undated_prices,
+        pool,
+    })
+}
+
+/// The log files `paths` name (files, and the log files of folders, read
+/// recursively), and how many files in the folders were passed over.
+pub(crate) fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, u64), CliError> {
     let mut files = Vec::new();
     let mut passed_over = 0;
     for path in paths {
@@ -74,18 +92,7 @@ fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError>
             explicit,
         })
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-        .map_err(|e| CliError::runtime(format!("cannot start worker threads: {e}")))?;
-    Ok(Prepared {
-        inputs,
-        passed_over,
-        import: ImportOptions { format },
-        catalog,
-        undated_prices,
-        pool,
-    })
+    Ok((inputs, passed_over))
 }
 
 /// Every log file under `dir`, sorted, so the order (and so the output) does
@@ -112,7 +119,7 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, passed_over: &mut u64) -> Re
     Ok(())
 }
 
-fn import_error(err: ImportError) -> CliError {
+pub(crate) fn import_error(err: ImportError) -> CliError {
     match err {
         ImportError::Io { file, message } => {
             CliError::runtime(format!("cannot read {file}: {message}"))

@@ -5,8 +5,10 @@ mod catalog;
 mod check;
 mod compare;
 mod init;
+mod limits;
 mod logs;
 mod plan;
+mod reconcile;
 mod run;
 
 use std::path::Path;
@@ -30,6 +32,8 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Catalog(args) => catalog::catalog(args),
         Command::Compare(args) => compare::compare(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Reconcile(args) => reconcile::reconcile(&args),
+        Command::Limits(args) => limits::limits(&args),
         Command::Logs(args) => logs::logs(args),
     }
 }
