@@ -74,6 +74,9 @@ use std::collections::HashMap;
 use costintent_logs::pricing::{self, Length, PriceClass, TokenSums};
 use costintent_logs::time::{day_of_millis, parse_millis};
 use costintent_logs::{Attempt, MATCH_USD, ModelMap, Records};
+
+/// Billed and catalog amounts closer than this share of the larger match.
+const MATCH_SHARE: f64 = 1e-4;
 use costintent_report::{
     Cause, EarlyWarning, PriceCheck, PriceMismatch, ReconcileInputs, Reconciliation, RecordCounts,
     WorkloadGap,
@@ -218,7 +221,9 @@ pub fn reconcile<R: Runner>(
             check.compared += 1;
             check.billed_usd += b;
             check.catalog_usd += c;
-            if (b - c).abs() > MATCH_USD {
+            // A part in 10,000 (or half a micro-dollar) is rounding: of
+            // the provider's amount, or of fractional tokens in a log.
+            if (b - c).abs() > MATCH_USD.max(MATCH_SHARE * b.abs().max(c.abs())) {
                 check.mismatched += 1;
                 mismatches.push(PriceMismatch {
                     record: a

@@ -597,7 +597,16 @@ fn signed(x: f64) -> String {
 fn ordinal(p: f64) -> String {
     let rounded = (p * 10.0).round() / 10.0;
     if rounded.fract() != 0.0 {
-        return format!("{rounded}th");
+        // "the 17.2th" reads wrong; a decimal takes the suffix of its
+        // last digit ("17.2nd", "40.1st", "12.5th").
+        let tenth = ((rounded * 10.0).round() as i64).rem_euclid(10);
+        let suffix = match tenth {
+            1 => "st",
+            2 => "nd",
+            3 => "rd",
+            _ => "th",
+        };
+        return format!("{rounded}{suffix}");
     }
     let n = rounded as i64;
     let suffix = match (n % 10, n % 100) {

@@ -56,14 +56,16 @@ fn record(scenario: &Scenario, trial: u64, a: &TraceAttempt) -> Attempt {
     let whole = |x: f64| (x > 0.0).then(|| x.round() as u64);
     let (read, write) = (q(Unit::CacheReadTokens), q(Unit::CacheWriteTokens));
     let reasoning = q(Unit::ReasoningTokens);
+    let audio_cached = q(Unit::AudioCachedInputTokens);
     let (audio_in, audio_out) =
-        (q(Unit::AudioInputTokens) + q(Unit::AudioCachedInputTokens), q(Unit::AudioOutputTokens));
+        (q(Unit::AudioInputTokens) + audio_cached, q(Unit::AudioOutputTokens));
     let one_hour = matches!(&w.kind, WorkloadKind::Agent(agent)
         if agent.cache.as_ref().is_some_and(|c| c.write_price == CacheWritePrice::OneHour));
     let tokens = Tokens {
         input: whole(q(Unit::InputTokens) + read + write + audio_in),
         output: whole(q(Unit::OutputTokens) + reasoning + audio_out),
-        cache_read: whole(read),
+        cache_read: whole(read + audio_cached),
+        cache_read_audio: whole(audio_cached),
         cache_write: whole(write),
         cache_write_5m: if one_hour { None } else { whole(write) },
         cache_write_1h: if one_hour { whole(write) } else { None },
