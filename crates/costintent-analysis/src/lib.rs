@@ -9,6 +9,9 @@
 //! - [`compare`]: several scenario files, compared run against run.
 //! - [`plan`]: the small prepaid test before scaling.
 //! - [`sensitivity`]: which assumptions move p90 spend most.
+//! - [`run_sketched`]: one scenario kept as sketches (`--sketch`);
+//!   [`shard`] and [`merge`]: one run computed as contiguous shards of its
+//!   trials and merged into the single run's report.
 //!
 //! Every run of one analysis uses the same seed and trial count, so trial
 //! `i` of each sees the same usage draws (common random numbers) and the
@@ -27,6 +30,7 @@ mod compare;
 mod plan;
 mod run;
 mod sensitivity;
+mod shard;
 
 use costintent_report::ReportError;
 use costintent_scenario::{Catalog, Checked, Date, Diagnostic, Diagnostics, LoadOptions, Override};
@@ -36,6 +40,7 @@ pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
 pub use plan::{DEFAULT_STEPS, plan};
 pub use run::{RunOutput, RunRequest, run};
 pub use sensitivity::{FACTOR, sensitivity};
+pub use shard::{MergeOutput, SKETCH_BATCH, ShardRequest, Sketched, merge, run_sketched, shard};
 
 /// The scenario type every analysis takes, re-exported for callers.
 pub use costintent_scenario::Scenario;
@@ -59,6 +64,31 @@ pub trait Runner {
         options: &SimOptions,
         label: &str,
     ) -> Result<Outcomes, Self::Error>;
+
+    /// Simulates `scenario` in batches of at most `batch` trials, in trial
+    /// order, handing each to `sink` and dropping it (`--sketch`): every
+    /// batch draws what the whole run draws for its trials. The default
+    /// simulates each batch with [`Runner::simulate`]; the CLI plans once
+    /// and shows one progress bar.
+    fn simulate_batches(
+        &mut self,
+        scenario: &Scenario,
+        options: &SimOptions,
+        batch: u64,
+        label: &str,
+        sink: &mut dyn FnMut(Outcomes),
+    ) -> Result<(), Self::Error> {
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        let end = options.first_trial + options.trials;
+        let mut first = options.first_trial;
+        while first < end {
+            let trials = batch.max(1).min(end - first);
+            let part = SimOptions { first_trial: first, trials, run_trials, ..*options };
+            sink(self.simulate(scenario, &part, label)?);
+            first += trials;
+        }
+        Ok(())
+    }
 }
 
 /// What an analysis is about to do, for [`Runner::prepare`].
@@ -80,6 +110,9 @@ pub struct RunPlan<'a> {
     /// Whether the kept runs are compared with each other (`vary`,
     /// `compare`) rather than reported one by one.
     pub comparison: bool,
+    /// With `--sketch`: the trials held in memory at once (the runs keep
+    /// sketches, not their trials).
+    pub batch: Option<u64>,
 }
 
 /// Why an analysis could not be made.

@@ -57,6 +57,7 @@ pub fn run<R: Runner>(
         transient,
         options,
         comparison: false,
+        batch: None,
     })?;
     let outcomes = runner.simulate(scenario, &options, "simulating")?;
     let info = RunInfo {

@@ -55,6 +55,8 @@ pub mod provider;
 mod report;
 mod report_charts;
 mod sensitivity;
+pub mod shard;
+pub mod sketch;
 pub mod stats;
 mod table;
 
@@ -80,3 +82,8 @@ pub use report::{
 };
 pub use report_charts::ReportCharts;
 pub use sensitivity::{Change, Sensitivity, SensitivityRow};
+pub use shard::{
+    SHARD_SCHEMA, Shard, ShardError, ShardIndex, ShardRun, ShardScenario, ShardStep, StepData,
+    check_shards,
+};
+pub use sketch::{RELATIVE_ACCURACY, SketchedOutcomes};

@@ -19,7 +19,8 @@ pub(crate) fn check(args: &CheckArgs) -> Result<(), CliError> {
     let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
     let mut text = describe(&args.scenario.display().to_string(), &checked);
     let s = &checked.scenario;
-    let need = Need { kept: vec![s], transient: None, trials: s.trials, csv: false };
+    let need =
+        Need { kept: vec![s], transient: None, trials: s.trials, csv: false, sketch_hint: false };
     let bytes = need.bytes();
     let available = memory::available()?;
     let usable = memory::usable(&available);

@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod init;
 mod logs;
+mod merge;
 mod plan;
 mod run;
 
@@ -31,6 +32,7 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Logs(args) => logs::logs(args),
+        Command::Merge(args) => merge::merge(&args),
     }
 }
 
@@ -127,11 +129,13 @@ pub(crate) struct CliRunner {
     pub(crate) budget_gate: Option<Option<f64>>,
     /// Whether trials.csv is built (for the memory estimate).
     pub(crate) csv: bool,
+    /// Whether a refusal for memory suggests `--sketch` (a single run).
+    pub(crate) sketch_hint: bool,
 }
 
 impl CliRunner {
     pub(crate) fn new(quiet: bool) -> Self {
-        Self { quiet, budget_gate: None, csv: false }
+        Self { quiet, budget_gate: None, csv: false, sketch_hint: false }
     }
 }
 
@@ -167,9 +171,44 @@ impl Runner for CliRunner {
         ensure_memory(&Need {
             kept: plan.kept.iter().map(|(_, s)| *s).collect(),
             transient: plan.transient,
-            trials: plan.options.trials,
-            csv: self.csv,
+            // Sketched runs hold one batch of trials at a time.
+            trials: plan.batch.unwrap_or(plan.options.trials),
+            csv: self.csv && plan.batch.is_none(),
+            sketch_hint: self.sketch_hint && plan.batch.is_none(),
         })
+    }
+
+    fn simulate_batches(
+        &mut self,
+        scenario: &Scenario,
+        options: &SimOptions,
+        batch: u64,
+        label: &str,
+        sink: &mut dyn FnMut(Outcomes),
+    ) -> Result<(), CliError> {
+        let cancel = cancel_flag();
+        let progress = Progress::new(options.trials, label, self.quiet);
+        let engine = Engine::new(scenario);
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        // Planned once for the whole run, as a single run plans.
+        let plans = engine.plan(&SimOptions { run_trials, ..*options }, cancel);
+        let end = options.first_trial + options.trials;
+        let mut first = options.first_trial;
+        while first < end {
+            let trials = batch.max(1).min(end - first);
+            let part = SimOptions { first_trial: first, trials, run_trials, ..*options };
+            let result = engine.run_planned(&part, &plans, &|n| progress.advance(n), cancel);
+            match result {
+                Ok(outcomes) => sink(outcomes),
+                Err(e) => {
+                    progress.finish();
+                    return Err(run_error(e, &progress, options.trials, trials));
+                }
+            }
+            first += trials;
+        }
+        progress.finish();
+        Ok(())
     }
 
     fn simulate(
@@ -262,16 +301,20 @@ fn simulate(
     let engine = Engine::new(scenario);
     let result = engine.run(options, &|n| progress.advance(n), cancel);
     progress.finish();
-    result.map_err(|e| match e {
-        RunError::Cancelled => {
-            CliError::Interrupted { done: progress.done(), total: options.trials }
-        }
+    result.map_err(|e| run_error(e, &progress, options.trials, options.trials))
+}
+
+/// The CLI error of a failed simulation of `total` trials, `held` of them
+/// in memory at once.
+fn run_error(error: RunError, progress: &Progress, total: u64, held: u64) -> CliError {
+    match error {
+        RunError::Cancelled => CliError::Interrupted { done: progress.done(), total },
         RunError::OutOfMemory { bytes } => CliError::runtime(format!(
             "cannot allocate {} for the per-trial results of {} trials",
             memory::bytes_text(bytes),
-            memory::group(options.trials)
+            memory::group(held)
         )),
-    })
+    }
 }
 
 impl From<AnalysisError> for CliError {
