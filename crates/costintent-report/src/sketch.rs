@@ -745,3 +745,72 @@ impl Reader<'_> {
         Some(ColumnSketch { sketch, moments, min, max })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::SortedSample;
+    use costintent_sim::WorkloadOutcome;
+    use rand::{RngExt as _, SeedableRng as _};
+
+    fn batch(first_trial: u64, values: &[f64]) -> Outcomes {
+        Outcomes {
+            first_trial,
+            total: values.to_vec(),
+            workloads: vec![WorkloadOutcome {
+                name: "w".into(),
+                spend: values.to_vec(),
+                waste: vec![0.0; values.len()],
+                attempts: vec![1.0; values.len()],
+                requests: vec![1.0; values.len()],
+                lost: vec![0.0; values.len()],
+                units: Vec::new(),
+            }],
+            ..Outcomes::default()
+        }
+    }
+
+    #[test]
+    fn every_rank_is_within_the_stated_bound_of_the_exact_order_statistic() {
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(7);
+        // Heavy-tailed money with some exact zeros, over four decades.
+        let values: Vec<f64> = (0..120_000)
+            .map(|i| if i % 97 == 0 { 0.0 } else { (rng.random::<f64>() * 9.0).exp() * 0.37 })
+            .collect();
+        let sorted = SortedSample::from_slice(&values);
+        // In batches, and as three shards merged: the same sketch.
+        let mut whole = SketchedOutcomes::new(&batch(0, &[]), Some(500.0));
+        for (i, chunk) in values.chunks(50_000).enumerate() {
+            whole.add(&batch(i as u64 * 50_000, chunk));
+        }
+        let mut merged = SketchedOutcomes::new(&batch(0, &[]), Some(500.0));
+        for (i, part) in values.chunks(40_000).enumerate() {
+            let mut shard = SketchedOutcomes::new(&batch(0, &[]), Some(500.0));
+            shard.add(&batch(i as u64 * 40_000, part));
+            let shard = SketchedOutcomes::from_bytes(&shard.to_bytes()).expect("round trip");
+            merged.merge(&shard);
+        }
+        for rank in (1..=values.len()).step_by(997).chain([values.len()]) {
+            let exact = sorted.values()[rank - 1];
+            // Merging adds bucket counts: the merged sketch reads as the whole.
+            assert_eq!(whole.total.at_rank(rank), merged.total.at_rank(rank));
+            for sketch in [&whole, &merged] {
+                let read = sketch.total.at_rank(rank).expect("rank");
+                assert!(
+                    (read - exact).abs() <= RELATIVE_ACCURACY * exact + 1e-9,
+                    "rank {rank}: {read} vs {exact}"
+                );
+            }
+        }
+        let exceed = values.iter().filter(|&&v| v > 500.0).count() as u64;
+        assert_eq!((whole.exceed, merged.exceed), (exceed, exceed));
+        let moments = crate::stats::moments(&values).expect("moments");
+        for s in [&whole, &merged] {
+            assert!((s.total.moments.mean - moments.mean).abs() <= 1e-9 * moments.mean);
+            assert!((s.total.moments.sd() - moments.sd).abs() <= 1e-9 * moments.sd);
+        }
+        let summary = whole.total.summary().expect("summary");
+        let exact = crate::stats::Summary::of(&values).expect("summary");
+        assert_eq!(summary.p90.ranks, exact.p90.ranks, "the same ranks as an exact run");
+    }
+}
