@@ -12,6 +12,9 @@
 //! - [`limits`]: the spend limits to set at the provider.
 //! - [`reconcile`]: a period's logs against the forecast, after the period
 //!   or mid-period (`--as-of`).
+//! - [`run_sketched`]: one scenario kept as sketches (`--sketch`);
+//!   [`shard`] and [`merge`]: one run computed as contiguous shards of its
+//!   trials and merged into the single run's report.
 //!
 //! Every run of one analysis uses the same seed and trial count, so trial
 //! `i` of each sees the same usage draws (common random numbers) and the
@@ -33,6 +36,7 @@ mod plan;
 mod reconcile;
 mod run;
 mod sensitivity;
+mod shard;
 
 use costintent_report::ReportError;
 use costintent_scenario::{Catalog, Checked, Date, Diagnostic, Diagnostics, LoadOptions, Override};
@@ -45,6 +49,7 @@ pub use plan::{DEFAULT_STEPS, plan};
 pub use reconcile::{ReconcileRequest, reconcile};
 pub use run::{RunOutput, RunRequest, run};
 pub use sensitivity::{FACTOR, sensitivity};
+pub use shard::{MergeOutput, SKETCH_BATCH, ShardRequest, Sketched, merge, run_sketched, shard};
 
 /// The scenario type every analysis takes, re-exported for callers.
 pub use costintent_scenario::Scenario;
@@ -69,40 +74,35 @@ pub trait Runner {
         label: &str,
     ) -> Result<Outcomes, Self::Error>;
 
-    /// Simulates `scenario` in batches of trials, in trial order, all
-    /// planned for the whole run (`options.run_trials` and
-    /// `options.rse_goal` say what for): `next` gets the outcomes so far
-    /// (`None` before the first batch) and says how many trials the next
-    /// batch has, 0 to stop. The outcomes of every batch, appended in
-    /// order, are returned.
+    /// Simulates `scenario` in batches of trials, in trial order from
+    /// `options.first_trial`, every batch planned for the whole run
+    /// (`options.run_trials`, else `options.trials`, and
+    /// `options.rse_goal`), so that every batch draws what the whole run
+    /// draws for its trials. The first batch has `first` trials; `each`
+    /// takes every batch's outcomes (to keep, append or sketch) and says
+    /// how many trials the next batch has, 0 to stop.
     ///
-    /// This default plans each batch anew (the same plan every time, as
-    /// plans depend on the run, not the batch); a caller that keeps the
-    /// engine's plan between batches (the CLI) saves that time.
+    /// This default simulates each batch with [`Runner::simulate`] (the
+    /// same plan every time, made anew); the CLI plans once and shows one
+    /// progress display.
     fn simulate_batches(
         &mut self,
         scenario: &Scenario,
         options: &SimOptions,
         label: &str,
-        next: &mut dyn FnMut(Option<&Outcomes>) -> u64,
-    ) -> Result<Outcomes, Self::Error> {
-        let mut so_far: Option<Outcomes> = None;
-        loop {
-            let trials = next(so_far.as_ref());
-            if trials == 0 {
-                break;
-            }
-            let first_trial = so_far.as_ref().map_or(0, |o| o.trials() as u64);
-            let batch = SimOptions { trials, first_trial, ..*options };
-            let outcomes = self.simulate(scenario, &batch, label)?;
-            match &mut so_far {
-                Some(all) => all.append(outcomes),
-                None => so_far = Some(outcomes),
-            }
+        first: u64,
+        each: &mut dyn FnMut(Outcomes) -> u64,
+    ) -> Result<(), Self::Error> {
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        let mut first_trial = options.first_trial;
+        let mut trials = first;
+        while trials > 0 {
+            let part = SimOptions { first_trial, trials, run_trials, ..*options };
+            let outcomes = self.simulate(scenario, &part, label)?;
+            first_trial += trials;
+            trials = each(outcomes);
         }
-        so_far.ok_or_else(|| {
-            AnalysisError::input("an adaptive run ran no trials", "pass --trials N").into()
-        })
+        Ok(())
     }
 }
 
@@ -125,6 +125,9 @@ pub struct RunPlan<'a> {
     /// Whether the kept runs are compared with each other (`vary`,
     /// `compare`) rather than reported one by one.
     pub comparison: bool,
+    /// With `--sketch`: the trials held in memory at once (the runs keep
+    /// sketches, not their trials).
+    pub batch: Option<u64>,
 }
 
 /// Why an analysis could not be made.

@@ -54,6 +54,7 @@ pub fn limits<R: Runner>(
         transient: days.first().map(|(s, _)| s),
         options,
         comparison: false,
+        batch: None,
     })?;
     let period = runner.simulate(scenario, &options, "period")?;
     let period_days = scenario.period.days();

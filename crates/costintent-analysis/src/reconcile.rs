@@ -286,6 +286,7 @@ pub fn reconcile<R: Runner>(
         transient: singles.first(),
         options,
         comparison: false,
+        batch: None,
     })?;
     let forecast = runner.simulate(scenario, &options, "forecast")?;
 

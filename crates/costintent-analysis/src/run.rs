@@ -76,14 +76,23 @@ pub fn run<R: Runner>(
         transient,
         options,
         comparison: false,
+        batch: None,
     })?;
     let outcomes = match &mut stopper {
         None => runner.simulate(scenario, &options, "simulating")?,
         Some(stopper) => {
-            let outcomes =
-                runner.simulate_batches(scenario, &options, "simulating", &mut |so_far| {
-                    stopper.next(so_far)
-                })?;
+            let mut all: Option<Outcomes> = None;
+            let first = stopper.next(None);
+            runner.simulate_batches(scenario, &options, "simulating", first, &mut |batch| {
+                match &mut all {
+                    Some(all) => all.append(batch),
+                    None => all = Some(batch),
+                }
+                stopper.next(all.as_ref())
+            })?;
+            let outcomes = all.ok_or_else(|| {
+                AnalysisError::input("an adaptive run ran no trials", "pass --trials N")
+            })?;
             options.trials = outcomes.trials() as u64;
             outcomes
         }

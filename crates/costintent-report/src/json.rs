@@ -126,6 +126,18 @@ impl Report {
         );
         root.insert("wallets".into(), Value::Array(self.wallets.iter().map(wallet_json).collect()));
         root.insert("clamped_draws".into(), json!(self.clamped_draws));
+        if let Some(accuracy) = self.sketch {
+            root.insert(
+                "sketch".into(),
+                json!({
+                    "algorithm": "DDSketch",
+                    "relative_accuracy": accuracy,
+                    "rank_error": 0,
+                    "bound": "every percentile and interval end is within relative_accuracy of the trial at its rank; means, sd, min, max and p_exceed are exact",
+                    "trials_kept": false,
+                }),
+            );
+        }
         root.insert(
             "prices".into(),
             Value::Array(

@@ -57,6 +57,8 @@ mod reconcile;
 mod report;
 mod report_charts;
 mod sensitivity;
+pub mod shard;
+pub mod sketch;
 pub mod stats;
 mod table;
 
@@ -89,3 +91,8 @@ pub use report::{
 };
 pub use report_charts::ReportCharts;
 pub use sensitivity::{Change, Sensitivity, SensitivityRow};
+pub use shard::{
+    SHARD_SCHEMA, Shard, ShardError, ShardIndex, ShardRun, ShardScenario, ShardStep, StepData,
+    check_shards,
+};
+pub use sketch::{RELATIVE_ACCURACY, SketchedOutcomes};

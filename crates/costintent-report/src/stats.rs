@@ -424,6 +424,45 @@ impl Summary {
         })
     }
 
+    /// Summarises `n` values known through their moments, extremes and a
+    /// reader of the value at a 1-based rank (a quantile sketch): the same
+    /// ranks and intervals as [`Summary::from_sorted`], with each order
+    /// statistic read from `at_rank`. `None` when `n` is 0 or a rank cannot
+    /// be read.
+    pub fn from_ranks(
+        n: usize,
+        mean: f64,
+        sd: f64,
+        (min, max): (f64, f64),
+        at_rank: impl Fn(usize) -> Option<f64>,
+    ) -> Option<Self> {
+        if n == 0 {
+            return None;
+        }
+        let estimate = |p: f64| -> Option<QuantileEstimate> {
+            let rank = quantile_rank(n, p)?;
+            let ranks = rank_interval(n, p, CONFIDENCE)?;
+            Some(QuantileEstimate {
+                p,
+                value: at_rank(rank)?,
+                ci: Interval { lo: at_rank(ranks.lo)?, hi: at_rank(ranks.hi)? },
+                ranks,
+            })
+        };
+        Some(Self {
+            n,
+            mean,
+            mean_stderr: sd / (n as f64).sqrt(),
+            sd,
+            min,
+            max,
+            p50: estimate(0.50)?,
+            p90: estimate(0.90)?,
+            p95: estimate(0.95)?,
+            p99: estimate(0.99)?,
+        })
+    }
+
     /// The reported percentiles in display order, with their labels.
     pub fn percentiles(&self) -> [(&'static str, &QuantileEstimate); 4] {
         [("p50", &self.p50), ("p90", &self.p90), ("p95", &self.p95), ("p99", &self.p99)]

@@ -57,6 +57,9 @@ impl Report {
         let _ = writeln!(out, "{}\n", paint.inline(&headline(self)));
 
         self.spend_grid(&paint, &mut out);
+        if let Some(sentence) = crate::document::sketch_sentence(self) {
+            let _ = writeln!(out, "{}\n", paint.apply(DIM, &sentence));
+        }
         self.workload_grid(&paint, &mut out);
 
         let _ = writeln!(

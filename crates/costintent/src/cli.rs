@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
   costintent run my-team.toml --out report/       budget report, charts, per-trial data
   costintent compare a.toml b.toml                the difference, trial by trial
   costintent plan my-team.toml                    the small prepaid test before scaling
+  costintent run my-team.toml --shard 0/4 --out shard-0; costintent merge shard-*/ --out report/
 
 Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted.
 Environment: COSTINTENT_MEMORY_LIMIT=4G sets the memory a run may plan for (default: what is available).
@@ -38,7 +39,9 @@ pub(crate) enum Command {
   costintent run scenarios/coding-agent.toml --out reports/coding-agent
   costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h
   costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h --vary agent.turns.mean=20,30
-  costintent run scenarios/coding-agent.toml --sensitivity --out sens/")]
+  costintent run scenarios/coding-agent.toml --sensitivity --out sens/
+  costintent run scenarios/coding-agent.toml --trials 50000000 --sketch
+  costintent run scenarios/coding-agent.toml --shard 2/4 --out shard-2")]
     Run(RunArgs),
     /// Validate a scenario and show the workloads and the prices they use.
     #[command(after_help = "Examples:
@@ -108,6 +111,15 @@ Examples:
   costintent limits scenarios/coding-agent.toml
   costintent limits my.toml --probability 0.999 --format json")]
     Limits(LimitsArgs),
+    /// Merge the shards of a run (`run --shard I/N`) into the single run's report.
+    ///
+    /// With every trial kept, the report is the one `run` makes, byte for byte; with
+    /// --sketch, the merged sketches are the whole run's. Shards of different scenarios,
+    /// seeds, trial counts, scales, budgets or modes are refused, and so is a missing shard.
+    #[command(after_help = "Examples:
+  costintent run scenarios/coding-agent.toml --shard 0/4 --out shard-0   (and 1/4, 2/4, 3/4)
+  costintent merge shard-*/ --out report/")]
+    Merge(MergeArgs),
     /// Read real usage logs and billing exports: summarize them, or review one request.
     #[command(after_help = "Examples:
   costintent logs summarize ~/.claude/projects
@@ -189,11 +201,12 @@ pub(crate) struct RunArgs {
     /// budget, the budget probability's within ±P): `0.5%` or `0.005`. The default when neither
     /// --trials nor the scenario's `trials` gives a count is 0.5%; this option makes a run
     /// adaptive even when the scenario gives `trials`. The report says how many trials ran and why
-    /// they stopped; the result is the same for a seed and a precision on any thread count.
-    #[arg(long, value_name = "P", conflicts_with_all = ["trials", "vary"], value_parser = parse_precision)]
+    /// they stopped; the result is the same for a seed and a precision on any thread count. Not
+    /// with --sketch or --shard, which run a fixed count (20000 unless --trials or `trials`).
+    #[arg(long, value_name = "P", conflicts_with_all = ["trials", "vary", "sketch", "shard"], value_parser = parse_precision)]
     pub(crate) precision: Option<f64>,
     /// The most trials an adaptive run takes (default 200000).
-    #[arg(long, value_name = "N", conflicts_with_all = ["trials", "vary"], value_parser = parse_max_trials)]
+    #[arg(long, value_name = "N", conflicts_with_all = ["trials", "vary", "sketch", "shard"], value_parser = parse_max_trials)]
     pub(crate) max_trials: Option<u64>,
     /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk); with --vary, when it
     /// does in any run. Needs a budget (checked before simulating).
@@ -209,6 +222,37 @@ pub(crate) struct RunArgs {
         allow_negative_numbers = true
     )]
     pub(crate) max_risk: f64,
+    /// Keep mergeable quantile sketches instead of every trial, so memory does not grow with
+    /// --trials (for 10^7–10^8 trials): percentiles within ±0.5% of the trial at their rank,
+    /// means, min, max and P(spend > budget) exact; no trials.csv or trials.parquet, no test
+    /// plan. Not with --vary or --sensitivity.
+    #[arg(long, conflicts_with_all = ["vary", "sensitivity"])]
+    pub(crate) sketch: bool,
+    /// Compute only shard I of N (I from 0) of the run: a contiguous range of its trials,
+    /// written with --out DIR as DIR/costintent.shard; `costintent merge` makes the single
+    /// run's report from all N. For batch schedulers (deploy/slurm, deploy/kubernetes).
+    #[arg(
+        long,
+        value_name = "I/N",
+        value_parser = parse_shard,
+        requires = "out",
+        conflicts_with_all = ["vary", "sensitivity", "fail_over_budget", "attempts_log"]
+    )]
+    pub(crate) shard: Option<(u64, u64)>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// Shard folders written by `run --shard I/N --out DIR` (or their costintent.shard files):
+    /// every shard of one run, in any order.
+    #[arg(required = true, value_name = "SHARD")]
+    pub(crate) shards: Vec<PathBuf>,
+    /// Write the report folder to DIR (as `run --out` does), replaced whole or not at all.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+    pub(crate) format: RunFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -625,6 +669,20 @@ fn parse_max_trials(text: &str) -> Result<u64, String> {
         ));
     }
     Ok(n)
+}
+
+/// `I/N` of `--shard`: shard I (from 0) of N.
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let help = "write I/N, shard I (from 0) of N shards, such as 0/4";
+    let (i, n) = text.split_once('/').ok_or_else(|| format!("`{text}` is not I/N: {help}"))?;
+    let i: u64 = i.trim().parse().map_err(|_| format!("`{i}` is not a shard index: {help}"))?;
+    let n: u64 = n.trim().parse().map_err(|_| format!("`{n}` is not a shard count: {help}"))?;
+    if n == 0 || i >= n {
+        return Err(format!(
+            "shard {i}/{n} does not exist: I counts from 0 and is below N ({help})"
+        ));
+    }
+    Ok((i, n))
 }
 
 fn parse_budget(text: &str) -> Result<f64, String> {

@@ -21,7 +21,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<(), CliError> {
     let s = &checked.scenario;
     // An adaptive run may take up to its most trials.
     let trials = s.trials.unwrap_or(costintent_analysis::DEFAULT_MAX_TRIALS);
-    let need = Need { kept: vec![s], transient: None, trials, csv: false };
+    let need = Need { kept: vec![s], transient: None, trials, csv: false, sketch_hint: false };
     let bytes = need.bytes();
     let available = memory::available()?;
     let usable = memory::usable(&available);

@@ -7,6 +7,7 @@ mod compare;
 mod init;
 mod limits;
 mod logs;
+mod merge;
 mod plan;
 mod reconcile;
 mod run;
@@ -35,6 +36,7 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Reconcile(args) => reconcile::reconcile(&args),
         Command::Limits(args) => limits::limits(&args),
         Command::Logs(args) => logs::logs(args),
+        Command::Merge(args) => merge::merge(&args),
     }
 }
 
@@ -133,11 +135,13 @@ pub(crate) struct CliRunner {
     pub(crate) budget_gate: Option<Option<f64>>,
     /// Whether trials.csv is built (for the memory estimate).
     pub(crate) csv: bool,
+    /// Whether a refusal for memory suggests `--sketch` (a single run).
+    pub(crate) sketch_hint: bool,
 }
 
 impl CliRunner {
     pub(crate) fn new(quiet: bool) -> Self {
-        Self { quiet, budget_gate: None, csv: false }
+        Self { quiet, budget_gate: None, csv: false, sketch_hint: false }
     }
 }
 
@@ -173,8 +177,10 @@ impl Runner for CliRunner {
         ensure_memory(&Need {
             kept: plan.kept.iter().map(|(_, s)| *s).collect(),
             transient: plan.transient,
-            trials: plan.options.trials,
-            csv: self.csv,
+            // Sketched runs hold one batch of trials at a time.
+            trials: plan.batch.unwrap_or(plan.options.trials),
+            csv: self.csv && plan.batch.is_none(),
+            sketch_hint: self.sketch_hint && plan.batch.is_none(),
         })
     }
 
@@ -188,37 +194,41 @@ impl Runner for CliRunner {
     }
 
     /// Batches under one plan of the engine (planned once, not per batch),
-    /// with one progress display whose total grows with each batch.
+    /// with one progress display: of the whole run when its length is
+    /// known, else growing with each batch (an adaptive run).
     fn simulate_batches(
         &mut self,
         scenario: &Scenario,
         options: &SimOptions,
         label: &str,
-        next: &mut dyn FnMut(Option<&Outcomes>) -> u64,
-    ) -> Result<Outcomes, CliError> {
+        first: u64,
+        each: &mut dyn FnMut(Outcomes) -> u64,
+    ) -> Result<(), CliError> {
         let cancel = cancel_flag();
-        let progress = Progress::new(0, label, self.quiet);
+        let adaptive = options.rse_goal.is_some();
+        let progress = Progress::new(if adaptive { 0 } else { options.trials }, label, self.quiet);
         let engine = Engine::new(scenario);
-        let plans = engine.plan(options, cancel);
-        let mut so_far: Option<Outcomes> = None;
-        loop {
-            let trials = next(so_far.as_ref());
-            if trials == 0 {
-                break;
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        // Planned once for the whole run, as a single run plans.
+        let plans = engine.plan(&SimOptions { run_trials, ..*options }, cancel);
+        let mut first_trial = options.first_trial;
+        let mut trials = first;
+        while trials > 0 {
+            if adaptive {
+                progress.set_total(first_trial - options.first_trial + trials);
             }
-            let first_trial = so_far.as_ref().map_or(0, |o| o.trials() as u64);
-            progress.set_total(first_trial + trials);
-            let batch = SimOptions { trials, first_trial, ..*options };
+            let part = SimOptions { first_trial, trials, run_trials, ..*options };
             let outcomes = engine
-                .run_planned(&batch, &plans, &|n| progress.advance(n), cancel)
-                .map_err(|e| run_error(e, &progress))?;
-            match &mut so_far {
-                Some(all) => all.append(outcomes),
-                None => so_far = Some(outcomes),
-            }
+                .run_planned(&part, &plans, &|n| progress.advance(n), cancel)
+                .map_err(|e| {
+                    progress.finish();
+                    run_error(e, &progress, progress.total(), trials)
+                })?;
+            first_trial += trials;
+            trials = each(outcomes);
         }
         progress.finish();
-        so_far.ok_or_else(|| CliError::runtime("an adaptive run ran no trials"))
+        Ok(())
     }
 }
 
@@ -302,19 +312,18 @@ fn simulate(
     let engine = Engine::new(scenario);
     let result = engine.run(options, &|n| progress.advance(n), cancel);
     progress.finish();
-    result.map_err(|e| run_error(e, &progress))
+    result.map_err(|e| run_error(e, &progress, options.trials, options.trials))
 }
 
-/// The error of a run that stopped, with what `progress` counted.
-fn run_error(error: RunError, progress: &Progress) -> CliError {
+/// The CLI error of a failed simulation of `total` trials, `held` of them
+/// in memory at once.
+fn run_error(error: RunError, progress: &Progress, total: u64, held: u64) -> CliError {
     match error {
-        RunError::Cancelled => {
-            CliError::Interrupted { done: progress.done(), total: progress.total() }
-        }
+        RunError::Cancelled => CliError::Interrupted { done: progress.done(), total },
         RunError::OutOfMemory { bytes } => CliError::runtime(format!(
             "cannot allocate {} for the per-trial results of {} trials",
             memory::bytes_text(bytes),
-            memory::group(progress.total())
+            memory::group(held)
         )),
     }
 }
