@@ -9,6 +9,8 @@
 //! - [`compare`]: several scenario files, compared run against run.
 //! - [`plan`]: the small prepaid test before scaling.
 //! - [`sensitivity`]: which assumptions move p90 spend most.
+//! - [`calibrate()`]: the scenario's distributions fitted to usage logs
+//!   (no simulation: statistics of the logs, returned as typed fits).
 //!
 //! Every run of one analysis uses the same seed and trial count, so trial
 //! `i` of each sees the same usage draws (common random numbers) and the
@@ -23,6 +25,7 @@
 //! the sensitivity ranking) is validated before the first simulation, so a
 //! bad value fails in a second, not after a long run.
 
+pub mod calibrate;
 mod compare;
 mod plan;
 mod run;
@@ -32,6 +35,7 @@ use costintent_report::ReportError;
 use costintent_scenario::{Catalog, Checked, Date, Diagnostic, Diagnostics, LoadOptions, Override};
 use costintent_sim::{EngineMode, Outcomes, SimOptions};
 
+pub use calibrate::{CalibrateOptions, Calibration, calibrate};
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
 pub use plan::{DEFAULT_STEPS, plan};
 pub use run::{RunOutput, RunRequest, run};

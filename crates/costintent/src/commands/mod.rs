@@ -1,6 +1,7 @@
 //! One module per command; this one dispatches and holds what they share.
 
 mod attempts_log;
+mod calibrate;
 mod catalog;
 mod check;
 mod compare;
@@ -31,6 +32,7 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Logs(args) => logs::logs(args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     }
 }
 
