@@ -27,7 +27,8 @@ use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
 use super::fit;
 use super::{
-    Fit, KeyFit, MeanFit, Missing, Per, RateFit, Request, kept_output, key_fit, lognormal_sigma,
+    Fit, KeyFit, LogNormalFit, MeanFit, Missing, Per, RateFit, Request, kept_output, key_fit,
+    lognormal_sigma,
 };
 
 /// Fits the agent's per-turn keys, its context and its cache gap.
@@ -45,7 +46,10 @@ pub(super) fn fit(
     }
 
     let mut first_prompts = Vec::new();
-    let mut compacted_prompts = Vec::new();
+    // Compacted turns: their prompt and the context before them.
+    let mut compacted: Vec<(f64, f64)> = Vec::new();
+    // The largest prompt sent without compaction (the window is at least that).
+    let mut largest_uncompacted: f64 = 0.0;
     // New tokens per turn, with the tool calls of the turn before.
     let mut growth: Vec<(f64, f64)> = Vec::new();
     let mut outputs = Vec::new();
@@ -82,8 +86,9 @@ pub(super) fn fit(
                 Some((p, kept)) => {
                     let context = p + kept;
                     if prompt < context {
-                        compacted_prompts.push(prompt);
+                        compacted.push((prompt, context));
                     } else {
+                        largest_uncompacted = largest_uncompacted.max(prompt);
                         growth.push((prompt - context, previous_calls));
                         if cache_known && a.attempt.unwrap_or(1) == 1 {
                             expired.n += 1;
@@ -151,10 +156,17 @@ pub(super) fn fit(
         }
     };
     keys.push(key_fit(&["context", "start"], level(&first_prompts)));
-    keys.push(key_fit(&["context", "compact_to"], level(&compacted_prompts)));
+    let window = spec.context.window.max(largest_uncompacted);
+    keys.push(key_fit(
+        &["context", "compact_to"],
+        match (&input_fit, compacted.len()) {
+            (Some(input), n) if n >= 2 => compact_to(input, window, &compacted),
+            _ => level(&[]),
+        },
+    ));
     keys.push(key_fit(
         &["context", "window"],
-        Fit::Window { largest_prompt, compactions: compacted_prompts.len() },
+        Fit::Window { largest_prompt, compactions: compacted.len() },
     ));
 
     if let Some(cache) = &spec.cache {
@@ -172,6 +184,50 @@ pub(super) fn fit(
         keys.push(key_fit(&["cache", "gap"], gap));
     }
     keys
+}
+
+/// `compact_to` from compacted turns. A compacted prompt is `compact_to`
+/// plus the turn's new tokens x, but x is not a typical draw: the turn was
+/// compacted because the context c before it plus x exceeded the window, so
+/// x is a draw of the input given x > window − c. Each turn's expected x
+/// given that (from the fitted lognormal, with the file's window, or the
+/// largest prompt sent without compaction if that is larger) is subtracted:
+/// E[X | X > a] = mean · (1 − Φ((ln a − μ − σ²)/σ)) / (1 − Φ((ln a − μ)/σ)).
+fn compact_to(input: &LogNormalFit, window: f64, compacted: &[(f64, f64)]) -> Fit {
+    let (mu, sigma) = (input.mu, input.sigma);
+    // E[X^k | X > a] for a lognormal: exp(kμ + k²σ²/2) Φ̄((ln a − μ − kσ²)/σ) / Φ̄((ln a − μ)/σ).
+    let conditional_moment = |a: f64, k: f64| -> f64 {
+        let raw = (k * mu + k * k * sigma * sigma / 2.0).exp();
+        if a <= 0.0 || sigma <= 0.0 {
+            return raw;
+        }
+        let tail = 1.0 - fit::normal_cdf((a.ln() - mu) / sigma);
+        if tail < 1e-12 {
+            // Far in the tail the draw is a itself, nearly.
+            return a.powf(k);
+        }
+        raw * (1.0 - fit::normal_cdf((a.ln() - mu - k * sigma * sigma) / sigma)) / tail
+    };
+    let mut levels = Vec::with_capacity(compacted.len());
+    let mut model_variance = 0.0;
+    for &(prompt, context) in compacted {
+        let a = window - context;
+        let mean = conditional_moment(a, 1.0);
+        levels.push(prompt - mean);
+        model_variance += (conditional_moment(a, 2.0) - mean * mean).max(0.0);
+    }
+    let n = levels.len() as f64;
+    match fit::mean_and_var_of_mean(&levels) {
+        // The standard error is the larger of the sample's and the fitted
+        // law's: a handful of compactions from a skewed law understates
+        // the spread.
+        Some((value, var)) => Fit::Level(MeanFit {
+            n: levels.len(),
+            value: value.max(0.0),
+            se: var.max(model_variance / (n * n)).sqrt(),
+        }),
+        None => Fit::NotInformed(Missing::TooFew),
+    }
 }
 
 /// The gap's median such that P(gap ≥ ttl) is the expired share, for a

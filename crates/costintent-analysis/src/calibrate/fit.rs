@@ -21,7 +21,8 @@
 //!   with the ratio estimator's standard error.
 //! - [`MeanFit`]: a mean or a difference of means with its standard error.
 
-use costintent_report::calibrate::{CountFit, CountLaw, LogNormalFit, ShareFit, normal_cdf};
+pub use costintent_report::calibrate::normal_cdf;
+use costintent_report::calibrate::{CountFit, CountLaw, LogNormalFit, ShareFit};
 use statrs::function::erf::erfc;
 use statrs::function::gamma::ln_gamma;
 
