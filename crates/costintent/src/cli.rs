@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
   costintent run my-team.toml --out report/       budget report, charts, per-trial data
   costintent compare a.toml b.toml                the difference, trial by trial
   costintent plan my-team.toml                    the small prepaid test before scaling
+  costintent calibrate logs/ --scenario my-team.toml -o fitted.toml   fit it to usage logs
 
 Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted.
 Environment: COSTINTENT_MEMORY_LIMIT=4G sets the memory a run may plan for (default: what is available).
