@@ -48,8 +48,6 @@ pub(super) fn fit(
     let mut first_prompts = Vec::new();
     // Compacted turns: their prompt and the context before them.
     let mut compacted: Vec<(f64, f64)> = Vec::new();
-    // The largest prompt sent without compaction (the window is at least that).
-    let mut largest_uncompacted: f64 = 0.0;
     // New tokens per turn, with the tool calls of the turn before.
     let mut growth: Vec<(f64, f64)> = Vec::new();
     let mut outputs = Vec::new();
@@ -88,7 +86,6 @@ pub(super) fn fit(
                     if prompt < context {
                         compacted.push((prompt, context));
                     } else {
-                        largest_uncompacted = largest_uncompacted.max(prompt);
                         growth.push((prompt - context, previous_calls));
                         if cache_known && a.attempt.unwrap_or(1) == 1 {
                             expired.n += 1;
@@ -156,7 +153,10 @@ pub(super) fn fit(
         }
     };
     keys.push(key_fit(&["context", "start"], level(&first_prompts)));
-    let window = spec.context.window.max(largest_uncompacted);
+    // The file's window: the logs cannot bound it from below, since a
+    // huge input after a compaction can make a prompt larger than the
+    // context before it, which reads as a turn without compaction.
+    let window = spec.context.window;
     keys.push(key_fit(
         &["context", "compact_to"],
         match (&input_fit, compacted.len()) {
@@ -190,8 +190,7 @@ pub(super) fn fit(
 /// plus the turn's new tokens x, but x is not a typical draw: the turn was
 /// compacted because the context c before it plus x exceeded the window, so
 /// x is a draw of the input given x > window − c. Each turn's expected x
-/// given that (from the fitted lognormal, with the file's window, or the
-/// largest prompt sent without compaction if that is larger) is subtracted:
+/// given that (from the fitted lognormal and the file's window) is subtracted:
 /// E[X | X > a] = mean · (1 − Φ((ln a − μ − σ²)/σ)) / (1 − Φ((ln a − μ)/σ)).
 fn compact_to(input: &LogNormalFit, window: f64, compacted: &[(f64, f64)]) -> Fit {
     let (mu, sigma) = (input.mu, input.sigma);

@@ -175,7 +175,7 @@ fn describe(w: &Workload, key: &KeyFit) -> (Option<EditValue>, String) {
         Fit::Level(m) => (
             Some(EditValue::Number(round4(m.value))),
             format!(
-                "{} ± {} tokens (mean prompt less mean input per turn, over {} turns)",
+                "{} ± {} tokens, from {} prompts less the input per turn",
                 quantity(m.value),
                 quantity(m.se),
                 quantity(m.n as f64)
