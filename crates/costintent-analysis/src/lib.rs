@@ -15,6 +15,8 @@
 //! - [`run_sketched`]: one scenario kept as sketches (`--sketch`);
 //!   [`shard`] and [`merge`]: one run computed as contiguous shards of its
 //!   trials and merged into the single run's report.
+//! - [`calibrate()`]: the scenario's distributions fitted to usage logs
+//!   (no simulation: statistics of the logs, returned as typed fits).
 //!
 //! Every run of one analysis uses the same seed and trial count, so trial
 //! `i` of each sees the same usage draws (common random numbers) and the
@@ -30,6 +32,7 @@
 //! bad value fails in a second, not after a long run.
 
 mod adaptive;
+pub mod calibrate;
 mod compare;
 mod limits;
 mod plan;
@@ -43,6 +46,7 @@ use costintent_scenario::{Catalog, Checked, Date, Diagnostic, Diagnostics, LoadO
 use costintent_sim::{EngineMode, Outcomes, SimOptions};
 
 pub use adaptive::{BATCH_UNIT, DEFAULT_MAX_TRIALS, DEFAULT_PRECISION, FIRST_BATCH, TrialCount};
+pub use calibrate::{CalibrateOptions, Calibration, calibrate};
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
 pub use limits::{DEFAULT_PROBABILITY, limits};
 pub use plan::{DEFAULT_STEPS, plan};

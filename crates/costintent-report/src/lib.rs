@@ -36,6 +36,7 @@
 //! [`Outcomes`]: costintent_sim::Outcomes
 
 mod breakdown;
+pub mod calibrate;
 pub mod charts;
 pub mod compare;
 mod csv;

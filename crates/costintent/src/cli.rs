@@ -19,6 +19,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
   costintent compare a.toml b.toml                the difference, trial by trial
   costintent plan my-team.toml                    the small prepaid test before scaling
   costintent run my-team.toml --shard 0/4 --out shard-0; costintent merge shard-*/ --out report/
+  costintent calibrate logs/ --scenario my-team.toml -o fitted.toml   fit it to usage logs
 
 Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted.
 Environment: COSTINTENT_MEMORY_LIMIT=4G sets the memory a run may plan for (default: what is available).
@@ -127,6 +128,27 @@ Examples:
   costintent logs summarize openrouter_activity.csv --by day
   costintent logs review req_011CQx ~/.claude/projects --format markdown")]
     Logs(LogsArgs),
+    /// Fit a scenario's distributions to usage logs and write it back with its comments.
+    #[command(after_help = "Fits, per workload: tokens per request or turn (lognormal by maximum \
+likelihood, with a Kolmogorov-Smirnov statistic), requests or sessions per day (Poisson or negative \
+binomial, chosen by a likelihood-ratio test; needs dated records), turns per session, the failure \
+rate and retries, the share of input read from the cache, gaps between turns, tool calls per turn, \
+and for agents the context rule (starting context, input per turn, compaction) from the prompt \
+sizes and cache reads of consecutive requests in a session.
+
+The scenario keeps its structure and every comment; each key gets a comment with the observations \
+behind it, the fit's quality and the value's standard error (±). A value whose standard error is 5% \
+of it or more is written as a distribution drawn per trial, so the forecast widens. Keys the logs \
+cannot inform keep their value and say why. Records go to the workload they name (costintent's own \
+logs), else to the one workload with their model, else to the only workload (--workload forces one).
+
+Formats: every format `logs summarize` reads (billing exports hold no requests and are not used).
+
+Examples:
+  costintent calibrate ~/.claude/projects --scenario team.toml -o team-calibrated.toml
+  costintent calibrate pilot.jsonl --scenario scenarios/coding-agent.toml --keep agent.sessions
+  costintent calibrate app-log.jsonl --scenario s.toml --workload chat > calibrated.toml")]
+    Calibrate(CalibrateArgs),
 }
 
 /// Options every simulating command shares.
@@ -475,6 +497,30 @@ pub(crate) struct ReconcileArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CalibrateArgs {
+    /// Log files and folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The scenario to calibrate.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) scenario: PathBuf,
+    /// Write the calibrated scenario to FILE and print the fits (default:
+    /// the scenario on stdout, the fits on stderr).
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Assign every record to this workload.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) workload: Option<String>,
+    /// Keep a key as written (its fit is still shown): `agent.sessions`, or
+    /// `sessions` for every workload. Repeat for several, for example to keep
+    /// the volume of a larger team than the pilot's.
+    #[arg(long, value_name = "KEY")]
+    pub(crate) keep: Vec<String>,
+    #[command(flatten)]
+    pub(crate) input: LogInputArgs,
 }
 
 #[derive(Debug, Args)]

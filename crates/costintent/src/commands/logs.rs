@@ -26,17 +26,17 @@ pub(crate) fn logs(args: LogsArgs) -> Result<(), CliError> {
 }
 
 /// What every `logs` command needs before reading.
-struct Prepared {
-    inputs: Vec<Input>,
+pub(super) struct Prepared {
+    pub(super) inputs: Vec<Input>,
     /// Files in the folders that were not read (not a log by their name).
     passed_over: u64,
-    import: ImportOptions,
-    catalog: costintent_scenario::Catalog,
+    pub(super) import: ImportOptions,
+    pub(super) catalog: costintent_scenario::Catalog,
     undated_prices: Date,
-    pool: rayon::ThreadPool,
+    pub(super) pool: rayon::ThreadPool,
 }
 
-fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError> {
+pub(super) fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError> {
     let format = args
         .log_format
         .as_deref()
@@ -131,7 +131,7 @@ pub(crate) fn import_error(err: ImportError) -> CliError {
     }
 }
 
-fn speed_line(stats: &costintent_logs::ImportStats, seconds: f64, quiet: bool) {
+pub(super) fn speed_line(stats: &costintent_logs::ImportStats, seconds: f64, quiet: bool) {
     if quiet {
         return;
     }

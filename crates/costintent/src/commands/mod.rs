@@ -1,6 +1,7 @@
 //! One module per command; this one dispatches and holds what they share.
 
 mod attempts_log;
+mod calibrate;
 mod catalog;
 mod check;
 mod compare;
@@ -37,6 +38,7 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Limits(args) => limits::limits(&args),
         Command::Logs(args) => logs::logs(args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     }
 }
 
