@@ -748,3 +748,55 @@ fn compare_gives_the_difference_of_every_workload() {
     assert!((sum - total_change).abs() < 1e-6, "{sum} against {total_change}");
     assert_eq!(workloads[0]["name"], "chat");
 }
+
+/// Issue 9 item 2: a scenario without `trials` runs until its p90 is known
+/// within ±0.5% (or --precision); --trials still runs exactly N.
+#[test]
+fn a_run_without_a_trial_count_stops_at_its_precision() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(root().join("scenarios/batch-job.toml"))
+        .expect("scenario")
+        .lines()
+        .filter(|l| !l.starts_with("trials"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = dir.path().join("adaptive.toml");
+    std::fs::write(&path, text).expect("written");
+    let path = path.to_str().expect("utf-8");
+
+    let check = costintent(&["check", path]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        stdout(&check)
+            .contains("trials    until the p90 is known within ±0.50% (at most 200,000; seed"),
+        "{}",
+        stdout(&check)
+    );
+
+    let v = json(&costintent(&["run", path, "--format", "json", "--precision", "1%"]));
+    assert_eq!(v["adaptive"]["precision"], 0.01);
+    assert_eq!(v["adaptive"]["stopped"], "precision reached");
+    let trials = v["trials"].as_u64().expect("trials");
+    assert!(trials >= 4096 && trials.is_multiple_of(1024), "{trials}");
+    let table = costintent(&["run", path, "--precision", "1%", "--max-trials", "5000"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    assert!(stdout(&table).contains("adaptive: "), "{}", stdout(&table));
+
+    let fixed = json(&costintent(&["run", path, "--format", "json", "--trials", "300"]));
+    assert_eq!(fixed["trials"], 300);
+    assert!(fixed.get("adaptive").is_none());
+
+    for (args, wanted) in [
+        (vec!["--precision", "0.5"], "write 0.5% for ±0.5%"),
+        (vec!["--precision", "abc"], "is not a precision"),
+        (vec!["--precision", "20%"], "outside 0.01% to 10%"),
+        (vec!["--precision", "1%", "--trials", "100"], "cannot be used with"),
+        (vec!["--max-trials", "100"], "at least 4096 trials"),
+    ] {
+        let mut all = vec!["run", path];
+        all.extend(args.iter().copied());
+        let out = costintent(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(wanted), "{args:?}: {}", stderr(&out));
+    }
+}

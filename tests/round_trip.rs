@@ -93,3 +93,32 @@ fn a_mixed_trial_comes_back_whole() {
     // Cached shares, timeouts and images.
     round_trip("scenarios/mixed.toml", "23");
 }
+
+#[test]
+fn a_voice_bot_trial_prices_its_audio_as_the_engine_bills_it() {
+    // Realtime audio: uncached, cached (the conversation re-read each turn)
+    // and output audio each have their own price; the log carries the
+    // cached audio apart (`cache_read_audio`), so the catalog price of the
+    // log is the bill, up to whole-token rounding.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("trial.jsonl");
+    let log = log.to_str().unwrap();
+    let run = costintent(&[
+        "run",
+        "scenarios/voice-bot.toml",
+        "--trials",
+        "1",
+        "--format",
+        "json",
+        "--quiet",
+        "--attempts-log",
+        log,
+    ]);
+    let logs =
+        costintent(&["logs", "summarize", log, "--by", "workload", "--format", "json", "--quiet"]);
+    let spend = num(&run, &["total", "mean"]);
+    let got = &logs["by_model"]["openai/gpt-realtime-mini"];
+    let (billed, catalog) = (num(got, &["billed_usd"]), num(got, &["catalog_usd"]));
+    assert!((billed - spend).abs() <= 2e-6, "logged ${billed}, simulated ${spend}");
+    assert!((catalog - billed).abs() <= 1e-4 * billed, "catalog ${catalog}, billed ${billed}");
+}

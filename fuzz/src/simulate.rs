@@ -31,15 +31,7 @@ const FAST_PATH_REQUESTS: f64 = 10_000.0;
 pub fn simulate(scenario: &Scenario, budget: Duration) {
     let engine = Engine::new(scenario);
     for mode in [EngineMode::Exact, EngineMode::Compound, EngineMode::Auto] {
-        let options = SimOptions {
-            trials: TRIALS,
-            seed: scenario.seed,
-            threads: 1,
-            scale: 1.0,
-            first_trial: 0,
-            mode,
-            run_trials: 0,
-        };
+        let options = SimOptions { threads: 1, mode, ..SimOptions::new(TRIALS, scenario.seed) };
         let outcomes = match with_deadline(budget, |cancel| engine.run(&options, &|_| {}, cancel)) {
             Ok(outcomes) => outcomes,
             Err(RunError::Cancelled) => return,

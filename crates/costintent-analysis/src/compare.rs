@@ -175,6 +175,7 @@ fn compare_loaded<R: Runner>(
         transient: None,
         options,
         comparison: true,
+        batch: None,
     })?;
     let mut runs = Vec::with_capacity(loaded.len());
     for (name, scenario) in loaded {

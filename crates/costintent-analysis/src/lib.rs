@@ -9,6 +9,14 @@
 //! - [`compare`]: several scenario files, compared run against run.
 //! - [`plan`]: the small prepaid test before scaling.
 //! - [`sensitivity`]: which assumptions move p90 spend most.
+//! - [`limits`]: the spend limits to set at the provider.
+//! - [`reconcile`]: a period's logs against the forecast, after the period
+//!   or mid-period (`--as-of`).
+//! - [`run_sketched`]: one scenario kept as sketches (`--sketch`);
+//!   [`shard`] and [`merge`]: one run computed as contiguous shards of its
+//!   trials and merged into the single run's report.
+//! - [`calibrate()`]: the scenario's distributions fitted to usage logs
+//!   (no simulation: statistics of the logs, returned as typed fits).
 //!
 //! Every run of one analysis uses the same seed and trial count, so trial
 //! `i` of each sees the same usage draws (common random numbers) and the
@@ -23,19 +31,29 @@
 //! the sensitivity ranking) is validated before the first simulation, so a
 //! bad value fails in a second, not after a long run.
 
+mod adaptive;
+pub mod calibrate;
 mod compare;
+mod limits;
 mod plan;
+mod reconcile;
 mod run;
 mod sensitivity;
+mod shard;
 
 use costintent_report::ReportError;
 use costintent_scenario::{Catalog, Checked, Date, Diagnostic, Diagnostics, LoadOptions, Override};
 use costintent_sim::{EngineMode, Outcomes, SimOptions};
 
+pub use adaptive::{BATCH_UNIT, DEFAULT_MAX_TRIALS, DEFAULT_PRECISION, FIRST_BATCH, TrialCount};
+pub use calibrate::{CalibrateOptions, Calibration, calibrate};
 pub use compare::{ComparedRun, ComparisonOutput, VaryAxis, compare, vary};
+pub use limits::{DEFAULT_PROBABILITY, limits};
 pub use plan::{DEFAULT_STEPS, plan};
+pub use reconcile::{ReconcileRequest, reconcile};
 pub use run::{RunOutput, RunRequest, run};
 pub use sensitivity::{FACTOR, sensitivity};
+pub use shard::{MergeOutput, SKETCH_BATCH, ShardRequest, Sketched, merge, run_sketched, shard};
 
 /// The scenario type every analysis takes, re-exported for callers.
 pub use costintent_scenario::Scenario;
@@ -59,6 +77,37 @@ pub trait Runner {
         options: &SimOptions,
         label: &str,
     ) -> Result<Outcomes, Self::Error>;
+
+    /// Simulates `scenario` in batches of trials, in trial order from
+    /// `options.first_trial`, every batch planned for the whole run
+    /// (`options.run_trials`, else `options.trials`, and
+    /// `options.rse_goal`), so that every batch draws what the whole run
+    /// draws for its trials. The first batch has `first` trials; `each`
+    /// takes every batch's outcomes (to keep, append or sketch) and says
+    /// how many trials the next batch has, 0 to stop.
+    ///
+    /// This default simulates each batch with [`Runner::simulate`] (the
+    /// same plan every time, made anew); the CLI plans once and shows one
+    /// progress display.
+    fn simulate_batches(
+        &mut self,
+        scenario: &Scenario,
+        options: &SimOptions,
+        label: &str,
+        first: u64,
+        each: &mut dyn FnMut(Outcomes) -> u64,
+    ) -> Result<(), Self::Error> {
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        let mut first_trial = options.first_trial;
+        let mut trials = first;
+        while trials > 0 {
+            let part = SimOptions { first_trial, trials, run_trials, ..*options };
+            let outcomes = self.simulate(scenario, &part, label)?;
+            first_trial += trials;
+            trials = each(outcomes);
+        }
+        Ok(())
+    }
 }
 
 /// What an analysis is about to do, for [`Runner::prepare`].
@@ -80,6 +129,9 @@ pub struct RunPlan<'a> {
     /// Whether the kept runs are compared with each other (`vary`,
     /// `compare`) rather than reported one by one.
     pub comparison: bool,
+    /// With `--sketch`: the trials held in memory at once (the runs keep
+    /// sketches, not their trials).
+    pub batch: Option<u64>,
 }
 
 /// Why an analysis could not be made.
@@ -100,7 +152,7 @@ pub enum AnalysisError {
 }
 
 impl AnalysisError {
-    fn input(message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub(crate) fn input(message: impl Into<String>, help: impl Into<String>) -> Self {
         Self::Input { message: message.into(), help: Some(help.into()) }
     }
 }
@@ -167,6 +219,11 @@ pub struct Settings {
     /// Unit by unit everywhere (`--exact`), or the engine's choice per
     /// workload (compound sums where volume is large).
     pub mode: EngineMode,
+    /// The goal of an adaptive run (`--precision`), which makes a run
+    /// adaptive even when its scenario gives `trials`.
+    pub precision: Option<f64>,
+    /// The most trials of an adaptive run (`--max-trials`).
+    pub max_trials: Option<u64>,
 }
 
 impl Settings {
@@ -175,17 +232,43 @@ impl Settings {
     /// checks its own values first (a positive finite scale, at least one
     /// trial); a scenario's own trial count is always at least one.
     pub fn options_for(&self, scenario: &Scenario) -> SimOptions {
+        let trials = match self.trial_count(scenario) {
+            TrialCount::Fixed(n) => n,
+            TrialCount::Adaptive { .. } => FIXED_TRIALS,
+        };
         SimOptions {
-            trials: self.trials.unwrap_or(scenario.trials),
+            trials,
             seed: self.seed.unwrap_or(scenario.seed),
             threads: self.threads,
             scale: self.scale,
             first_trial: 0,
             mode: self.mode,
             run_trials: 0,
+            rse_goal: None,
+        }
+    }
+
+    /// How many trials `run` takes for `scenario`: `--trials`, else
+    /// adaptive with `--precision`, else the scenario's `trials`, else
+    /// adaptive with the default precision.
+    pub fn trial_count(&self, scenario: &Scenario) -> TrialCount {
+        let adaptive = |precision: f64| TrialCount::Adaptive {
+            precision,
+            max_trials: self.max_trials.unwrap_or(DEFAULT_MAX_TRIALS),
+        };
+        match (self.trials, self.precision, scenario.trials) {
+            (Some(n), _, _) => TrialCount::Fixed(n),
+            (None, Some(p), _) => adaptive(p),
+            (None, None, Some(n)) => TrialCount::Fixed(n),
+            (None, None, None) => adaptive(DEFAULT_PRECISION),
         }
     }
 }
+
+/// Trials of each run of an analysis that compares runs (`compare`,
+/// `--vary`, `plan`) when neither the command line nor the scenario gives a
+/// count: runs compared trial by trial need one count for all.
+pub const FIXED_TRIALS: u64 = 20_000;
 
 /// Warnings of every scenario an analysis loads, each kept once.
 #[derive(Debug, Default)]

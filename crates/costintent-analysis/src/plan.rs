@@ -32,6 +32,7 @@ pub fn plan<R: Runner>(
         transient: Some(scenario),
         options,
         comparison: false,
+        batch: None,
     })?;
     let base = runner.simulate(scenario, &options, "100%")?;
     plan_with_base(scenario, &options, &base, steps, runner)
@@ -47,6 +48,22 @@ pub(crate) fn plan_with_base<R: Runner>(
     steps: &[f64],
     runner: &mut R,
 ) -> Result<Plan, R::Error> {
+    plan_from_steps(scenario, options.scale, base, steps, |percent, scale| {
+        let step_options = SimOptions { scale, ..*options };
+        runner.simulate(scenario, &step_options, &format!("{percent}%"))
+    })
+}
+
+/// The plan given the 100% run (`base`, at `scale`) and a way to get each
+/// smaller step's outcomes (`step(percent, scale)`), called smallest
+/// first: simulated by [`plan_with_base`], read from shards by a merge.
+pub(crate) fn plan_from_steps<E: From<AnalysisError>>(
+    scenario: &Scenario,
+    scale: f64,
+    base: &Outcomes,
+    steps: &[f64],
+    mut step: impl FnMut(f64, f64) -> Result<Outcomes, E>,
+) -> Result<Plan, E> {
     check_steps(steps)?;
     // Smallest first: the plan grows the volume step by step.
     let mut percents = steps.to_vec();
@@ -54,15 +71,14 @@ pub(crate) fn plan_with_base<R: Runner>(
     percents.dedup();
     let mut reduced = Vec::with_capacity(percents.len());
     for percent in percents {
-        let scale = options.scale * percent / 100.0;
-        let step = if percent == 100.0 {
-            PlanStep::build(scenario, &StepRun { percent, scale, outcomes: base })
+        let step_scale = scale * percent / 100.0;
+        let built = if percent == 100.0 {
+            PlanStep::build(scenario, &StepRun { percent, scale: step_scale, outcomes: base })
         } else {
-            let step_options = SimOptions { scale, ..*options };
-            let outcomes = runner.simulate(scenario, &step_options, &format!("{percent}%"))?;
-            PlanStep::build(scenario, &StepRun { percent, scale, outcomes: &outcomes })
+            let outcomes = step(percent, step_scale)?;
+            PlanStep::build(scenario, &StepRun { percent, scale: step_scale, outcomes: &outcomes })
         };
-        reduced.push(step.map_err(AnalysisError::from)?);
+        reduced.push(built.map_err(AnalysisError::from)?);
     }
     Ok(Plan::build(scenario, base, reduced))
 }

@@ -1,8 +1,11 @@
 //! One scenario: its report, with the test plan of a report folder and the
 //! sensitivity ranking when they are asked for.
 
+use costintent_report::stats::{CONFIDENCE, z_for_level};
 use costintent_report::{Report, RunInfo};
-use costintent_sim::Outcomes;
+use costintent_sim::{Outcomes, SimOptions};
+
+use crate::adaptive::{Stopper, TrialCount};
 
 use crate::plan::{DEFAULT_STEPS, plan_with_base};
 use crate::sensitivity::SensitivityRuns;
@@ -42,7 +45,23 @@ pub fn run<R: Runner>(
     let mut warnings = Warnings::default();
     warnings.add(&checked);
     let scenario = &checked.scenario;
-    let options = settings.options_for(scenario);
+    let budget = request.budget.or(scenario.budget);
+    // An adaptive run is planned for the most trials it may take, with
+    // pools as precise as its goal needs (see `SimOptions::rse_goal`).
+    let (mut options, mut stopper) = match settings.trial_count(scenario) {
+        TrialCount::Fixed(trials) => {
+            (SimOptions { trials, ..settings.options_for(scenario) }, None)
+        }
+        TrialCount::Adaptive { precision, max_trials } => (
+            SimOptions {
+                trials: max_trials,
+                run_trials: max_trials,
+                rse_goal: Some(precision / z_for_level(CONFIDENCE).unwrap_or(1.96)),
+                ..settings.options_for(scenario)
+            },
+            Some(Stopper::new(precision, max_trials, budget)),
+        ),
+    };
     let sensitivity = if request.sensitivity {
         Some(SensitivityRuns::load(source, &mut warnings)?)
     } else {
@@ -57,8 +76,27 @@ pub fn run<R: Runner>(
         transient,
         options,
         comparison: false,
+        batch: None,
     })?;
-    let outcomes = runner.simulate(scenario, &options, "simulating")?;
+    let outcomes = match &mut stopper {
+        None => runner.simulate(scenario, &options, "simulating")?,
+        Some(stopper) => {
+            let mut all: Option<Outcomes> = None;
+            let first = stopper.next(None);
+            runner.simulate_batches(scenario, &options, "simulating", first, &mut |batch| {
+                match &mut all {
+                    Some(all) => all.append(batch),
+                    None => all = Some(batch),
+                }
+                stopper.next(all.as_ref())
+            })?;
+            let outcomes = all.ok_or_else(|| {
+                AnalysisError::input("an adaptive run ran no trials", "pass --trials N")
+            })?;
+            options.trials = outcomes.trials() as u64;
+            outcomes
+        }
+    };
     let info = RunInfo {
         trials: options.trials,
         seed: options.seed,
@@ -67,6 +105,7 @@ pub fn run<R: Runner>(
     };
     let mut report = Report::build(scenario, &outcomes, &info).map_err(AnalysisError::from)?;
     report.warnings.extend(checked.warnings.iter().map(|w| w.message.clone()));
+    report.adaptive = stopper.as_ref().and_then(Stopper::result);
     if let Some(runs) = sensitivity {
         report.sensitivity = Some(runs.run(&options, report.total.p90.value, runner)?);
     }

@@ -38,6 +38,7 @@ pub fn sensitivity<R: Runner>(
         transient: Some(&runs.base),
         options,
         comparison: false,
+        batch: None,
     })?;
     runs.run(&options, headline_p90, runner)
 }

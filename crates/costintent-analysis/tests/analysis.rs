@@ -43,6 +43,8 @@ fn settings(trials: u64) -> Settings {
         threads: 1,
         scale: 1.0,
         mode: costintent_sim::EngineMode::Auto,
+        precision: None,
+        max_trials: None,
     }
 }
 

@@ -52,8 +52,14 @@ pub struct TokenSums {
     pub output: u64,
     /// Reasoning (priced as output unless the catalog prices it).
     pub reasoning: u64,
-    /// Cache reads.
+    /// Cache reads (text).
     pub cache_read: u64,
+    /// Audio input neither read from nor written to the cache.
+    pub audio_input: u64,
+    /// Audio input read from the cache.
+    pub audio_cache_read: u64,
+    /// Audio output.
+    pub audio_output: u64,
     /// Cache writes at the 5-minute price (including writes of unknown TTL).
     pub cache_write_5m: u64,
     /// Cache writes at the 1-hour price.
@@ -75,6 +81,9 @@ impl TokenSums {
         self.output += other.output;
         self.reasoning += other.reasoning;
         self.cache_read += other.cache_read;
+        self.audio_input += other.audio_input;
+        self.audio_cache_read += other.audio_cache_read;
+        self.audio_output += other.audio_output;
         self.cache_write_5m += other.cache_write_5m;
         self.cache_write_1h += other.cache_write_1h;
         self.requests += other.requests;
@@ -94,17 +103,27 @@ impl TokenSums {
         }
     }
 
-    /// The counts of one attempt's tokens.
+    /// The counts of one attempt's tokens. Audio is a part of input,
+    /// output and cache reads with prices of its own; text is the rest.
     pub fn of(tokens: &crate::record::Tokens, requests: u64) -> Self {
         let write = tokens.cache_write_total();
         let write_1h = tokens.cache_write_1h.unwrap_or(0).min(write);
         let output = tokens.output.unwrap_or(0);
         let reasoning = tokens.reasoning.unwrap_or(0).min(output);
+        let audio_output = tokens.output_audio.unwrap_or(0).min(output - reasoning);
+        let cache_read = tokens.cache_read.unwrap_or(0);
+        let audio_in = tokens.input_audio.unwrap_or(0);
+        let audio_cache_read = tokens.cache_read_audio.unwrap_or(0).min(audio_in).min(cache_read);
+        let uncached = tokens.uncached_input();
+        let audio_input = (audio_in - audio_cache_read).min(uncached);
         Self {
-            uncached_input: tokens.uncached_input(),
-            output: output - reasoning,
+            uncached_input: uncached - audio_input,
+            output: output - reasoning - audio_output,
             reasoning,
-            cache_read: tokens.cache_read.unwrap_or(0),
+            cache_read: cache_read - audio_cache_read,
+            audio_input,
+            audio_cache_read,
+            audio_output,
             cache_write_5m: write - write_1h,
             cache_write_1h: write_1h,
             requests,
@@ -222,7 +241,19 @@ pub fn price(price: &ModelPrice, class: PriceClass, tokens: &TokenSums) -> Price
         tokens.cache_write_5m,
         tokens.cache_write_1h,
     ];
-    let per_mtok: f64 = counts.iter().zip(rates).map(|(n, rate)| *n as f64 * rate).sum();
+    // Audio at the model's audio prices; a model without them (not a
+    // realtime model) prices audio as text.
+    let audio_rates = match &price.audio {
+        Some(a) => [
+            a.input_per_mtok,
+            a.cached_input_per_mtok.unwrap_or(a.input_per_mtok),
+            a.output_per_mtok,
+        ],
+        None => [rates[0], rates[3], rates[1]],
+    };
+    let audio_counts = [tokens.audio_input, tokens.audio_cache_read, tokens.audio_output];
+    let per_mtok: f64 = counts.iter().zip(rates).map(|(n, rate)| *n as f64 * rate).sum::<f64>()
+        + audio_counts.iter().zip(audio_rates).map(|(n, rate)| *n as f64 * rate).sum::<f64>();
     let mut fees = tokens.requests as f64 * price.per_request.unwrap_or(0.0)
         + tokens.tasks as f64 * price.per_task.unwrap_or(0.0);
     match (tokens.images, price.per_image) {
@@ -346,5 +377,50 @@ mod tests {
         assert!(!p.unpriced_units);
         let by_size = ModelPrice { per_image: None, ..flat };
         assert!(price(&by_size, PriceClass::default(), &t).unpriced_units);
+    }
+
+    #[test]
+    fn audio_pays_the_audio_prices_and_text_the_rest() {
+        // A realtime turn: 1,000 text and 50,000 audio input tokens, of which
+        // 40,000 audio and 500 text were read from the cache; 300 output
+        // tokens, 200 of them audio.
+        let tokens = crate::record::Tokens {
+            input: Some(51_000),
+            cache_read: Some(40_500),
+            cache_read_audio: Some(40_000),
+            input_audio: Some(50_000),
+            output: Some(300),
+            output_audio: Some(200),
+            ..crate::record::Tokens::default()
+        };
+        let sums = TokenSums::of(&tokens, 1);
+        assert_eq!(
+            (sums.uncached_input, sums.cache_read, sums.audio_input, sums.audio_cache_read),
+            (500, 500, 10_000, 40_000)
+        );
+        assert_eq!((sums.output, sums.audio_output), (100, 200));
+        let realtime = resolve("openai/gpt-realtime-mini", "2026-11-01");
+        // Text: 500 × 0.60 + 500 × 0.06 + 100 × 2.40; audio: 10,000 × 10 +
+        // 40,000 × 0.30 + 200 × 20 (per 1M).
+        let want = (500.0 * 0.60
+            + 500.0 * 0.06
+            + 100.0 * 2.40
+            + 10_000.0 * 10.0
+            + 40_000.0 * 0.30
+            + 200.0 * 20.0)
+            / 1e6;
+        let got = price(&realtime, PriceClass::default(), &sums).usd;
+        assert!((got - want).abs() < 1e-12, "{got} against {want}");
+        // A model without audio prices bills audio as text.
+        let text_only = ModelPrice {
+            id: "test/text".into(),
+            input_per_mtok: Some(1.0),
+            output_per_mtok: Some(2.0),
+            cache_read_per_mtok: Some(0.1),
+            ..ModelPrice::default()
+        };
+        let want = (10_500.0 * 1.0 + 40_500.0 * 0.1 + 300.0 * 2.0) / 1e6;
+        let got = price(&text_only, PriceClass::default(), &sums).usd;
+        assert!((got - want).abs() < 1e-12, "{got} against {want}");
     }
 }

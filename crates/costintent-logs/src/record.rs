@@ -234,6 +234,12 @@ pub struct Tokens {
     /// Audio output tokens (⊆ output).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_audio: Option<u64>,
+    /// Audio input read from the prompt cache (⊆ cache_read and ⊆
+    /// input_audio): OpenAI Realtime's `cached_tokens_details.audio_tokens`,
+    /// the usage API's `input_cached_audio_tokens`. Priced at the cached
+    /// audio rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_audio: Option<u64>,
 }
 
 impl Tokens {

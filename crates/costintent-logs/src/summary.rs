@@ -218,7 +218,7 @@ struct Compact {
     /// Index + 1 into `tiers` of a tier the catalog has no prices for; 0 otherwise.
     unpriced_tier: u16,
     fast: bool,
-    tokens: [u64; 6],
+    tokens: [u64; 9],
     /// Tasks, images and video milliseconds.
     units: [u64; 3],
     tool_calls: u64,
@@ -368,6 +368,9 @@ impl<'a> Summarizer<'a> {
                 t.cache_write_total(),
                 t.cache_write_1h.unwrap_or(0),
                 t.reasoning.unwrap_or(0),
+                t.input_audio.unwrap_or(0),
+                t.output_audio.unwrap_or(0),
+                t.cache_read_audio.unwrap_or(0),
             ],
             units: {
                 let sums = TokenSums::of_attempt(a);
@@ -426,6 +429,9 @@ impl<'a> Summarizer<'a> {
             cache_write: Some(c.tokens[3]),
             cache_write_1h: Some(c.tokens[4]),
             reasoning: Some(c.tokens[5]),
+            input_audio: Some(c.tokens[6]),
+            output_audio: Some(c.tokens[7]),
+            cache_read_audio: Some(c.tokens[8]),
             ..Tokens::default()
         };
         let length = match self.price_of(c.model, day) {

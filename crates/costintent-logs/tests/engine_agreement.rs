@@ -41,7 +41,7 @@ fn engine_spend(price: &ModelPrice, kind: WorkloadKind) -> f64 {
     let scenario = Scenario {
         name: "agreement".into(),
         period: Period { seconds: 30.0 * 86_400.0, text: "30d".into() },
-        trials: TRIALS,
+        trials: Some(TRIALS),
         seed: 7,
         prices_date: "2026-09-01".parse().expect("a test date"),
         budget: None,
@@ -57,6 +57,7 @@ fn engine_spend(price: &ModelPrice, kind: WorkloadKind) -> f64 {
             },
             timeout: None,
             via: None,
+            api_key: None,
             kind,
         }],
         wallets: vec![],

@@ -10,6 +10,8 @@
 
 use costintent_sim::{Outcomes, Unit};
 
+use crate::sketch::{BreakdownColumn, SketchedOutcomes};
+
 use crate::stats::mean;
 
 /// Residuals up to this many USD in every trial are rounding, not money.
@@ -145,6 +147,51 @@ pub(crate) fn breakdown(outcomes: &Outcomes, tail_threshold: f64) -> Vec<Breakdo
         lines.push(line(BreakdownItem::Unattributed, &unattributed));
     }
     lines
+}
+
+/// The breakdown of a run kept as sketches, with the p90+ set read by
+/// sketch bucket (the trials in the bucket of `tail_threshold` and above),
+/// and the number of trials in that set. The same lines, in the same
+/// order and on the same conditions, as [`breakdown`].
+pub(crate) fn breakdown_sketched(
+    outcomes: &SketchedOutcomes,
+    tail_threshold: f64,
+) -> (Vec<BreakdownLine>, u64) {
+    let n = outcomes.trials() as f64;
+    let columns = outcomes.breakdown_columns();
+    let (sums, tail_trials) = outcomes.breakdown_sums(tail_threshold);
+    let Some(&(total_sum, tail_total, _)) = sums.last() else { return (Vec::new(), 0) };
+    let total_mean = total_sum / n;
+    let mut lines = Vec::new();
+    for (column, &(sum, tail, largest)) in columns.iter().zip(&sums) {
+        let item = match column {
+            BreakdownColumn::Unit { workload, unit } => BreakdownItem::Unit {
+                workload: outcomes.workloads[*workload].name.clone(),
+                unit: *unit,
+            },
+            BreakdownColumn::WorkloadOther { workload } if largest > RESIDUAL_USD => {
+                BreakdownItem::WorkloadOther {
+                    workload: outcomes.workloads[*workload].name.clone(),
+                }
+            }
+            BreakdownColumn::PurchaseFees { wallet } => {
+                BreakdownItem::PurchaseFees { wallet: outcomes.wallets[*wallet].name.clone() }
+            }
+            BreakdownColumn::UsageFees { wallet } if largest != 0.0 => {
+                BreakdownItem::UsageFees { wallet: outcomes.wallets[*wallet].name.clone() }
+            }
+            BreakdownColumn::Unattributed if largest > RESIDUAL_USD => BreakdownItem::Unattributed,
+            _ => continue,
+        };
+        let usd_mean = sum / n;
+        lines.push(BreakdownLine {
+            item,
+            usd_mean,
+            share_of_mean: ratio(usd_mean, total_mean),
+            share_in_tail: ratio(tail, tail_total),
+        });
+    }
+    (lines, tail_trials)
 }
 
 /// `numerator / denominator`, or 0 when the denominator is 0 (no spend at

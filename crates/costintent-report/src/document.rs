@@ -228,8 +228,15 @@ fn report_document(report: &Report, charts: &PerChart) -> Document {
     } else {
         format!(", volumes × {}", plain_number(report.scale))
     };
+    let adaptive = report.adaptive.map_or(String::new(), |a| {
+        format!(
+            " The trial count is adaptive: {} trials, {}.",
+            plain_number(report.trials as f64),
+            a.stop_words()
+        )
+    });
     blocks.push(Block::Paragraph(vec![text(format!(
-        "{} trials of {}, seed {}, prices of {}{scale}.",
+        "{} trials of {}, seed {}, prices of {}{scale}.{adaptive}",
         plain_number(report.trials as f64),
         period_words(&report.period),
         report.seed,
@@ -246,6 +253,9 @@ fn report_document(report: &Report, charts: &PerChart) -> Document {
     ]));
 
     spend_section(&mut blocks, report);
+    if let Some(sentence) = sketch_sentence(report) {
+        blocks.push(Block::Paragraph(vec![text(sentence)]));
+    }
     workloads_section(&mut blocks, report);
     breakdown_section(&mut blocks, report, has_chart(ChartKind::Breakdown));
     waste_section(&mut blocks, report);
@@ -268,6 +278,20 @@ fn report_document(report: &Report, charts: &PerChart) -> Document {
     }
     method_section(&mut blocks, report);
     Document { title: report.scenario.clone(), blocks }
+}
+
+/// With `--sketch`: how exact the percentiles are, and that no trial was
+/// kept (the terminal table says the same).
+pub(crate) fn sketch_sentence(report: &Report) -> Option<String> {
+    let accuracy = percent(report.sketch?);
+    Some(format!(
+        "Percentiles are read from quantile sketches (--sketch; DDSketch, relative accuracy \
+         {accuracy}): each percentile and interval end is within ±{accuracy} of the trial at its \
+         rank, and the ranks themselves are exact. Means, standard deviations, min, max and \
+         P(spend > budget) are exact. The p90+ trials of the breakdown are those within the \
+         sketch bucket of the p90 and above. No trial was kept, so trials.csv and trials.parquet \
+         are not written."
+    ))
 }
 
 fn spend_section(blocks: &mut Vec<Block>, report: &Report) {

@@ -41,7 +41,24 @@ impl Report {
     /// `trials.parquet` when built with the `parquet` feature. `outcomes`
     /// must be the ones the report was built from.
     pub fn files(&self, outcomes: &Outcomes) -> Result<Vec<ReportFile>, ReportError> {
-        let charts = self.charts(outcomes)?;
+        let mut files = self.files_with(&self.charts(outcomes)?)?;
+        files.push(ReportFile::new("trials.csv", crate::trials_csv(outcomes)));
+        #[cfg(feature = "parquet")]
+        files.push(ReportFile::new("trials.parquet", crate::trials_parquet(outcomes)?));
+        Ok(files)
+    }
+
+    /// The files of a report built from sketches (`--sketch`): those of
+    /// [`Report::files`] but trials.csv and trials.parquet, as no trial was
+    /// kept.
+    pub fn files_sketched(
+        &self,
+        outcomes: &crate::SketchedOutcomes,
+    ) -> Result<Vec<ReportFile>, ReportError> {
+        self.files_with(&self.charts_sketched(outcomes)?)
+    }
+
+    fn files_with(&self, charts: &ReportCharts) -> Result<Vec<ReportFile>, ReportError> {
         let mut files = Vec::new();
         for format in [ChartFormat::Svg, ChartFormat::Png] {
             for (name, bytes) in charts.files(format) {
@@ -62,9 +79,6 @@ impl Report {
         files.push(ReportFile::new("report.md", self.render_markdown(&links)));
         files.push(ReportFile::new("report.html", self.render_html(&svgs)));
         files.push(ReportFile::new("summary.json", pretty(&self.to_json())));
-        files.push(ReportFile::new("trials.csv", crate::trials_csv(outcomes)));
-        #[cfg(feature = "parquet")]
-        files.push(ReportFile::new("trials.parquet", crate::trials_parquet(outcomes)?));
         Ok(files)
     }
 }

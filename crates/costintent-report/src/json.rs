@@ -126,6 +126,18 @@ impl Report {
         );
         root.insert("wallets".into(), Value::Array(self.wallets.iter().map(wallet_json).collect()));
         root.insert("clamped_draws".into(), json!(self.clamped_draws));
+        if let Some(accuracy) = self.sketch {
+            root.insert(
+                "sketch".into(),
+                json!({
+                    "algorithm": "DDSketch",
+                    "relative_accuracy": accuracy,
+                    "rank_error": 0,
+                    "bound": "every percentile and interval end is within relative_accuracy of the trial at its rank; means, sd, min, max and p_exceed are exact",
+                    "trials_kept": false,
+                }),
+            );
+        }
         root.insert(
             "prices".into(),
             Value::Array(
@@ -147,6 +159,19 @@ impl Report {
         root.insert("assumptions".into(), json!(self.assumptions));
         root.insert("test_plan".into(), self.test_plan.as_ref().map_or(Value::Null, plan_json));
         root.insert("method".into(), method_json());
+        if let Some(a) = &self.adaptive {
+            root.insert(
+                "adaptive".into(),
+                json!({
+                    "precision": a.precision,
+                    "max_trials": a.max_trials,
+                    "batches": a.batches,
+                    "stopped": if a.reached { "precision reached" } else { "max trials" },
+                    "p90_half_width": a.p90_half_width,
+                    "exceed_half_width": a.exceed_half_width,
+                }),
+            );
+        }
         root.insert("warnings".into(), json!(self.warnings));
         if let Some(sensitivity) = &self.sensitivity {
             root.insert("sensitivity".into(), sensitivity.to_json());

@@ -36,6 +36,7 @@
 //! [`Outcomes`]: costintent_sim::Outcomes
 
 mod breakdown;
+pub mod calibrate;
 pub mod charts;
 pub mod compare;
 mod csv;
@@ -46,15 +47,19 @@ mod folder;
 pub mod format;
 mod html;
 mod json;
+mod limits;
 pub mod logs;
 mod markdown;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod plan;
 pub mod provider;
+mod reconcile;
 mod report;
 mod report_charts;
 mod sensitivity;
+pub mod shard;
+pub mod sketch;
 pub mod stats;
 mod table;
 
@@ -68,15 +73,27 @@ pub use document::{ChartLinks, ChartSvgs, PerChart};
 pub use error::ReportError;
 pub use folder::ReportFile;
 pub use json::{REPORT_SCHEMA, money as json_money, pretty as pretty_json};
+pub use limits::{
+    LIMITS_SCHEMA, LimitGroup, LimitInputs, LimitRow, Limits, PROVIDERS, ProviderLimits,
+};
 #[cfg(feature = "parquet")]
 pub use parquet::trials_parquet;
 pub use plan::{
     PLAN_SCHEMA, Plan, PlanCache, PlanKind, PlanStep, RequestUsage, StepRun, WalletPlan,
     WorkloadPlan,
 };
+pub use reconcile::{
+    Cause, EarlyWarning, PriceCheck, PriceMismatch, Projection, RECONCILE_SCHEMA, ReconcileInputs,
+    Reconciliation, RecordCounts, Spread, WorkloadGap,
+};
 pub use report::{
-    BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats, WasteStats,
-    WorkloadStats,
+    AdaptiveRun, BudgetStats, PricesUsed, Report, RunInfo, TestPlan, UnitStats, WalletStats,
+    WasteStats, WorkloadStats,
 };
 pub use report_charts::ReportCharts;
 pub use sensitivity::{Change, Sensitivity, SensitivityRow};
+pub use shard::{
+    SHARD_SCHEMA, Shard, ShardError, ShardIndex, ShardRun, ShardScenario, ShardStep, StepData,
+    check_shards,
+};
+pub use sketch::{RELATIVE_ACCURACY, SketchedOutcomes};

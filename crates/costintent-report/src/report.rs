@@ -12,6 +12,7 @@ use crate::describe::{WorkloadAssumptions, describe_scenario};
 use crate::error::ReportError;
 use crate::format::{percent, plain_number, usd};
 use crate::sensitivity::Sensitivity;
+use crate::sketch::SketchedOutcomes;
 use crate::stats::{
     Proportion, QuantileEstimate, SortedSample, Summary, mean, proportion, select_quantile,
 };
@@ -92,10 +93,68 @@ pub struct Report {
     /// The sensitivity ranking, when one was computed (`--sensitivity`).
     /// `None` omits it.
     pub sensitivity: Option<Sensitivity>,
+    /// How the trial count was chosen, when the run stopped at a precision
+    /// rather than at a given count. `None` omits it.
+    pub adaptive: Option<AdaptiveRun>,
     /// Things the reader should know before trusting the numbers: the
     /// statistical warnings, then the scenario's `check` warnings when the
     /// caller appends them.
     pub warnings: Vec<String>,
+    /// With `--sketch`: the sketches' relative accuracy (percentiles are
+    /// within this share of the trial at their rank; no trial is kept).
+    pub sketch: Option<f64>,
+}
+
+/// An adaptive run: trials in batches, in trial order, until the p90's
+/// 95% interval (and the budget probability's, with a budget) is narrow
+/// enough, or the most trials allowed have run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdaptiveRun {
+    /// The goal: the p90's 95% interval within ± this share of the p90,
+    /// and the budget probability's within ± this many (as a fraction,
+    /// 0.005 = 0.5 percentage points).
+    pub precision: f64,
+    /// The most trials the run could take.
+    pub max_trials: u64,
+    /// Batches run.
+    pub batches: u64,
+    /// Whether the goal was reached (else the run stopped at `max_trials`).
+    pub reached: bool,
+    /// The p90's 95% interval at the end, as the larger of its two
+    /// half-widths over the p90.
+    pub p90_half_width: f64,
+    /// The budget probability's Wilson 95% interval at the end: its larger
+    /// half-width, when there is a budget.
+    pub exceed_half_width: Option<f64>,
+}
+
+impl AdaptiveRun {
+    /// Why the run stopped, in words.
+    pub fn stop_words(&self) -> String {
+        let budget = if self.exceed_half_width.is_some() {
+            format!(" and the budget probability's within ±{}", percent_points(self.precision))
+        } else {
+            String::new()
+        };
+        if self.reached {
+            format!(
+                "run until the p90's 95% interval was within ±{} of it{budget}",
+                crate::format::percent(self.precision)
+            )
+        } else {
+            format!(
+                "stopped at the most trials allowed ({}) before the p90's 95% interval was within ±{}{budget}",
+                crate::format::plain_number(self.max_trials as f64),
+                crate::format::percent(self.precision)
+            )
+        }
+    }
+}
+
+/// `0.005` as "0.5 percentage points".
+fn percent_points(fraction: f64) -> String {
+    let text = crate::format::percent(fraction);
+    format!("{} percentage points", text.trim_end_matches('%'))
 }
 
 /// The budget and the chance of exceeding it.
@@ -313,9 +372,154 @@ impl Report {
             assumptions: describe_scenario(scenario),
             test_plan: None,
             sensitivity: None,
+            adaptive: None,
             warnings: Vec::new(),
+            sketch: None,
         };
         report.warnings = report.statistical_warnings(scenario);
+        Ok(report)
+    }
+
+    /// Summarises a run kept as sketches (`--sketch`): exact means,
+    /// extremes and budget exceedance; percentiles within the sketches'
+    /// relative accuracy; the p90+ set of the breakdown read by sketch
+    /// bucket. `info.budget` must be the budget the sketches counted
+    /// (`--budget`, else the scenario's).
+    pub fn build_sketched(
+        scenario: &Scenario,
+        outcomes: &SketchedOutcomes,
+        info: &RunInfo,
+    ) -> Result<Report, ReportError> {
+        let n = outcomes.trials();
+        if n == 0 {
+            return Err(ReportError::NoTrials);
+        }
+        if info.trials != n {
+            return Err(ReportError::TrialCount {
+                expected: info.trials,
+                found: usize::try_from(n).unwrap_or(usize::MAX),
+            });
+        }
+        let names = |a: Vec<String>, b: Vec<String>, what: &'static str| {
+            if a == b {
+                Ok(())
+            } else {
+                Err(ReportError::Mismatch { what, scenario: a, outcomes: b })
+            }
+        };
+        names(
+            scenario.workloads.iter().map(|w| w.name.clone()).collect(),
+            outcomes.workloads.iter().map(|w| w.name.clone()).collect(),
+            "workload",
+        )?;
+        names(
+            scenario.wallets.iter().map(|w| w.name.clone()).collect(),
+            outcomes.wallets.iter().map(|w| w.name.clone()).collect(),
+            "wallet",
+        )?;
+        let total = outcomes.total.summary().ok_or(ReportError::NoTrials)?;
+        let budget = match info.budget.or(scenario.budget) {
+            Some(amount) if outcomes.budget.map(f64::to_bits) == Some(amount.to_bits()) => {
+                let exceed = proportion(outcomes.exceed, n).ok_or(ReportError::NoTrials)?;
+                Some(BudgetStats { amount, exceed })
+            }
+            Some(amount) => {
+                return Err(ReportError::Mismatch {
+                    what: "budget",
+                    scenario: vec![amount.to_string()],
+                    outcomes: outcomes.budget.iter().map(f64::to_string).collect(),
+                });
+            }
+            None => None,
+        };
+        let mut workloads = Vec::with_capacity(scenario.workloads.len());
+        for (i, (spec, o)) in scenario.workloads.iter().zip(&outcomes.workloads).enumerate() {
+            workloads.push(WorkloadStats {
+                name: spec.name.clone(),
+                kind: spec.kind.keyword().to_owned(),
+                model: spec.price.id.clone(),
+                via: spec.via.and_then(|i| scenario.wallets.get(i)).map(|w| w.name.clone()),
+                spend: o.spend.summary().ok_or(ReportError::NoTrials)?,
+                waste_mean: o.waste.mean,
+                attempts_mean: o.attempts.mean,
+                requests_mean: o.requests.mean,
+                lost_mean: o.lost.mean,
+                units: o
+                    .units
+                    .iter()
+                    .map(|(unit, quantity, usd)| UnitStats {
+                        unit: *unit,
+                        quantity_mean: quantity.mean,
+                        usd_mean: usd.mean,
+                    })
+                    .collect(),
+                method: outcomes.methods.get(i).cloned(),
+                cache_writes_billed: crate::provider::bills_cache_writes(spec),
+            });
+        }
+        let (breakdown, tail_trials) =
+            crate::breakdown::breakdown_sketched(outcomes, total.p90.value);
+        let waste_mean = outcomes.waste.moments.mean;
+        let waste = WasteStats {
+            mean: waste_mean,
+            p90: outcomes
+                .waste
+                .at_rank(
+                    crate::stats::quantile_rank(usize::try_from(n).unwrap_or(usize::MAX), 0.9)
+                        .unwrap_or(1),
+                )
+                .unwrap_or(0.0),
+            share_of_spend: ratio(waste_mean, total.mean),
+        };
+        let wallets = scenario
+            .wallets
+            .iter()
+            .zip(&outcomes.wallets)
+            .map(|(spec, o)| {
+                let [topups, purchase_fees, usage_fees, bought, used] = o.columns.map(|c| c.mean);
+                WalletStats {
+                    name: spec.name.clone(),
+                    credit_usd: spec.credit_usd,
+                    topups_mean: topups,
+                    purchase_fees_mean: purchase_fees,
+                    usage_fees_mean: usage_fees,
+                    credits_bought_mean: bought,
+                    credits_used_mean: used,
+                    unused_credits_mean: bought - used,
+                    unused_usd_mean: (bought - used) * spec.credit_usd,
+                }
+            })
+            .collect();
+        let mut report = Report {
+            scenario: scenario.name.clone(),
+            period: scenario.period.clone(),
+            prices_date: scenario.prices_date,
+            trials: n,
+            first_trial: outcomes.first_trial,
+            seed: info.seed,
+            scale: info.scale,
+            total,
+            budget,
+            workloads,
+            breakdown,
+            tail_trials,
+            waste,
+            wallets,
+            clamped_draws: outcomes.clamped_draws,
+            prices: prices_used(scenario),
+            assumptions: describe_scenario(scenario),
+            test_plan: None,
+            sensitivity: None,
+            adaptive: None,
+            warnings: Vec::new(),
+            sketch: Some(crate::sketch::RELATIVE_ACCURACY),
+        };
+        report.warnings = report.statistical_warnings(scenario);
+        if outcomes.total.may_have_collapsed() {
+            report.warnings.push(
+                "total spend spans more than the sketch's bins cover, so its lowest bins may be merged and low percentiles read high; run without --sketch to check".to_owned(),
+            );
+        }
         Ok(report)
     }
 

@@ -16,6 +16,9 @@ use crate::document::{ChartLinks, ChartSvgs};
 use crate::format::{period_words, plain_number};
 use crate::report::Report;
 
+/// Values drawn from a sketch for the histogram and exceedance curve.
+pub(crate) const SKETCH_CHART_POINTS: usize = 20_000;
+
 /// The charts of a run report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportCharts {
@@ -69,6 +72,28 @@ impl Report {
     /// Draws the report's charts. `outcomes` must be the ones the report was
     /// built from (the histogram and exceedance curve need every trial).
     pub fn charts(&self, outcomes: &Outcomes) -> Result<ReportCharts, ChartError> {
+        self.charts_of(&outcomes.total)
+    }
+
+    /// The charts of a report built from sketches: the histogram and the
+    /// exceedance curve are drawn from the sketch's values at evenly spaced
+    /// ranks (as many as there were trials, at most [`SKETCH_CHART_POINTS`]).
+    pub fn charts_sketched(
+        &self,
+        outcomes: &crate::SketchedOutcomes,
+    ) -> Result<ReportCharts, ChartError> {
+        let n = usize::try_from(outcomes.trials()).unwrap_or(usize::MAX);
+        let points = n.min(SKETCH_CHART_POINTS);
+        let totals: Vec<f64> = (0..points)
+            .filter_map(|j| {
+                let rank = ((j as f64 + 0.5) / points as f64 * n as f64).ceil() as usize;
+                outcomes.total.at_rank(rank.clamp(1, n))
+            })
+            .collect();
+        self.charts_of(&totals)
+    }
+
+    fn charts_of(&self, totals: &[f64]) -> Result<ReportCharts, ChartError> {
         let period = period_words(&self.period);
         let budget = self.budget.map(|b| b.amount);
         let marks = [
@@ -77,13 +102,13 @@ impl Report {
             Mark::new("p99", self.total.p99.value),
         ];
         let histogram = spend_histogram(
-            &outcomes.total,
+            totals,
             &marks,
             budget,
             &format!("Spend per {period}: {} trials", plain_number(self.trials as f64)),
         )?;
         let exceedance = exceedance_curve(
-            &outcomes.total,
+            totals,
             budget,
             &format!("Chance that spend per {period} exceeds each amount"),
         )?;

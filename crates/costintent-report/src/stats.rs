@@ -223,6 +223,20 @@ pub fn sorted_share_above(sorted: &[f64], x: f64) -> f64 {
     (sorted.len() - at_or_below) as f64 / sorted.len() as f64
 }
 
+/// Where `x` falls in a sample sorted ascending, as a percentile from 0 to
+/// 100: the share of values below `x` plus half the share equal to it (the
+/// mid-rank, so a value in the middle of the sample reads 50 and ties do not
+/// push it to either end). 0 for no values.
+pub fn sorted_percentile_of(sorted: &[f64], x: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let below = sorted.partition_point(|value| *value < x);
+    let at_or_below = sorted.partition_point(|value| *value <= x);
+    let ties = at_or_below - below;
+    100.0 * (below as f64 + 0.5 * ties as f64) / sorted.len() as f64
+}
+
 /// The type-1 `p`-quantile of `values` in O(n), reordering the slice.
 ///
 /// Use this when one percentile is all that is needed; for several, sort
@@ -410,6 +424,45 @@ impl Summary {
         })
     }
 
+    /// Summarises `n` values known through their moments, extremes and a
+    /// reader of the value at a 1-based rank (a quantile sketch): the same
+    /// ranks and intervals as [`Summary::from_sorted`], with each order
+    /// statistic read from `at_rank`. `None` when `n` is 0 or a rank cannot
+    /// be read.
+    pub fn from_ranks(
+        n: usize,
+        mean: f64,
+        sd: f64,
+        (min, max): (f64, f64),
+        at_rank: impl Fn(usize) -> Option<f64>,
+    ) -> Option<Self> {
+        if n == 0 {
+            return None;
+        }
+        let estimate = |p: f64| -> Option<QuantileEstimate> {
+            let rank = quantile_rank(n, p)?;
+            let ranks = rank_interval(n, p, CONFIDENCE)?;
+            Some(QuantileEstimate {
+                p,
+                value: at_rank(rank)?,
+                ci: Interval { lo: at_rank(ranks.lo)?, hi: at_rank(ranks.hi)? },
+                ranks,
+            })
+        };
+        Some(Self {
+            n,
+            mean,
+            mean_stderr: sd / (n as f64).sqrt(),
+            sd,
+            min,
+            max,
+            p50: estimate(0.50)?,
+            p90: estimate(0.90)?,
+            p95: estimate(0.95)?,
+            p99: estimate(0.99)?,
+        })
+    }
+
     /// The reported percentiles in display order, with their labels.
     pub fn percentiles(&self) -> [(&'static str, &QuantileEstimate); 4] {
         [("p50", &self.p50), ("p90", &self.p90), ("p95", &self.p95), ("p99", &self.p99)]
@@ -477,6 +530,17 @@ impl BinomialWeights {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percentile_of_a_value_is_its_mid_rank() {
+        let sorted = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(sorted_percentile_of(&sorted, 0.5), 0.0);
+        assert_eq!(sorted_percentile_of(&sorted, 2.5), 50.0);
+        assert_eq!(sorted_percentile_of(&sorted, 2.0), 37.5);
+        assert_eq!(sorted_percentile_of(&sorted, 9.0), 100.0);
+        assert_eq!(sorted_percentile_of(&[5.0, 5.0], 5.0), 50.0);
+        assert_eq!(sorted_percentile_of(&[], 5.0), 0.0);
+    }
 
     #[test]
     fn rank_is_the_ceiling_of_p_times_n() {

@@ -46,10 +46,20 @@ impl Report {
                 )
             )
         );
+        if let Some(adaptive) = &self.adaptive {
+            let _ = writeln!(
+                out,
+                "{}",
+                paint.apply(DIM, &format!("adaptive: {}", adaptive.stop_words()))
+            );
+        }
         out.push('\n');
         let _ = writeln!(out, "{}\n", paint.inline(&headline(self)));
 
         self.spend_grid(&paint, &mut out);
+        if let Some(sentence) = crate::document::sketch_sentence(self) {
+            let _ = writeln!(out, "{}\n", paint.apply(DIM, &sentence));
+        }
         self.workload_grid(&paint, &mut out);
 
         let _ = writeln!(

@@ -29,6 +29,7 @@ pub mod catalog;
 pub mod convert;
 pub mod date;
 pub mod diagnostics;
+pub mod edit;
 pub mod limits;
 pub mod model;
 mod parse;

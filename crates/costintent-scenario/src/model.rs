@@ -19,8 +19,9 @@ pub struct Scenario {
     pub name: String,
     /// What one trial simulates (`scenario.period`).
     pub period: Period,
-    /// Default trial count (`scenario.trials`); the command line overrides it.
-    pub trials: u64,
+    /// The trial count the file gives (`scenario.trials`); the command line
+    /// overrides it. `None`: the run chooses (adaptive precision).
+    pub trials: Option<u64>,
     /// Default master seed (`scenario.seed`); the command line overrides it.
     pub seed: u64,
     /// Catalog date: prices in effect on this day (`scenario.prices`).
@@ -88,6 +89,9 @@ pub struct Workload {
     pub timeout: Option<Timeout>,
     /// Index into [`Scenario::wallets`] when the workload pays from prepaid credit.
     pub via: Option<usize>,
+    /// The name of the API key, workspace or project its requests are
+    /// billed to (`api_key`; a label, never the secret), for `limits`.
+    pub api_key: Option<String>,
     /// What the workload does.
     pub kind: WorkloadKind,
 }

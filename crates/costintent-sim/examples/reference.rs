@@ -42,7 +42,7 @@ fn reference() -> Scenario {
     Scenario {
         name: "reference: agent team month".into(),
         period: Period { seconds: 30.0 * 86_400.0, text: "30d".into() },
-        trials: 100_000,
+        trials: Some(100_000),
         seed: 1,
         prices_date: Date::new(2026, 11, 1).expect("valid date"),
         budget: None,
@@ -63,6 +63,7 @@ fn reference() -> Scenario {
             },
             timeout: None,
             via: None,
+            api_key: None,
             kind: WorkloadKind::Agent(agent),
         }],
         wallets: vec![],

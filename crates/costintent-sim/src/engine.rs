@@ -43,6 +43,13 @@ pub struct SimOptions {
     /// The fast path plans from the whole run, so that every shard makes
     /// the same choices and draws as the single run.
     pub run_trials: u64,
+    /// The relative standard error an adaptive run stops at (its results
+    /// then matter to about this precision), which sizes the fast path's
+    /// pools: a fifth of it. `None`: the error of a run of `run_trials`
+    /// trials. With it, plan with `run_trials` set to the most trials the
+    /// run may reach, so that per-trial parameters are planned over all of
+    /// them.
+    pub rse_goal: Option<f64>,
 }
 
 impl SimOptions {
@@ -56,6 +63,7 @@ impl SimOptions {
             first_trial: 0,
             mode: EngineMode::Auto,
             run_trials: 0,
+            rse_goal: None,
         }
     }
 }
@@ -214,7 +222,7 @@ impl Engine {
         let key = TrialKey { seed, trial, scale };
         for (i, w) in self.workloads.iter().enumerate() {
             let mut state = w.state();
-            let mut tracer = Tracer::new(i);
+            let mut tracer = Tracer::new(i, self.period_days);
             w.run(&mut state, key, &cancel, &[], Some(&mut tracer));
             attempts.append(&mut tracer.attempts);
         }
@@ -262,6 +270,7 @@ impl Engine {
                         options.seed,
                         options.scale,
                         run_trials,
+                        options.rse_goal,
                         options.mode,
                         cancel,
                     )

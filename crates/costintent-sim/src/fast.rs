@@ -97,6 +97,16 @@ pub(crate) const GRID_TOLERANCE: f64 = 2.5e-3;
 /// Rounds of adding nodes where the interpolation is off.
 const MAX_REFINEMENTS: usize = 3;
 
+/// The run a plan is made for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RunSize {
+    /// Trials of the whole run (of an adaptive run: the most it may reach).
+    pub(crate) trials: u64,
+    /// An adaptive run's goal for its relative standard error (see
+    /// [`crate::SimOptions::rse_goal`]).
+    pub(crate) rse_goal: Option<f64>,
+}
+
 /// Where a cell of the unit vector lives in the ledger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cell {
@@ -195,14 +205,16 @@ impl WorkloadPlan {
         seed: u64,
         scale: f64,
         trials: u64,
+        rse_goal: Option<f64>,
         mode: EngineMode,
         cancel: &AtomicBool,
     ) -> Self {
+        let run = RunSize { trials, rse_goal };
         let segments = (0..w.segments.len())
             .map(|j| match mode {
                 EngineMode::Exact => Plan::Exact(String::new()),
-                EngineMode::Auto => FastPlan::build(w, j, seed, scale, trials, false, cancel),
-                EngineMode::Compound => FastPlan::build(w, j, seed, scale, trials, true, cancel),
+                EngineMode::Auto => FastPlan::build(w, j, seed, scale, run, false, cancel),
+                EngineMode::Compound => FastPlan::build(w, j, seed, scale, run, true, cancel),
             })
             .collect();
         Self { segments }
@@ -261,17 +273,18 @@ impl FastPlan {
     }
 
     /// Plans the fast path of segment `segment` of workload `w` for a run
-    /// of `trials` trials; `always` skips the checks of cost (the pools
+    /// of `run.trials` trials; `always` skips the checks of cost (the pools
     /// against the run) but none of accuracy.
     pub(crate) fn build(
         w: &Compiled,
         segment: usize,
         seed: u64,
         scale: f64,
-        trials: u64,
+        run: RunSize,
         always: bool,
         cancel: &AtomicBool,
     ) -> Plan {
+        let trials = run.trials;
         let Some(part) = w.segments.get(segment) else {
             return Plan::Exact("no such segment".into());
         };
@@ -359,8 +372,10 @@ impl FastPlan {
         let n_mean = mean_volume;
         let n_var = volumes.iter().map(|v| (share * v - n_mean).powi(2)).sum::<f64>()
             / (volumes.len().max(2) - 1) as f64;
-        let run_rse = ((n_mean * sigma2 + n_var * mu * mu) / trials.max(1) as f64).sqrt()
-            / (n_mean * mu).max(f64::MIN_POSITIVE);
+        let run_rse = run.rse_goal.unwrap_or_else(|| {
+            ((n_mean * sigma2 + n_var * mu * mu) / trials.max(1) as f64).sqrt()
+                / (n_mean * mu).max(f64::MIN_POSITIVE)
+        });
         // `always` (tests of the fast path) takes the smallest adequate pool.
         let target =
             if always { REQUIRED_RSE } else { (0.2 * run_rse).clamp(TARGET_RSE, REQUIRED_RSE) };

@@ -40,6 +40,9 @@ pub(crate) enum Stream {
     PoolAttempts = 6,
     /// The normals a trial's compound sums are drawn from (fast path).
     Sum = 7,
+    /// When each unit of a traced trial arrives in the period (traces only:
+    /// runs never draw from it, so dating a trace changes no result).
+    Arrival = 8,
 }
 
 /// A stable 64-bit hash of a workload name (FNV-1a over its UTF-8 bytes).

@@ -17,11 +17,23 @@
 //! (the request's total share, rounded to whole tokens or images as billed)
 //! is split in whole units over its failed attempts, and status polls are
 //! counted on the attempts that made them.
+//!
+//! The engine does not simulate times of day either. A trace dates each
+//! unit with an arrival time drawn from a stream of its own
+//! (`Stream::Arrival`, so runs, which never draw from it, are unchanged):
+//! uniform over the part of the period between price changes that the unit
+//! fell in, or, for a rate that changes over the period (ramps, growth,
+//! daily draws), over that part's days in proportion to each day's expected
+//! or drawn count (the same days that split the units over the parts), then
+//! uniform within the day. Every attempt of a unit carries its arrival:
+//! a session's turns are not spread over the session.
 
 use crate::attempts::Outcome;
 use crate::ledger::Parts;
 use crate::outcome::Unit;
 use crate::prices::PriceTable;
+use crate::rng::{SimRng, uniform};
+use crate::volume::ByDay;
 
 /// What happened to one attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +62,9 @@ pub struct TraceAttempt {
     /// The unit within the workload and trial (agent or voice session,
     /// initial image request, request, job), from 0.
     pub unit: u64,
+    /// When its unit arrived, in days from the start of the period (in
+    /// `[0, period)`; see the module documentation).
+    pub at_days: f64,
     /// The request within the workload and trial, from 0.
     pub request: u64,
     /// The attempt within the request, from 1.
@@ -73,17 +88,51 @@ pub(crate) struct Tracer {
     pub(crate) units: u64,
     requests: u64,
     pub(crate) attempts: Vec<TraceAttempt>,
+    /// The period's length in days.
+    period_days: f64,
+    /// Where units arrive; `None` until [`Tracer::arrivals`] is called
+    /// (every unit then arrives at the period's start).
+    arrivals: Option<Arrivals>,
+    /// The current unit's arrival, in days from the period's start.
+    at_days: f64,
+}
+
+/// How the units of a traced trial are dated.
+#[derive(Debug)]
+struct Arrivals {
+    rng: SimRng,
+    /// Where each price segment starts, as a share of the period.
+    starts: Vec<f64>,
+    /// Each day's weight (its expected or drawn count); empty for a
+    /// constant rate.
+    day_weights: Vec<f64>,
 }
 
 impl Tracer {
-    /// A tracer for workload `workload`.
-    pub(crate) fn new(workload: usize) -> Self {
-        Self { workload, ..Self::default() }
+    /// A tracer for workload `workload` over a period of `period_days`.
+    pub(crate) fn new(workload: usize, period_days: f64) -> Self {
+        Self { workload, period_days, ..Self::default() }
     }
 
-    /// A new unit begins.
+    /// Dates units from now on with draws of `rng`: segments start at
+    /// `starts` (shares of the period), and the trial's units spread over
+    /// the days as `by_day` says.
+    pub(crate) fn arrivals(&mut self, rng: SimRng, starts: &[f64], by_day: &ByDay) {
+        let day_weights = match by_day {
+            ByDay::Even => Vec::new(),
+            ByDay::Expected(v) | ByDay::Counts(v) => v.clone(),
+        };
+        self.arrivals = Some(Arrivals { rng, starts: starts.to_vec(), day_weights });
+    }
+
+    /// A new unit begins (in segment `self.segment`).
     pub(crate) fn unit(&mut self) {
         self.units += 1;
+        let days = self.period_days.max(0.0);
+        let segment = self.segment;
+        if let Some(a) = self.arrivals.as_mut() {
+            self.at_days = a.draw(segment, days);
+        }
     }
 
     fn push(
@@ -101,6 +150,7 @@ impl Tracer {
             workload: self.workload,
             segment: self.segment,
             unit: self.units.saturating_sub(1),
+            at_days: self.at_days,
             request,
             attempt,
             status,
@@ -214,6 +264,48 @@ impl Tracer {
             let q = with_polls(side(input, None), o.polls_kept);
             self.push(request, attempt, AttemptStatus::Ok, tier, q, prices);
         }
+    }
+}
+
+impl Arrivals {
+    /// An arrival in segment `segment` of a period of `days` days.
+    fn draw(&mut self, segment: usize, days: f64) -> f64 {
+        let from = self.starts.get(segment).copied().unwrap_or(0.0) * days;
+        let to = self.starts.get(segment + 1).map_or(days, |s| s * days);
+        let u = uniform(&mut self.rng);
+        // The days of the segment (a day belongs to the segment its middle
+        // falls in, as in `Drawn::split`), each with its length and weight.
+        let in_segment = |i: usize| {
+            let start = i as f64;
+            let length = (days - start).clamp(0.0, 1.0);
+            let middle = start + 0.5 * length;
+            (middle >= from && middle < to).then_some((start, length))
+        };
+        let total: f64 = (0..self.day_weights.len())
+            .filter(|&i| in_segment(i).is_some())
+            .map(|i| self.day_weights[i].max(0.0))
+            .sum();
+        if total > 0.0 {
+            let mut target = u * total;
+            let mut last = None;
+            for (i, w) in self.day_weights.iter().enumerate() {
+                let Some((start, length)) = in_segment(i) else { continue };
+                let w = w.max(0.0);
+                if w <= 0.0 {
+                    continue;
+                }
+                last = Some((start, length));
+                if target < w {
+                    return start + uniform(&mut self.rng) * length;
+                }
+                target -= w;
+            }
+            // Rounding left the target past the last day: it is that day.
+            if let Some((start, length)) = last {
+                return start + uniform(&mut self.rng) * length;
+            }
+        }
+        from + u * (to - from)
     }
 }
 

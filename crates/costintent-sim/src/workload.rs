@@ -404,6 +404,14 @@ impl Compiled {
         } else {
             Split::ByLength
         };
+        if let Some(t) = trace.as_deref_mut() {
+            let starts: Vec<f64> = self.segments.iter().map(|s| s.start).collect();
+            t.arrivals(
+                stream(seed, trial, self.name_hash, Stream::Arrival),
+                &starts,
+                &drawn.by_day,
+            );
+        }
         for (j, segment) in self.segments.iter().enumerate() {
             // Units fall in a segment in proportion to its length (a
             // constant rate) or to its share of the expected volume (a rate

@@ -140,3 +140,56 @@ fn a_trace_marks_rejected_requests_and_compactions() {
 fn one_session_spec() -> costintent_scenario::AgentSpec {
     agent(Volume::Fixed(1.0), c(5.0), c(1000.0), c(100.0), context(500.0, 1e6, 1000.0))
 }
+
+/// Mean arrival (in days) of a trace's units, and how many there were.
+fn arrivals(s: &Scenario, trial: u64) -> (f64, usize) {
+    let attempts = Engine::new(s).trace(5, trial, 1.0);
+    let mut units = std::collections::BTreeMap::new();
+    for a in &attempts {
+        assert!((0.0..30.0).contains(&a.at_days), "arrival {} outside the period", a.at_days);
+        let at = units.entry(a.unit).or_insert(a.at_days);
+        assert_eq!(*at, a.at_days, "a unit's attempts share its arrival");
+    }
+    let n = units.len();
+    (units.values().sum::<f64>() / n.max(1) as f64, n)
+}
+
+#[test]
+fn a_trace_dates_units_over_the_period() {
+    // A constant rate: uniform over the 30 days, mean 15 (sd 30/√12/√n).
+    let flat = |volume| {
+        scenario(vec![workload(
+            "api",
+            price(1.0, 4.0),
+            WorkloadKind::Requests(requests(volume, c(100.0), c(10.0))),
+        )])
+    };
+    let (mean, n) = arrivals(&flat(Volume::Fixed(3000.0)), 0);
+    assert_eq!(n, 3000);
+    let sd = 30.0 / 12f64.sqrt() / (n as f64).sqrt();
+    assert!((mean - 15.0).abs() < 4.0 * sd, "mean arrival {mean}");
+    // A ramp from 0 to 100 a day: day i weighs i, so the mean arrival is
+    // Σ i·(i + 0.5) / Σ i over i < 30 = 20.17 days.
+    let ramp = costintent_scenario::RateProfile {
+        per: costintent_scenario::TimeUnit::Day,
+        days: 30.0,
+        shape: costintent_scenario::RateShape::Ramp {
+            from: costintent_scenario::Value::Fixed(0.0),
+            to: costintent_scenario::Value::Fixed(100.0),
+        },
+        count: costintent_scenario::DayCount::Exact,
+    };
+    let (mean, n) = arrivals(&flat(Volume::Profile(ramp)), 1);
+    let weights: Vec<f64> = (0..30).map(f64::from).collect();
+    let want = weights.iter().enumerate().map(|(i, w)| w * (i as f64 + 0.5)).sum::<f64>()
+        / weights.iter().sum::<f64>();
+    assert!(
+        (mean - want).abs() < 4.0 * 30.0 / 12f64.sqrt() / (n as f64).sqrt(),
+        "{mean} vs {want}"
+    );
+    // Another trial dates its units differently.
+    assert_ne!(
+        arrivals(&flat(Volume::Fixed(3000.0)), 1).0,
+        arrivals(&flat(Volume::Fixed(3000.0)), 0).0
+    );
+}

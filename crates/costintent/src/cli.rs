@@ -18,6 +18,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
   costintent run my-team.toml --out report/       budget report, charts, per-trial data
   costintent compare a.toml b.toml                the difference, trial by trial
   costintent plan my-team.toml                    the small prepaid test before scaling
+  costintent run my-team.toml --shard 0/4 --out shard-0; costintent merge shard-*/ --out report/
+  costintent calibrate logs/ --scenario my-team.toml -o fitted.toml   fit it to usage logs
 
 Exit codes: 0 success, 1 runtime failure, 2 invalid input, 3 over budget (--fail-over-budget), 130 interrupted.
 Environment: COSTINTENT_MEMORY_LIMIT=4G sets the memory a run may plan for (default: what is available).
@@ -38,7 +40,9 @@ pub(crate) enum Command {
   costintent run scenarios/coding-agent.toml --out reports/coding-agent
   costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h
   costintent run scenarios/coding-agent.toml --vary agent.cache.ttl=5m,1h --vary agent.turns.mean=20,30
-  costintent run scenarios/coding-agent.toml --sensitivity --out sens/")]
+  costintent run scenarios/coding-agent.toml --sensitivity --out sens/
+  costintent run scenarios/coding-agent.toml --trials 50000000 --sketch
+  costintent run scenarios/coding-agent.toml --shard 2/4 --out shard-2")]
     Run(RunArgs),
     /// Validate a scenario and show the workloads and the prices they use.
     #[command(after_help = "Examples:
@@ -74,6 +78,49 @@ pub(crate) enum Command {
   costintent plan scenarios/small-prepaid-test.toml
   costintent plan scenarios/coding-agent.toml --steps 1,10,100")]
     Plan(PlanArgs),
+    /// After the period, or mid-period with --as-of: the logs' spend against the forecast.
+    ///
+    /// After the period: where the actual spend falls in the forecast (its
+    /// percentile), the gap to the forecast's mean explained by assumption
+    /// (volume, failure rate, tokens per request, cache share, price
+    /// changes, billed vs catalog), each in dollars and adding up to the
+    /// gap, and the logs' billed amounts against the catalog, request by
+    /// request. With --as-of: the spend so far plus a simulation of the rest
+    /// of the period conditioned on the logs' volume and cost per request,
+    /// giving the updated p50/p90/p99 and P(spend > budget).
+    #[command(
+        after_help = "The period is the scenario's length, starting on --from or else on the \
+first day the logs show (UTC). A record counts its billed amount where the log has one, else its \
+catalog price on its day. Records belong to the workload their `workload` dimension names, else to \
+the first workload of their model.
+
+Examples:
+  costintent reconcile scenarios/coding-agent.toml ~/.claude/projects
+  costintent reconcile my.toml usage.jsonl --from 2026-11-01 --format json
+  costintent reconcile my.toml usage.jsonl --as-of 2026-11-14 --budget 5000 --fail-over-budget"
+    )]
+    Reconcile(ReconcileArgs),
+    /// The daily and monthly spend limits to set at the provider, per workload and API key.
+    ///
+    /// A normal day and a normal month pass with the stated probability (the
+    /// p99 of daily and of monthly spend by default), per workload and per
+    /// `api_key` the scenario names; a daily limit stops a runaway loop
+    /// within a day where the provider can enforce one. Says where each
+    /// provider sets limits (Anthropic workspace limits, OpenAI project
+    /// limits, OpenRouter key limits).
+    #[command(after_help = "Examples:
+  costintent limits scenarios/coding-agent.toml
+  costintent limits my.toml --probability 0.999 --format json")]
+    Limits(LimitsArgs),
+    /// Merge the shards of a run (`run --shard I/N`) into the single run's report.
+    ///
+    /// With every trial kept, the report is the one `run` makes, byte for byte; with
+    /// --sketch, the merged sketches are the whole run's. Shards of different scenarios,
+    /// seeds, trial counts, scales, budgets or modes are refused, and so is a missing shard.
+    #[command(after_help = "Examples:
+  costintent run scenarios/coding-agent.toml --shard 0/4 --out shard-0   (and 1/4, 2/4, 3/4)
+  costintent merge shard-*/ --out report/")]
+    Merge(MergeArgs),
     /// Read real usage logs and billing exports: summarize them, or review one request.
     #[command(after_help = "Examples:
   costintent logs summarize ~/.claude/projects
@@ -81,12 +128,34 @@ pub(crate) enum Command {
   costintent logs summarize openrouter_activity.csv --by day
   costintent logs review req_011CQx ~/.claude/projects --format markdown")]
     Logs(LogsArgs),
+    /// Fit a scenario's distributions to usage logs and write it back with its comments.
+    #[command(after_help = "Fits, per workload: tokens per request or turn (lognormal by maximum \
+likelihood, with a Kolmogorov-Smirnov statistic), requests or sessions per day (Poisson or negative \
+binomial, chosen by a likelihood-ratio test; needs dated records), turns per session, the failure \
+rate and retries, the share of input read from the cache, gaps between turns, tool calls per turn, \
+and for agents the context rule (starting context, input per turn, compaction) from the prompt \
+sizes and cache reads of consecutive requests in a session.
+
+The scenario keeps its structure and every comment; each key gets a comment with the observations \
+behind it, the fit's quality and the value's standard error (±). A value whose standard error is 5% \
+of it or more is written as a distribution drawn per trial, so the forecast widens. Keys the logs \
+cannot inform keep their value and say why. Records go to the workload they name (costintent's own \
+logs), else to the one workload with their model, else to the only workload (--workload forces one).
+
+Formats: every format `logs summarize` reads (billing exports hold no requests and are not used).
+
+Examples:
+  costintent calibrate ~/.claude/projects --scenario team.toml -o team-calibrated.toml
+  costintent calibrate pilot.jsonl --scenario scenarios/coding-agent.toml --keep agent.sessions
+  costintent calibrate app-log.jsonl --scenario s.toml --workload chat > calibrated.toml")]
+    Calibrate(CalibrateArgs),
 }
 
 /// Options every simulating command shares.
 #[derive(Debug, Args)]
 pub(crate) struct SimArgs {
-    /// Trials to simulate (default: the scenario's `trials`, else 20000).
+    /// Trials to simulate, exactly (default: the scenario's `trials`; else `run` stops at a
+    /// precision, see --precision, and compare, plan and --vary run 20000).
     #[arg(long, value_name = "N")]
     pub(crate) trials: Option<u64>,
     /// Master seed (default: the scenario's `seed`, else 42).
@@ -150,6 +219,17 @@ pub(crate) struct RunArgs {
     /// --out). Not with --vary.
     #[arg(long, conflicts_with = "vary")]
     pub(crate) sensitivity: bool,
+    /// Run trials in batches until the p90's 95% interval is within ±P of the p90 (and, with a
+    /// budget, the budget probability's within ±P): `0.5%` or `0.005`. The default when neither
+    /// --trials nor the scenario's `trials` gives a count is 0.5%; this option makes a run
+    /// adaptive even when the scenario gives `trials`. The report says how many trials ran and why
+    /// they stopped; the result is the same for a seed and a precision on any thread count. Not
+    /// with --sketch or --shard, which run a fixed count (20000 unless --trials or `trials`).
+    #[arg(long, value_name = "P", conflicts_with_all = ["trials", "vary", "sketch", "shard"], value_parser = parse_precision)]
+    pub(crate) precision: Option<f64>,
+    /// The most trials an adaptive run takes (default 200000).
+    #[arg(long, value_name = "N", conflicts_with_all = ["trials", "vary", "sketch", "shard"], value_parser = parse_max_trials)]
+    pub(crate) max_trials: Option<u64>,
     /// Exit with code 3 when P(spend > budget) exceeds 10% (or --max-risk); with --vary, when it
     /// does in any run. Needs a budget (checked before simulating).
     #[arg(long)]
@@ -164,6 +244,37 @@ pub(crate) struct RunArgs {
         allow_negative_numbers = true
     )]
     pub(crate) max_risk: f64,
+    /// Keep mergeable quantile sketches instead of every trial, so memory does not grow with
+    /// --trials (for 10^7–10^8 trials): percentiles within ±0.5% of the trial at their rank,
+    /// means, min, max and P(spend > budget) exact; no trials.csv or trials.parquet, no test
+    /// plan. Not with --vary or --sensitivity.
+    #[arg(long, conflicts_with_all = ["vary", "sensitivity"])]
+    pub(crate) sketch: bool,
+    /// Compute only shard I of N (I from 0) of the run: a contiguous range of its trials,
+    /// written with --out DIR as DIR/costintent.shard; `costintent merge` makes the single
+    /// run's report from all N. For batch schedulers (deploy/slurm, deploy/kubernetes).
+    #[arg(
+        long,
+        value_name = "I/N",
+        value_parser = parse_shard,
+        requires = "out",
+        conflicts_with_all = ["vary", "sensitivity", "fail_over_budget", "attempts_log"]
+    )]
+    pub(crate) shard: Option<(u64, u64)>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// Shard folders written by `run --shard I/N --out DIR` (or their costintent.shard files):
+    /// every shard of one run, in any order.
+    #[arg(required = true, value_name = "SHARD")]
+    pub(crate) shards: Vec<PathBuf>,
+    /// Write the report folder to DIR (as `run --out` does), replaced whole or not at all.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+    pub(crate) format: RunFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -333,6 +444,86 @@ pub(crate) struct PlanArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct LimitsArgs {
+    /// The scenario file.
+    pub(crate) scenario: PathBuf,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// The probability that a normal day and a normal month pass their limits.
+    #[arg(long, value_name = "P", default_value_t = 0.99, value_parser = parse_probability)]
+    pub(crate) probability: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReconcileArgs {
+    /// The scenario file whose forecast the logs are set against.
+    pub(crate) scenario: PathBuf,
+    /// Log files, folders and billing exports (every format `logs summarize` reads).
+    #[arg(required = true, value_name = "LOGS")]
+    pub(crate) logs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) sim: SimArgs,
+    /// The period's first day (YYYY-MM-DD; default: the first day the logs show).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) from: Option<String>,
+    /// Mid-period: count the logs through this day (YYYY-MM-DD, inclusive) and
+    /// simulate the rest of the period.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// Budget for the period in USD (overrides the scenario's `budget`).
+    #[arg(long, value_name = "USD", value_parser = parse_budget, allow_negative_numbers = true)]
+    pub(crate) budget: Option<f64>,
+    /// Exit with code 3 when over budget: after the period, when the actual
+    /// spend exceeds it; with --as-of, when the projected P(spend > budget)
+    /// exceeds 10% (or --max-risk). Needs a budget.
+    #[arg(long)]
+    pub(crate) fail_over_budget: bool,
+    /// The largest acceptable projected P(spend > budget) for --fail-over-budget.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.10,
+        requires = "fail_over_budget",
+        value_parser = parse_probability,
+        allow_negative_numbers = true
+    )]
+    pub(crate) max_risk: f64,
+    /// Read every log as this format instead of detecting it.
+    #[arg(long, value_name = "F", value_parser = log_formats())]
+    pub(crate) log_format: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CalibrateArgs {
+    /// Log files and folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The scenario to calibrate.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) scenario: PathBuf,
+    /// Write the calibrated scenario to FILE and print the fits (default:
+    /// the scenario on stdout, the fits on stderr).
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Assign every record to this workload.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) workload: Option<String>,
+    /// Keep a key as written (its fit is still shown): `agent.sessions`, or
+    /// `sessions` for every workload. Repeat for several, for example to keep
+    /// the volume of a larger team than the pilot's.
+    #[arg(long, value_name = "KEY")]
+    pub(crate) keep: Vec<String>,
+    #[command(flatten)]
+    pub(crate) input: LogInputArgs,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct LogsArgs {
     #[command(subcommand)]
     pub(crate) command: LogsCommand,
@@ -483,6 +674,63 @@ fn parse_probability(text: &str) -> Result<f64, String> {
 
 /// `--budget`: USD, finite, not negative, at most the scenario format's
 /// bound on amounts of money.
+/// `--precision`: `0.5%` or `0.005`, between 0.01% and 10%. A bare
+/// number of 0.1 or more is refused, as it is more likely a percentage
+/// without its sign than a goal of ±10% or more.
+fn parse_precision(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let (number, percent) = match trimmed.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (trimmed, false),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a precision; write for example 0.5% or 0.005"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!("`{text}` is not a positive precision; write for example 0.5%"));
+    }
+    if !percent && value >= 0.1 {
+        return Err(format!(
+            "`{text}` would ask for ±{}%; write {text}% for ±{text}%, or a fraction such as 0.005",
+            value * 100.0
+        ));
+    }
+    let fraction = if percent { value / 100.0 } else { value };
+    if !(1e-4..=0.1).contains(&fraction) {
+        return Err(format!(
+            "`{text}` is outside 0.01% to 10%; for example 0.5% (the default) or 1%"
+        ));
+    }
+    Ok(fraction)
+}
+
+/// `--max-trials`: at least the first batch of an adaptive run.
+fn parse_max_trials(text: &str) -> Result<u64, String> {
+    let n: u64 =
+        text.trim().parse().map_err(|_| format!("`{text}` is not a whole number of trials"))?;
+    let least = costintent_analysis::FIRST_BATCH;
+    if n < least {
+        return Err(format!(
+            "an adaptive run takes at least {least} trials (its first batch); for fewer, pass --trials N"
+        ));
+    }
+    Ok(n)
+}
+
+/// `I/N` of `--shard`: shard I (from 0) of N.
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let help = "write I/N, shard I (from 0) of N shards, such as 0/4";
+    let (i, n) = text.split_once('/').ok_or_else(|| format!("`{text}` is not I/N: {help}"))?;
+    let i: u64 = i.trim().parse().map_err(|_| format!("`{i}` is not a shard index: {help}"))?;
+    let n: u64 = n.trim().parse().map_err(|_| format!("`{n}` is not a shard count: {help}"))?;
+    if n == 0 || i >= n {
+        return Err(format!(
+            "shard {i}/{n} does not exist: I counts from 0 and is below N ({help})"
+        ));
+    }
+    Ok((i, n))
+}
+
 fn parse_budget(text: &str) -> Result<f64, String> {
     use costintent_scenario::limits;
     let usd: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of USD"))?;

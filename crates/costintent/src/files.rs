@@ -42,6 +42,9 @@ pub(crate) const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 /// docs/bad-input.md; not an option, as no user needs it).
 const WRITE_DELAY_ENV: &str = "COSTINTENT_TEST_WRITE_DELAY_MS";
 
+/// The file a shard folder holds (`run --shard I/N --out DIR`).
+pub(crate) const SHARD_FILE: &str = "costintent.shard";
+
 /// What kind of input a path should hold, for messages.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Input {
@@ -108,6 +111,36 @@ pub(crate) fn read_text(path: &Path, input: Input) -> Result<String, CliError> {
             "save the file as UTF-8",
         )
     })
+}
+
+/// A shard given to `merge`: a folder holding [`SHARD_FILE`], or that file.
+/// Returns the file's path and size, checked to be a regular file.
+pub(crate) fn shard_file(path: &Path) -> Result<(PathBuf, u64), CliError> {
+    let input = Input {
+        what: "shard",
+        missing_help: "give the folders that `costintent run --shard I/N --out DIR` wrote",
+    };
+    let missing = |shown: &Path| {
+        CliError::input_with_help(
+            format!("cannot read shard {}: no such file", shown.display()),
+            input.missing_help,
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|_| missing(path))?;
+    let file = if meta.is_dir() { path.join(SHARD_FILE) } else { path.to_owned() };
+    let meta = std::fs::metadata(&file).map_err(|_| missing(&file))?;
+    refuse_special_input(&file, &meta, input)?;
+    Ok((file, meta.len()))
+}
+
+/// Reads a shard file whole (its size was checked against the memory
+/// available first).
+pub(crate) fn read_shard(path: &Path) -> Result<Vec<u8>, CliError> {
+    let mut bytes = Vec::new();
+    open_for_reading(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| CliError::runtime(format!("cannot read shard {}: {e}", path.display())))?;
+    Ok(bytes)
 }
 
 /// Opens without blocking on a FIFO that appeared after the type check.
@@ -313,6 +346,7 @@ fn keep_or_default_permissions(_file: &File, _target: &Path) -> std::io::Result<
 /// `compare --out`, `run --vary --out`). An existing folder that holds
 /// anything else is not replaced.
 const REPORT_FILES: &[&str] = &[
+    SHARD_FILE,
     "report.md",
     "report.html",
     "summary.json",

@@ -127,6 +127,9 @@ pub(crate) struct Need<'a> {
     pub(crate) trials: u64,
     /// Whether trials.csv is built.
     pub(crate) csv: bool,
+    /// Whether the refusal suggests `--sketch` (a single run that keeps
+    /// every trial).
+    pub(crate) sketch_hint: bool,
 }
 
 impl Need<'_> {
@@ -192,6 +195,13 @@ impl Need<'_> {
                 group(fit),
                 fit
             )
+        };
+        let help = if self.sketch_hint {
+            format!(
+                "{help}; or add --sketch to keep quantile sketches instead of every trial (memory then does not grow with the trial count), or split the run with --shard I/N"
+            )
+        } else {
+            help
         };
         Err(CliError::input_with_help(
             format!(

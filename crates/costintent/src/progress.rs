@@ -72,7 +72,8 @@ impl Pace {
 /// Shared between the workers, the line printer and the caller.
 #[derive(Debug)]
 struct Counts {
-    total: u64,
+    /// Trials to run; an adaptive run raises it batch by batch.
+    total: AtomicU64,
     label: String,
     started: Instant,
     done: AtomicU64,
@@ -84,7 +85,7 @@ impl Counts {
     fn snapshot(&self, now: Instant) -> Snapshot {
         let last = *self.last_chunk.lock().unwrap_or_else(PoisonError::into_inner);
         Snapshot {
-            total: self.total,
+            total: self.total.load(Ordering::Relaxed),
             done: self.done.load(Ordering::Relaxed),
             elapsed: now.saturating_duration_since(self.started),
             last: last.map(|(at, n)| (at.saturating_duration_since(self.started), n)),
@@ -201,7 +202,7 @@ impl Progress {
         }
         bar.set_prefix(label.to_owned());
         let counts = Arc::new(Counts {
-            total,
+            total: AtomicU64::new(total),
             label: label.to_owned(),
             started: Instant::now(),
             done: AtomicU64::new(0),
@@ -238,6 +239,17 @@ impl Progress {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
         self.bar.inc(trials);
+    }
+
+    /// Sets the trials to run (an adaptive run, at each new batch).
+    pub(crate) fn set_total(&self, total: u64) {
+        self.counts.total.store(total, Ordering::Relaxed);
+        self.bar.set_length(total);
+    }
+
+    /// Trials to run, as far as known.
+    pub(crate) fn total(&self) -> u64 {
+        self.counts.total.load(Ordering::Relaxed)
     }
 
     /// Trials finished so far.

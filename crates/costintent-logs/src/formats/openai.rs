@@ -293,6 +293,7 @@ pub(crate) fn parse_usage_page(value: &Value, ctx: &LineCtx<'_>, out: &mut Colle
                         cache_write: u64_of(result, "input_cache_write_tokens"),
                         input_audio: u64_of(result, "input_audio_tokens"),
                         output_audio: u64_of(result, "output_audio_tokens"),
+                        cache_read_audio: u64_of(result, "input_cached_audio_tokens"),
                         ..Tokens::default()
                     };
                     out.bucket(ctx, row);

@@ -72,6 +72,7 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
         },
         timeout: None,
         via: Some(0),
+        api_key: None,
         kind: WorkloadKind::Agent(AgentSpec {
             sessions: Volume::PerUnit {
                 per: TimeUnit::Day,
@@ -118,6 +119,7 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
         },
         timeout: None,
         via: None,
+        api_key: None,
         kind: WorkloadKind::Image(ImageSpec {
             requests: Volume::Fixed(800.0),
             size: "1024x1024".into(),
@@ -146,6 +148,7 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
         failures: Failures::none(),
         timeout: None,
         via: None,
+        api_key: None,
         kind: WorkloadKind::Video(VideoSpec {
             requests: Volume::PerPeriod(Dist::Poisson { mean: Value::Fixed(40.0) }),
             seconds: Draw::Dist(Dist::Choice(Arc::new(Choice {
@@ -161,7 +164,7 @@ pub fn scenario(budget: Option<f64>) -> Scenario {
     Scenario {
         name: "Pilot, 12 engineers".into(),
         period: Period { seconds: 30.0 * 86_400.0, text: "30d".into() },
-        trials: 20,
+        trials: Some(20),
         seed: 42,
         prices_date: date(),
         budget,

@@ -267,7 +267,7 @@ mod tests {
         let checked =
             check(&with_workload("name = \"x\"\nperiod = 3600", REQUESTS)).expect("valid");
         let s = checked.scenario;
-        assert_eq!((s.trials, s.seed, s.budget), (20_000, 42, None));
+        assert_eq!((s.trials, s.seed, s.budget), (None, 42, None));
         assert_eq!(s.prices_date.to_string(), "2026-11-25", "today");
         assert_eq!((s.period.seconds, s.period.text.as_str()), (3600.0, "3600s"));
         let w = &s.workloads[0];

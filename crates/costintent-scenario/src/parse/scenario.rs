@@ -40,9 +40,6 @@ pub(super) fn is_scenario_key(key: &str) -> bool {
     SCENARIO_KEYS.contains(&key)
 }
 
-/// The default trial count when `trials` is absent.
-pub(super) const DEFAULT_TRIALS: u64 = 20_000;
-
 /// The default master seed when `seed` is absent.
 pub(super) const DEFAULT_SEED: u64 = 42;
 
@@ -51,7 +48,7 @@ pub(super) const DEFAULT_SEED: u64 = 42;
 pub(super) struct Settings {
     pub(super) name: Option<String>,
     pub(super) period: Option<Period>,
-    pub(super) trials: Option<u64>,
+    pub(super) trials: Option<Option<u64>>,
     pub(super) seed: Option<u64>,
     pub(super) prices_date: Option<Date>,
     pub(super) budget: Option<Option<f64>>,
@@ -82,15 +79,16 @@ pub(super) fn settings(ctx: &mut Ctx, node: &Node<'_>, today: Date, catalog: &Ca
     };
     let calendar_start = parsed.as_ref().and_then(|p| p.calendar_start);
     let period = parsed.map(|p| p.period);
+    // Absent: the run chooses its trial count (adaptive precision).
     let trials = match t.get("trials") {
-        None => Some(DEFAULT_TRIALS),
+        None => Some(None),
         Some(n) => table::integer(ctx, n, "trials").and_then(|x| {
             if x < 1 {
                 ctx.error(n.span(), format!("`trials` must be at least 1 (got {x})"))
                     .label("no trials");
                 return None;
             }
-            u64::try_from(x).ok()
+            u64::try_from(x).ok().map(Some)
         }),
     };
     let seed = match t.get("seed") {

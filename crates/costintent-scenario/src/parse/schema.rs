@@ -222,7 +222,7 @@ fn describe(table: Table, key: &str) -> Option<Value> {
         (T::Scenario, "period") => reference("period"),
         (T::Scenario, "trials") => json!({
             "type": "integer", "minimum": 1,
-            "description": "Trials per run (--trials overrides; default 20000)."
+            "description": "Exactly this many trials per run (--trials overrides). Absent: run stops when the p90 is known within ±0.5% (--precision), compare, plan and --vary run 20000."
         }),
         (T::Scenario, "seed") => json!({
             "type": "integer", "minimum": 0,
@@ -266,6 +266,10 @@ fn describe(table: Table, key: &str) -> Option<Value> {
             string("provider/model from `costintent catalog list`, or a [models] table.")
         }
         (T::Workload, "via") => string("Name of the [[wallet]] this workload pays from."),
+        (T::Workload, "api_key") => json!({
+            "type": "string", "minLength": 1,
+            "description": "Name (never the secret) of the API key, workspace or project this workload is billed to; `costintent limits` gives limits per key."
+        }),
         (T::Workload, "failures") => reference("failures"),
         (T::Workload, "timeout") => reference("timeout"),
         (T::Workload, "requests") => volume("Requests (jobs) in the period."),

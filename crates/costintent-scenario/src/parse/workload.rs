@@ -43,6 +43,7 @@ pub(crate) const COMMON_KEYS: &[(&str, Need)] = &[
     ("failures", Optional),
     ("timeout", Optional),
     ("via", Optional),
+    ("api_key", Optional),
 ];
 
 /// The keys of `failures = { … }`.
@@ -249,6 +250,7 @@ fn workload(
     };
     let timeout = optional(t.get("timeout"), |n| timeout(ctx, n));
     let via = optional(t.get("via"), |n| via(ctx, n, env));
+    let api_key = optional(t.get("api_key"), |n| api_key(ctx, n));
     let kind_spec = kind.and_then(|kind| {
         let spec = Spec { t, what: &what, price: price.as_ref(), model_span };
         match kind {
@@ -334,8 +336,28 @@ fn workload(
         failures,
         timeout,
         via: via?,
+        api_key: api_key?,
         kind: kind_spec,
     })
+}
+
+/// `api_key = "name"`: the name of the key, workspace or project, never
+/// the secret itself (a value shaped like one is refused, so that a
+/// scenario file, which is shared, does not carry a credential).
+fn api_key(ctx: &mut Ctx, n: &Node<'_>) -> Option<String> {
+    let s = table::string(ctx, n, "api_key")?;
+    if s.trim().is_empty() {
+        ctx.error(n.span(), "`api_key` must not be empty").label("empty");
+        return None;
+    }
+    let secret = ["sk-", "sk_", "sess-", "AIza"].iter().any(|p| s.starts_with(p)) && s.len() > 20;
+    if secret {
+        ctx.error(n.span(), "`api_key` looks like a secret key; give the key's name instead")
+            .label("a secret")
+            .help("write the name the provider shows for the key, workspace or project, e.g. `api_key = \"support-bot-prod\"`");
+        return None;
+    }
+    Some(s.to_owned())
 }
 
 /// What each kind's parser reads besides the environment.

@@ -18,7 +18,7 @@ fn the_format_example_parses_with_its_values() {
     assert_eq!(s.name, "Coding agent pilot, 12 engineers");
     assert_eq!(s.period.seconds, 30.0 * 86_400.0);
     assert_eq!(s.period.text, "30d");
-    assert_eq!((s.trials, s.seed), (20_000, 42));
+    assert_eq!((s.trials, s.seed), (Some(20_000), 42));
     assert_eq!(s.prices_date.to_string(), "2026-11-01");
     assert_eq!(s.budget, Some(2500.0));
     let names: Vec<&str> = s.workloads.iter().map(|w| w.name.as_str()).collect();
@@ -97,7 +97,7 @@ fn every_kind_and_optional_key_is_read() {
     let checked = load_ok("every_kind.toml");
     let s = &checked.scenario;
     assert_eq!(s.period.seconds, 7.0 * 86_400.0);
-    assert_eq!((s.trials, s.seed, s.budget), (500, 9, None));
+    assert_eq!((s.trials, s.seed, s.budget), (Some(500), 9, None));
     assert_eq!(s.prices_date.to_string(), "2026-11-01", "a TOML date works too");
     let wallet = &s.wallets[0];
     assert_eq!(

@@ -6,8 +6,8 @@
 //! turn carries
 //! `m / N × user_share` minutes of user audio and `m / N × (1 − user_share)`
 //! minutes of assistant audio, converted to tokens at the model's
-//! `input_tokens_per_minute` and `output_tokens_per_minute` (not rounded:
-//! they are derived, not drawn). Turn `t` bills as input the whole
+//! `input_tokens_per_minute` and `output_tokens_per_minute` and rounded to
+//! whole tokens, as providers bill them. Turn `t` bills as input the whole
 //! conversation so far — every earlier turn's user and assistant audio
 //! tokens — at the cached audio price when the model has one (else the full
 //! audio input price), plus its new user audio at the audio input price, and
@@ -129,8 +129,10 @@ impl State {
                 continue;
             }
             let per_turn = m / turns;
-            let user = per_turn * self.user_share * spec.input_tokens_per_minute;
-            let assistant = per_turn * (1.0 - self.user_share) * spec.output_tokens_per_minute;
+            // Whole tokens, as providers bill and log them.
+            let user = (per_turn * self.user_share * spec.input_tokens_per_minute).round();
+            let assistant =
+                (per_turn * (1.0 - self.user_share) * spec.output_tokens_per_minute).round();
             let mut history = 0.0;
             for t in 0..count(turns) {
                 if ctx.stop(t + 1) {

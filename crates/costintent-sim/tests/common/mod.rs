@@ -28,7 +28,7 @@ pub fn scenario(workloads: Vec<Workload>) -> Scenario {
     Scenario {
         name: "test".into(),
         period: Period { seconds: 30.0 * 86_400.0, text: "30d".into() },
-        trials: 100,
+        trials: Some(100),
         seed: 42,
         prices_date: Date::new(2026, 11, 1).expect("valid date"),
         budget: None,
@@ -47,6 +47,7 @@ pub fn workload(name: &str, price: ModelPrice, kind: WorkloadKind) -> Workload {
         failures: Failures::none(),
         timeout: None,
         via: None,
+        api_key: None,
         kind,
     }
 }

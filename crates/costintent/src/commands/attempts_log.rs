@@ -9,8 +9,12 @@
 //! class in the log convention (input includes cache reads and writes,
 //! output includes reasoning), images, video seconds and fees, and the
 //! simulated charge as the billed cost. The engine does not simulate times
-//! of day: every record is dated at the start of the part of the period it
-//! fell in (the period's first day, or the day of a dated price change).
+//! of day; the trace dates each unit (session, request, job) with an
+//! arrival drawn over the period (uniform, or following a ramp's or
+//! growth's daily rates, within the part of the period between price
+//! changes that the unit fell in: see `costintent_sim::TraceAttempt`), and
+//! every attempt of the unit carries it, to the millisecond. Records are
+//! written in time order (attempts of one unit keep their order).
 
 use std::path::Path;
 
@@ -29,7 +33,9 @@ pub(crate) fn write(
     trial: u64,
     path: &Path,
 ) -> Result<usize, CliError> {
-    let attempts = Engine::new(scenario).trace(seed, trial, scale);
+    let mut attempts = Engine::new(scenario).trace(seed, trial, scale);
+    // A stable sort keeps each unit's attempts (which share a time) in order.
+    attempts.sort_by(|a, b| a.at_days.total_cmp(&b.at_days));
     let mut bytes = Vec::new();
     for a in &attempts {
         let record = record(scenario, trial, a);
@@ -50,14 +56,16 @@ fn record(scenario: &Scenario, trial: u64, a: &TraceAttempt) -> Attempt {
     let whole = |x: f64| (x > 0.0).then(|| x.round() as u64);
     let (read, write) = (q(Unit::CacheReadTokens), q(Unit::CacheWriteTokens));
     let reasoning = q(Unit::ReasoningTokens);
+    let audio_cached = q(Unit::AudioCachedInputTokens);
     let (audio_in, audio_out) =
-        (q(Unit::AudioInputTokens) + q(Unit::AudioCachedInputTokens), q(Unit::AudioOutputTokens));
+        (q(Unit::AudioInputTokens) + audio_cached, q(Unit::AudioOutputTokens));
     let one_hour = matches!(&w.kind, WorkloadKind::Agent(agent)
         if agent.cache.as_ref().is_some_and(|c| c.write_price == CacheWritePrice::OneHour));
     let tokens = Tokens {
         input: whole(q(Unit::InputTokens) + read + write + audio_in),
         output: whole(q(Unit::OutputTokens) + reasoning + audio_out),
-        cache_read: whole(read),
+        cache_read: whole(read + audio_cached),
+        cache_read_audio: whole(audio_cached),
         cache_write: whole(write),
         cache_write_5m: if one_hour { None } else { whole(write) },
         cache_write_1h: if one_hour { whole(write) } else { None },
@@ -79,11 +87,9 @@ fn record(scenario: &Scenario, trial: u64, a: &TraceAttempt) -> Attempt {
         AttemptStatus::Failed => (Status::Error, w.failures.billed != Billed::None),
         AttemptStatus::Rejected => (Status::Error, false),
     };
-    let day = if a.segment == 0 {
-        scenario.prices_date
-    } else {
-        w.price_changes.get(a.segment - 1).map_or(scenario.prices_date, |c| c.date)
-    };
+    let start_millis = scenario.prices_date.days_since_epoch() * 86_400_000;
+    // Whole milliseconds, floored, so a time stays inside its day.
+    let millis = start_millis + (a.at_days * 86_400_000.0).floor() as i64;
     let batch = matches!(&w.kind, WorkloadKind::Requests(r) if r.mode == Mode::Batch);
     let id = |what: &str| format!("sim-t{trial}-{}-{what}", w.name);
     Attempt {
@@ -98,7 +104,7 @@ fn record(scenario: &Scenario, trial: u64, a: &TraceAttempt) -> Attempt {
         parent_id: Some(id(&format!("r{}", a.request))),
         session_id: Some(id(&format!("u{}", a.unit))),
         attempt: Some(a.attempt),
-        ts_start: Some(format!("{day}T00:00:00Z")),
+        ts_start: Some(costintent_logs::time::format_millis(millis)),
         status,
         http_status: (a.status == AttemptStatus::Rejected).then_some(400),
         error_type: match a.status {

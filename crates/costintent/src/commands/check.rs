@@ -19,7 +19,9 @@ pub(crate) fn check(args: &CheckArgs) -> Result<(), CliError> {
     let checked = super::load_scenario(&args.scenario, &catalog, &[])?;
     let mut text = describe(&args.scenario.display().to_string(), &checked);
     let s = &checked.scenario;
-    let need = Need { kept: vec![s], transient: None, trials: s.trials, csv: false };
+    // An adaptive run may take up to its most trials.
+    let trials = s.trials.unwrap_or(costintent_analysis::DEFAULT_MAX_TRIALS);
+    let need = Need { kept: vec![s], transient: None, trials, csv: false, sketch_hint: false };
     let bytes = need.bytes();
     let available = memory::available()?;
     let usable = memory::usable(&available);
@@ -27,14 +29,14 @@ pub(crate) fn check(args: &CheckArgs) -> Result<(), CliError> {
         text.push_str(&format!(
             "\nmemory    about {} for {} trials ({} usable here)\n",
             memory::bytes_text(bytes),
-            memory::group(s.trials),
+            memory::group(trials),
             memory::bytes_text(usable)
         ));
     }
     if bytes > usable {
         print_stderr(&format!(
-            "warning: `trials = {}` needs about {} of memory, more than the {} usable here: `run` will refuse it\n  = help: lower `trials`, or pass a smaller --trials to `run`\n",
-            memory::group(s.trials),
+            "warning: {} trials need about {} of memory, more than the {} usable here: `run` will refuse it\n  = help: lower `trials`, or pass a smaller --trials (or --max-trials) to `run`\n",
+            memory::group(trials),
             memory::bytes_text(bytes),
             memory::bytes_text(usable)
         ));
@@ -64,7 +66,20 @@ pub(crate) fn describe(file: &str, checked: &Checked) -> String {
         last_day
     );
     let _ = writeln!(out, "prices    as of {}", s.prices_date);
-    let _ = writeln!(out, "trials    {} (seed {})", memory::group(s.trials), s.seed);
+    match s.trials {
+        Some(n) => {
+            let _ = writeln!(out, "trials    {} (seed {})", memory::group(n), s.seed);
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "trials    until the p90 is known within ±{} (at most {}; seed {})",
+                costintent_report::format::percent(costintent_analysis::DEFAULT_PRECISION),
+                memory::group(costintent_analysis::DEFAULT_MAX_TRIALS),
+                s.seed
+            );
+        }
+    }
     match s.budget {
         Some(b) => {
             let _ = writeln!(out, "budget    {} for the period", usd(b));

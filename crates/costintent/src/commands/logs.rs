@@ -26,17 +26,17 @@ pub(crate) fn logs(args: LogsArgs) -> Result<(), CliError> {
 }
 
 /// What every `logs` command needs before reading.
-struct Prepared {
-    inputs: Vec<Input>,
+pub(super) struct Prepared {
+    pub(super) inputs: Vec<Input>,
     /// Files in the folders that were not read (not a log by their name).
     passed_over: u64,
-    import: ImportOptions,
-    catalog: costintent_scenario::Catalog,
+    pub(super) import: ImportOptions,
+    pub(super) catalog: costintent_scenario::Catalog,
     undated_prices: Date,
-    pool: rayon::ThreadPool,
+    pub(super) pool: rayon::ThreadPool,
 }
 
-fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError> {
+pub(super) fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError> {
     let format = args
         .log_format
         .as_deref()
@@ -49,6 +49,24 @@ fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError>
         None => crate::clock::today(),
     };
     let catalog = super::load_catalog(args.catalog.as_deref())?;
+    let (inputs, passed_over) = inputs(paths)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(|e| CliError::runtime(format!("cannot start worker threads: {e}")))?;
+    Ok(Prepared {
+        inputs,
+        passed_over,
+        import: ImportOptions { format },
+        catalog,
+        undated_prices,
+        pool,
+    })
+}
+
+/// The log files `paths` name (files, and the log files of folders, read
+/// recursively), and how many files in the folders were passed over.
+pub(crate) fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, u64), CliError> {
     let mut files = Vec::new();
     let mut passed_over = 0;
     for path in paths {
@@ -74,18 +92,7 @@ fn prepare(paths: &[PathBuf], args: &LogInputArgs) -> Result<Prepared, CliError>
             explicit,
         })
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-        .map_err(|e| CliError::runtime(format!("cannot start worker threads: {e}")))?;
-    Ok(Prepared {
-        inputs,
-        passed_over,
-        import: ImportOptions { format },
-        catalog,
-        undated_prices,
-        pool,
-    })
+    Ok((inputs, passed_over))
 }
 
 /// Every log file under `dir`, sorted, so the order (and so the output) does
@@ -112,7 +119,7 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, passed_over: &mut u64) -> Re
     Ok(())
 }
 
-fn import_error(err: ImportError) -> CliError {
+pub(crate) fn import_error(err: ImportError) -> CliError {
     match err {
         ImportError::Io { file, message } => {
             CliError::runtime(format!("cannot read {file}: {message}"))
@@ -124,7 +131,7 @@ fn import_error(err: ImportError) -> CliError {
     }
 }
 
-fn speed_line(stats: &costintent_logs::ImportStats, seconds: f64, quiet: bool) {
+pub(super) fn speed_line(stats: &costintent_logs::ImportStats, seconds: f64, quiet: bool) {
     if quiet {
         return;
     }

@@ -1,12 +1,16 @@
 //! One module per command; this one dispatches and holds what they share.
 
 mod attempts_log;
+mod calibrate;
 mod catalog;
 mod check;
 mod compare;
 mod init;
+mod limits;
 mod logs;
+mod merge;
 mod plan;
+mod reconcile;
 mod run;
 
 use std::path::Path;
@@ -30,7 +34,11 @@ pub(crate) fn dispatch(command: Command) -> Result<(), CliError> {
         Command::Catalog(args) => catalog::catalog(args),
         Command::Compare(args) => compare::compare(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Reconcile(args) => reconcile::reconcile(&args),
+        Command::Limits(args) => limits::limits(&args),
         Command::Logs(args) => logs::logs(args),
+        Command::Merge(args) => merge::merge(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     }
 }
 
@@ -89,6 +97,8 @@ pub(crate) fn settings(args: &SimArgs) -> Result<Settings, CliError> {
         threads: threads(args.threads),
         scale: args.scale,
         mode: if args.exact { EngineMode::Exact } else { EngineMode::Auto },
+        precision: None,
+        max_trials: None,
     })
 }
 
@@ -127,11 +137,13 @@ pub(crate) struct CliRunner {
     pub(crate) budget_gate: Option<Option<f64>>,
     /// Whether trials.csv is built (for the memory estimate).
     pub(crate) csv: bool,
+    /// Whether a refusal for memory suggests `--sketch` (a single run).
+    pub(crate) sketch_hint: bool,
 }
 
 impl CliRunner {
     pub(crate) fn new(quiet: bool) -> Self {
-        Self { quiet, budget_gate: None, csv: false }
+        Self { quiet, budget_gate: None, csv: false, sketch_hint: false }
     }
 }
 
@@ -167,8 +179,10 @@ impl Runner for CliRunner {
         ensure_memory(&Need {
             kept: plan.kept.iter().map(|(_, s)| *s).collect(),
             transient: plan.transient,
-            trials: plan.options.trials,
-            csv: self.csv,
+            // Sketched runs hold one batch of trials at a time.
+            trials: plan.batch.unwrap_or(plan.options.trials),
+            csv: self.csv && plan.batch.is_none(),
+            sketch_hint: self.sketch_hint && plan.batch.is_none(),
         })
     }
 
@@ -179,6 +193,44 @@ impl Runner for CliRunner {
         label: &str,
     ) -> Result<Outcomes, CliError> {
         simulate(scenario, options, label, self.quiet)
+    }
+
+    /// Batches under one plan of the engine (planned once, not per batch),
+    /// with one progress display: of the whole run when its length is
+    /// known, else growing with each batch (an adaptive run).
+    fn simulate_batches(
+        &mut self,
+        scenario: &Scenario,
+        options: &SimOptions,
+        label: &str,
+        first: u64,
+        each: &mut dyn FnMut(Outcomes) -> u64,
+    ) -> Result<(), CliError> {
+        let cancel = cancel_flag();
+        let adaptive = options.rse_goal.is_some();
+        let progress = Progress::new(if adaptive { 0 } else { options.trials }, label, self.quiet);
+        let engine = Engine::new(scenario);
+        let run_trials = if options.run_trials > 0 { options.run_trials } else { options.trials };
+        // Planned once for the whole run, as a single run plans.
+        let plans = engine.plan(&SimOptions { run_trials, ..*options }, cancel);
+        let mut first_trial = options.first_trial;
+        let mut trials = first;
+        while trials > 0 {
+            if adaptive {
+                progress.set_total(first_trial - options.first_trial + trials);
+            }
+            let part = SimOptions { first_trial, trials, run_trials, ..*options };
+            let outcomes = engine
+                .run_planned(&part, &plans, &|n| progress.advance(n), cancel)
+                .map_err(|e| {
+                    progress.finish();
+                    run_error(e, &progress, progress.total(), trials)
+                })?;
+            first_trial += trials;
+            trials = each(outcomes);
+        }
+        progress.finish();
+        Ok(())
     }
 }
 
@@ -262,16 +314,20 @@ fn simulate(
     let engine = Engine::new(scenario);
     let result = engine.run(options, &|n| progress.advance(n), cancel);
     progress.finish();
-    result.map_err(|e| match e {
-        RunError::Cancelled => {
-            CliError::Interrupted { done: progress.done(), total: options.trials }
-        }
+    result.map_err(|e| run_error(e, &progress, options.trials, options.trials))
+}
+
+/// The CLI error of a failed simulation of `total` trials, `held` of them
+/// in memory at once.
+fn run_error(error: RunError, progress: &Progress, total: u64, held: u64) -> CliError {
+    match error {
+        RunError::Cancelled => CliError::Interrupted { done: progress.done(), total },
         RunError::OutOfMemory { bytes } => CliError::runtime(format!(
             "cannot allocate {} for the per-trial results of {} trials",
             memory::bytes_text(bytes),
-            memory::group(options.trials)
+            memory::group(held)
         )),
-    })
+    }
 }
 
 impl From<AnalysisError> for CliError {

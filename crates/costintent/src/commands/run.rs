@@ -1,8 +1,8 @@
 //! `costintent run`: simulate, report, and optionally write a report folder,
 //! vary one assumption, or rank the assumptions by their effect on p90.
 
-use costintent_analysis::{ComparisonOutput, RunRequest, VaryAxis};
-use costintent_report::{ChartLinks, Report, ReportFile, pretty_json};
+use costintent_analysis::{ComparisonOutput, RunRequest, ShardRequest, Sketched, VaryAxis};
+use costintent_report::{ChartLinks, Report, ReportFile, ShardIndex, pretty_json};
 
 use super::{CliRunner, ScenarioText};
 use crate::cli::{RunArgs, RunFormat};
@@ -15,7 +15,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
     // Checked before simulating, so a bad path fails in a second rather than
     // after a long run; nothing is created until the report is written.
     let out_dir = args.out.as_deref().map(ReportDir::check).transpose()?;
-    let settings = super::settings(&args.sim)?;
+    let settings = costintent_analysis::Settings {
+        precision: args.precision,
+        max_trials: args.max_trials,
+        ..super::settings(&args.sim)?
+    };
     let file = ScenarioText::read(&args.scenario)?;
     if let Some(path) = &args.attempts_log {
         write_attempts_log(&file, &catalog, &settings, args.trial, path)?;
@@ -24,7 +28,22 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
         quiet: args.sim.quiet,
         budget_gate: args.fail_over_budget.then_some(args.budget),
         csv: out_dir.is_some(),
+        sketch_hint: args.vary.is_empty() && !args.sketch,
     };
+    if let (Some((index, count)), Some(dir)) = (args.shard, &out_dir) {
+        return run_shard(
+            args,
+            &file,
+            &catalog,
+            &settings,
+            ShardIndex { index, count },
+            dir,
+            &mut runner,
+        );
+    }
+    if args.sketch {
+        return run_sketched(args, &file, &catalog, &settings, out_dir.as_ref(), &mut runner);
+    }
     if !args.vary.is_empty() {
         let axes = vary_axes(&args.vary)?;
         runner.csv = false;
@@ -52,11 +71,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
         #[cfg(not(feature = "parquet"))]
         print_stderr("note: trials.parquet not written (built without the `parquet` feature)\n");
     }
-    match args.format {
-        RunFormat::Json => print_stdout(&pretty_json(&report.to_json()))?,
-        RunFormat::Markdown => print_stdout(&report.render_markdown(&ChartLinks::standard()))?,
-        RunFormat::Table => print_stdout(&report.render_table(stdout_color()))?,
-    }
+    print_report(report, args.format)?;
     if let Some(dir) = &out_dir {
         print_stderr(&format!(
             "wrote the report to {} (open report.html)\n",
@@ -64,6 +79,95 @@ pub(crate) fn run(args: &RunArgs) -> Result<(), CliError> {
         ));
     }
     fail_over_budget(args, report)
+}
+
+/// `--shard I/N --out DIR`: one shard of the run, written as
+/// DIR/costintent.shard.
+fn run_shard(
+    args: &RunArgs,
+    file: &ScenarioText,
+    catalog: &costintent_scenario::Catalog,
+    settings: &costintent_analysis::Settings,
+    index: ShardIndex,
+    dir: &ReportDir,
+    runner: &mut CliRunner,
+) -> Result<(), CliError> {
+    let catalog_text = args
+        .sim
+        .catalog
+        .as_deref()
+        .map(|path| crate::files::read_text(path, crate::files::Input::CATALOG))
+        .transpose()?;
+    let request = ShardRequest {
+        index,
+        budget: args.budget,
+        sketch: args.sketch,
+        catalog: catalog_text.as_deref(),
+    };
+    let shard = costintent_analysis::shard(&file.source(catalog), settings, &request, runner)?;
+    let (first, end) = index.range(shard.run.trials);
+    write_folder(
+        dir,
+        &[ReportFile { name: crate::files::SHARD_FILE.to_owned(), bytes: shard.to_bytes() }],
+    )?;
+    print_stderr(&format!(
+        "wrote shard {}/{} (trials {first} to {} of {}) to {}; merge every shard with `costintent merge`\n",
+        index.index,
+        index.count,
+        end - 1,
+        shard.run.trials,
+        super::folder_text(dir.path())
+    ));
+    Ok(())
+}
+
+/// `--sketch`: the run kept as sketches.
+fn run_sketched(
+    args: &RunArgs,
+    file: &ScenarioText,
+    catalog: &costintent_scenario::Catalog,
+    settings: &costintent_analysis::Settings,
+    out_dir: Option<&ReportDir>,
+    runner: &mut CliRunner,
+) -> Result<(), CliError> {
+    let request = RunRequest { budget: args.budget, test_plan: false, sensitivity: false };
+    let output =
+        costintent_analysis::run_sketched(&file.source(catalog), settings, &request, runner)?;
+    emit_sketched(&output, args.format, out_dir)?;
+    fail_over_budget(args, &output.report)
+}
+
+/// Prints a sketched run's report and writes its folder.
+pub(crate) fn emit_sketched(
+    output: &Sketched,
+    format: RunFormat,
+    out_dir: Option<&ReportDir>,
+) -> Result<(), CliError> {
+    if let Some(dir) = out_dir {
+        let files = output
+            .report
+            .files_sketched(&output.outcomes)
+            .map_err(|e| CliError::runtime(e.to_string()))?;
+        write_folder(dir, &files)?;
+        print_stderr("note: trials.csv and trials.parquet not written (--sketch keeps no trial)\n");
+    }
+    print_report(&output.report, format)?;
+    if let Some(dir) = out_dir {
+        print_stderr(&format!(
+            "wrote the report to {} (open report.html)\n",
+            super::folder_text(dir.path())
+        ));
+    }
+    Ok(())
+}
+
+/// Prints a report on stdout in `format`.
+pub(crate) fn print_report(report: &Report, format: RunFormat) -> Result<(), CliError> {
+    match format {
+        RunFormat::Json => print_stdout(&pretty_json(&report.to_json())),
+        RunFormat::Markdown => print_stdout(&report.render_markdown(&ChartLinks::standard())),
+        RunFormat::Table => print_stdout(&report.render_table(stdout_color())),
+    }
 }
 
 /// `--attempts-log FILE --trial N`: one trial's attempts, written before the
