@@ -459,6 +459,54 @@ fn row06_a_signal_at_any_moment_leaves_the_old_report_or_the_new_one() {
     assert!(outcomes.iter().any(|(_, _, w)| *w == "new"), "{outcomes:?}");
 }
 
+/// Issue 12 item 5: `merge --out` is as safe as `run --out`: a signal
+/// while it writes leaves the previous report, never a mix.
+#[cfg(unix)]
+#[test]
+fn a_signal_during_merge_leaves_the_old_report_or_the_new_one() {
+    let ws = workspace();
+    let dir = ws.path();
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        let folder = format!("shard-{i}");
+        let out = run_in(dir, &["run", "exact.toml", "--shard", &shard, "--out", &folder]);
+        expect_exit(&out, 0, &folder);
+    }
+    let merged = run_in(dir, &["merge", "shard-0", "shard-1", "--out", "ref-new"]);
+    expect_exit(&merged, 0, "merge");
+    let old_run = run_in(dir, &["run", "exact.toml", "--seed", "7", "--out", "ref-old", "--quiet"]);
+    expect_exit(&old_run, 0, "old report");
+    let (old, new) = (files_of(&dir.join("ref-old")), files_of(&dir.join("ref-new")));
+    assert_ne!(old, new, "the two reports differ");
+    let report = dir.join("report");
+    let mut seen = Vec::new();
+    for (i, ms) in [0_u64, 150, 400, 700].into_iter().enumerate() {
+        let _ = std::fs::remove_dir_all(&report);
+        copy_dir(&dir.join("ref-old"), &report);
+        let mut cmd = command(dir, &["merge", "shard-0", "shard-1", "--out", "report"]);
+        cmd.env("COSTINTENT_TEST_WRITE_DELAY_MS", "100");
+        let mut child = cmd.spawn().expect("starts");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while strays(dir).is_empty()
+            && child.try_wait().expect("poll").is_none()
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(ms));
+        let sig = if i % 2 == 0 { "TERM" } else { "INT" };
+        if child.try_wait().expect("poll").is_none() {
+            signal(&child, sig);
+        }
+        let out = wait_at_most(child, 30, "interrupted merge");
+        let now = files_of(&report);
+        assert!(now == old || now == new, "SIG{sig} at {ms} ms: a mix\n{}", stderr(&out));
+        assert_eq!(strays(dir), Vec::<String>::new(), "SIG{sig} at {ms} ms: temporary files");
+        seen.push(now == old);
+    }
+    assert!(seen.iter().any(|old| *old), "a signal during the write kept the old report");
+}
+
 #[test]
 fn row06_a_folder_that_is_not_a_report_is_never_replaced() {
     let ws = workspace();
