@@ -251,6 +251,25 @@ pub struct WalletStats {
     pub unused_usd_mean: f64,
 }
 
+impl WalletStats {
+    /// A wallet's statistics from the means per trial of its top-ups,
+    /// purchase fees, usage fees, credits bought and credits used.
+    fn of(spec: &costintent_scenario::Wallet, means: [f64; 5]) -> Self {
+        let [topups, purchase_fees, usage_fees, bought, used] = means;
+        Self {
+            name: spec.name.clone(),
+            credit_usd: spec.credit_usd,
+            topups_mean: topups,
+            purchase_fees_mean: purchase_fees,
+            usage_fees_mean: usage_fees,
+            credits_bought_mean: bought,
+            credits_used_mean: used,
+            unused_credits_mean: bought - used,
+            unused_usd_mean: (bought - used) * spec.credit_usd,
+        }
+    }
+}
+
 /// The prices of one model, with where each came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PricesUsed {
@@ -336,19 +355,16 @@ impl Report {
             .iter()
             .zip(&outcomes.wallets)
             .map(|(spec, outcome)| {
-                let bought = mean(&outcome.credits_bought);
-                let used = mean(&outcome.credits_used);
-                WalletStats {
-                    name: spec.name.clone(),
-                    credit_usd: spec.credit_usd,
-                    topups_mean: mean(&outcome.topups),
-                    purchase_fees_mean: mean(&outcome.purchase_fees),
-                    usage_fees_mean: mean(&outcome.usage_fees),
-                    credits_bought_mean: bought,
-                    credits_used_mean: used,
-                    unused_credits_mean: bought - used,
-                    unused_usd_mean: (bought - used) * spec.credit_usd,
-                }
+                WalletStats::of(
+                    spec,
+                    [
+                        mean(&outcome.topups),
+                        mean(&outcome.purchase_fees),
+                        mean(&outcome.usage_fees),
+                        mean(&outcome.credits_bought),
+                        mean(&outcome.credits_used),
+                    ],
+                )
             })
             .collect();
 
@@ -475,20 +491,7 @@ impl Report {
             .wallets
             .iter()
             .zip(&outcomes.wallets)
-            .map(|(spec, o)| {
-                let [topups, purchase_fees, usage_fees, bought, used] = o.columns.map(|c| c.mean);
-                WalletStats {
-                    name: spec.name.clone(),
-                    credit_usd: spec.credit_usd,
-                    topups_mean: topups,
-                    purchase_fees_mean: purchase_fees,
-                    usage_fees_mean: usage_fees,
-                    credits_bought_mean: bought,
-                    credits_used_mean: used,
-                    unused_credits_mean: bought - used,
-                    unused_usd_mean: (bought - used) * spec.credit_usd,
-                }
-            })
+            .map(|(spec, o)| WalletStats::of(spec, o.columns.map(|c| c.mean)))
             .collect();
         let mut report = Report {
             scenario: scenario.name.clone(),
