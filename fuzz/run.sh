@@ -3,9 +3,9 @@
 # another, on one core: `fuzz/run.sh 12` runs each for 12 minutes;
 # `fuzz/run.sh 5 logs_detect logs_format` runs two of them for 5 minutes.
 #
-# New inputs go to fuzz/work/<target> (not committed), seeded from the kept
+# New inputs go to fuzz/grown/<target> (not committed), seeded from the kept
 # corpus in fuzz/corpus/<target>; crashes to fuzz/artifacts/<target>/; the
-# log of each run to fuzz/work/<target>.log, whose last lines give the
+# log of each run to fuzz/grown/<target>.log, whose last lines give the
 # executions (`Done N runs in S second(s)`). Needs the nightly toolchain and
 # cargo-fuzz (`cargo install cargo-fuzz`).
 #
@@ -23,15 +23,15 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 cargo +nightly fuzz build || exit 1
 for target in "${targets[@]}"; do
-    mkdir -p "work/$target" "artifacts/$target"
+    mkdir -p "grown/$target" "artifacts/$target"
     # libFuzzer takes the longest seed as the longest input; structured
     # inputs are edit scripts whose seeds are short, so they get room to grow.
     max_len=()
     [ "$target" = scenario_structured ] && max_len=(-max_len=256)
     echo "== $target: $minutes min" >&2
-    cargo +nightly fuzz run "$target" "work/$target" "corpus/$target" -- \
+    cargo +nightly fuzz run "$target" "grown/$target" "corpus/$target" -- \
         -max_total_time=$((minutes * 60)) "${max_len[@]}" -timeout=30 -rss_limit_mb=3072 -detect_leaks=0 \
         -artifact_prefix="artifacts/$target/" -print_final_stats=1 \
-        >"work/$target.log" 2>&1
-    echo "   exit $?: $(grep -E '^Done|^#[0-9]+ +DONE' "work/$target.log" | tail -1)" >&2
+        >"grown/$target.log" 2>&1
+    echo "   exit $?: $(grep -E '^Done|^#[0-9]+ +DONE' "grown/$target.log" | tail -1)" >&2
 done
