@@ -275,6 +275,13 @@ pub const FIXED_TRIALS: u64 = 20_000;
 struct Warnings(Vec<Diagnostic>);
 
 impl Warnings {
+    /// The warnings of one loaded scenario.
+    fn of(checked: &Checked) -> Self {
+        let mut warnings = Self::default();
+        warnings.add(checked);
+        warnings
+    }
+
     /// Adds `checked`'s warnings that are not listed yet (the same warning
     /// renders the same, file name and location included).
     fn add(&mut self, checked: &Checked) {

@@ -42,8 +42,7 @@ pub fn limits<R: Runner>(
         .into());
     }
     let checked = source.load(&[])?;
-    let mut warnings = Warnings::default();
-    warnings.add(&checked);
+    let warnings = Warnings::of(&checked);
     let scenario = &checked.scenario;
     let options = settings.options_for(scenario);
     let days: Vec<(Scenario, f64)> =

@@ -21,8 +21,7 @@ pub fn plan<R: Runner>(
 ) -> Result<Plan, R::Error> {
     check_steps(steps)?;
     let checked = source.load(&[])?;
-    let mut warnings = Warnings::default();
-    warnings.add(&checked);
+    let warnings = Warnings::of(&checked);
     let scenario = &checked.scenario;
     let options = settings.options_for(scenario);
     // The 100% run is kept while the smaller steps are simulated.

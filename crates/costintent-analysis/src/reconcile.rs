@@ -148,8 +148,7 @@ pub fn reconcile<R: Runner>(
     runner: &mut R,
 ) -> Result<Reconciliation, R::Error> {
     let checked = source.load(&[])?;
-    let mut warnings = Warnings::default();
-    warnings.add(&checked);
+    let warnings = Warnings::of(&checked);
     let scenario = &checked.scenario;
     let budget = request.budget.or(scenario.budget);
     if let Some(b) = request.budget

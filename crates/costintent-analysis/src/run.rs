@@ -42,8 +42,7 @@ pub fn run<R: Runner>(
     runner: &mut R,
 ) -> Result<RunOutput, R::Error> {
     let checked = source.load(&[])?;
-    let mut warnings = Warnings::default();
-    warnings.add(&checked);
+    let mut warnings = Warnings::of(&checked);
     let scenario = &checked.scenario;
     let budget = request.budget.or(scenario.budget);
     // An adaptive run is planned for the most trials it may take, with

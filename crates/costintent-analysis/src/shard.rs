@@ -74,8 +74,7 @@ pub fn run_sketched<R: Runner>(
         .into());
     }
     let checked = source.load(&[])?;
-    let mut warnings = Warnings::default();
-    warnings.add(&checked);
+    let warnings = Warnings::of(&checked);
     let scenario = &checked.scenario;
     let options = settings.options_for(scenario);
     runner.prepare(&RunPlan {
@@ -128,8 +127,7 @@ pub fn shard<R: Runner>(
     runner: &mut R,
 ) -> Result<Shard, R::Error> {
     let checked = source.load(&[])?;
-    let mut warnings = Warnings::default();
-    warnings.add(&checked);
+    let warnings = Warnings::of(&checked);
     let scenario = &checked.scenario;
     let options = settings.options_for(scenario);
     let ShardIndex { index, count } = request.index;
@@ -218,8 +216,7 @@ pub fn merge<R: Runner>(
     let shards = check_shards(shards)
         .map_err(|e| AnalysisError::Input { message: e.message, help: Some(e.help) })?;
     let checked = source.load(&[])?;
-    let mut warnings = Warnings::default();
-    warnings.add(&checked);
+    let warnings = Warnings::of(&checked);
     let scenario = &checked.scenario;
     let run = shards[0].run;
     let options = SimOptions {
