@@ -7,10 +7,6 @@
 //! and `f64::round` is too (it needs SSE4.1 to be an instruction). Neither
 //! uses fused multiply–add, so results are bit-identical on every machine.
 
-/// Values per group in the batch loops: two SSE2 registers' worth, enough
-/// independent work to hide latencies without spilling registers.
-pub(crate) const LANES: usize = 4;
-
 /// `exp(x)`.
 ///
 /// Accuracy: the reduction `x = k · ln 2 / 64 + r` (|r| ≤ ln 2 / 128) uses
