@@ -4,8 +4,11 @@
 //! Both are written as straight-line arithmetic on `f64` and its bit pattern,
 //! so that the compiler turns a loop over a slice into SIMD code on the
 //! baseline x86-64 target (SSE2), where `f64::exp` is a scalar library call
-//! and `f64::round` is too (it needs SSE4.1 to be an instruction). Neither
-//! uses fused multiply–add, so results are bit-identical on every machine.
+//! and `f64::round` is too (it needs SSE4.1 to be an instruction), and into
+//! AVX2 or AVX-512 code where the lognormal batches are dispatched to them
+//! (see `ziggurat::fill_lognormal`). Neither uses fused multiply–add (and
+//! Rust never contracts a multiply and an add into one), so results are
+//! bit-identical on every machine and every instruction set.
 
 /// `exp(x)`.
 ///
