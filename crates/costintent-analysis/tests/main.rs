@@ -1,0 +1,8 @@
+//! The analysis crate's tests, one module per file of this folder, built as
+//! one test binary: one link instead of three, and one binary for Cargo to run.
+//! Run one file's tests with its module name as the filter, for example
+//! `cargo test -p costintent-analysis --test analysis_tests adaptive::`.
+
+mod adaptive;
+mod analysis;
+mod calibrate;

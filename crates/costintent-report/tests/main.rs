@@ -1,0 +1,14 @@
+//! The report crate's tests, one module per file of this folder, built as
+//! one test binary: one link instead of seven, and one binary for Cargo to run.
+//! Run one file's tests with its module name as the filter, for example
+//! `cargo test -p costintent-report --test report_tests compare::`.
+
+mod common;
+
+mod compare;
+mod csv;
+mod parquet;
+mod plan;
+mod report;
+mod report_charts;
+mod stats;
