@@ -5,5 +5,5 @@
 # reports/ holds; `cargo test` fails when a committed report is stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-COSTINTENT_UPDATE_REPORTS=1 cargo test --quiet -p costintent --test reports
+COSTINTENT_UPDATE_REPORTS=1 cargo test --quiet -p costintent --test end_to_end reports::
 ls -d reports/*/

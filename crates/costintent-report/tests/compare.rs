@@ -1,6 +1,6 @@
 //! Comparisons with common random numbers.
 
-mod common;
+use crate::common;
 
 use costintent_report::{COMPARE_SCHEMA, ChartLinks, CompareInfo, Comparison, ReportError, Run};
 

@@ -1,6 +1,6 @@
 //! The per-trial CSV reads back to exactly the simulated values.
 
-mod common;
+use crate::common;
 
 use costintent_report::trials_csv;
 

@@ -2,7 +2,7 @@
 
 #![cfg(feature = "parquet")]
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

@@ -1,7 +1,7 @@
 //! The report of one run: JSON schema and snapshot, breakdown shares,
 //! budget exceedance, input checks and the renderers.
 
-mod common;
+use crate::common;
 
 use costintent_report::stats::wilson_interval;
 use costintent_report::{

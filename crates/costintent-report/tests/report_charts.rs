@@ -1,7 +1,7 @@
 //! The report's charts: drawn from its numbers, linked from Markdown and
 //! inlined in HTML.
 
-mod common;
+use crate::common;
 
 use costintent_report::charts::ChartFormat;
 use costintent_report::{CompareInfo, Comparison, Report, ReportCharts, Run, RunInfo};

@@ -6,9 +6,7 @@
 // Test helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use costintent_scenario::{
     Billed, CacheWritePrice, Currency, LongContext, Mode, Poll, TimeUnit, Tools, Value, Volume,
     WorkloadKind,

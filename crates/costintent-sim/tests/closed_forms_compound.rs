@@ -11,9 +11,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use costintent_scenario::{Billed, Value, Volume, WorkloadKind};
 use costintent_sim::{Method, Unit};
 

@@ -5,11 +5,9 @@
 // Test helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use common::*;
+use crate::common::*;
 use costintent_scenario::{Billed, Scenario, Volume, WorkloadKind};
 use costintent_sim::{Cancelled, EngineMode, Method, SimOptions, simulate};
 

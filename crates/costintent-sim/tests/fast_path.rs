@@ -44,6 +44,41 @@ fn run(s: &Scenario, trials: u64, scale: f64, mode: EngineMode) -> Outcomes {
     simulate(s, &options, &|_| {}, &AtomicBool::new(false)).unwrap()
 }
 
+/// Trials `first ..` (`count` of them) of an exact run of `trials` trials.
+fn exact_part(s: &Scenario, first: u64, count: u64, trials: u64, scale: f64) -> Outcomes {
+    let options = SimOptions {
+        scale,
+        mode: EngineMode::Exact,
+        threads: 1,
+        first_trial: first,
+        run_trials: trials,
+        ..SimOptions::new(count, s.seed)
+    };
+    simulate(s, &options, &|_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+/// The exact run of `trials` trials, of which `probe` holds the first ones.
+///
+/// A trial's draws depend only on the seed and its index (what shards and
+/// `--threads` rely on, and `tests/determinism.rs` checks), so this is the
+/// run made in one piece; but the probe's trials are not drawn twice, and
+/// the rest is drawn in two halves on two threads. In one piece, a run of
+/// fewer than 256 trials (every run at ×100) is one chunk of the engine,
+/// which gets one thread.
+fn exact_after(s: &Scenario, mut probe: Outcomes, trials: u64, scale: f64) -> Outcomes {
+    let done = probe.trials() as u64;
+    let rest = trials.saturating_sub(done);
+    let half = rest / 2;
+    let (first, second) = std::thread::scope(|threads| {
+        let first = threads.spawn(|| exact_part(s, done, half, trials, scale));
+        let second = exact_part(s, done + half, rest - half, trials, scale);
+        (first.join().unwrap(), second)
+    });
+    probe.append(first);
+    probe.append(second);
+    probe
+}
+
 fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
@@ -112,7 +147,7 @@ fn fast_matches_exact(name: &str, s: &Scenario, failures: &mut Vec<String>) -> u
         let per_trial: f64 =
             probe.workloads.iter().map(|w| mean(&w.requests) + 1.0).sum::<f64>().max(1.0);
         let trials = (WORK / per_trial).clamp(40.0, 2000.0) as u64;
-        let exact = run(s, trials, scale, EngineMode::Exact);
+        let exact = exact_after(s, probe, trials, scale);
         let fast = run(s, trials, scale, EngineMode::Compound);
         summed += fast
             .methods

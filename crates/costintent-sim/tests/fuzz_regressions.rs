@@ -8,7 +8,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod invariants;
 #[allow(unreachable_pub, dead_code)]
 #[path = "../../../fuzz/src/scenario.rs"]
 mod scenario;

@@ -28,7 +28,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod invariants;
+use crate::invariants;
 
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;

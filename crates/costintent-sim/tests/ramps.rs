@@ -2,9 +2,7 @@
 //! checked in dollars against closed forms, alone and across a dated price
 //! change inside the period.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use costintent_scenario::{
     DayCount, Dist, ModelPrice, PriceChange, RateProfile, RateShape, TimeUnit, Value, Volume,
     WorkloadKind,

@@ -8,9 +8,7 @@
 // Test helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use costintent_scenario::{
     AgentSpec, Billed, Cache, CacheWritePrice, Dist, Draw, Failures, LongContext, Mode, ModelPrice,
     RequestsSpec, Sampler, Scenario, Timeout, Tools, Value, Volume, Workload, WorkloadKind,

@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::sync::atomic::AtomicBool;
 
-use common::*;
+use crate::common::*;
 use costintent_scenario::{Billed, Scenario, Volume, WorkloadKind};
 use costintent_sim::{AttemptStatus, Engine, EngineMode, SimOptions, Unit, simulate};
 
