@@ -11,34 +11,11 @@
 #[path = "../../../fuzz/src/catalog.rs"]
 mod catalog;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+#[allow(unreachable_pub, dead_code)]
+#[path = "../../../fuzz/replay.rs"]
+mod replay;
 
-fn inputs(target: &str) -> Vec<PathBuf> {
-    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let mut files = Vec::new();
-    for dir in ["corpus", "regressions"] {
-        if let Ok(entries) = std::fs::read_dir(fuzz.join(dir).join(target)) {
-            files.extend(entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()));
-        }
-    }
-    files.sort();
-    files
-}
-
-fn replay(target: &str, check: impl Fn(&[u8])) {
-    let files = inputs(target);
-    assert!(!files.is_empty(), "{target}: the kept corpus has its seeds");
-    let failed: Vec<String> = files
-        .iter()
-        .filter(|path| {
-            let data = std::fs::read(path).unwrap();
-            catch_unwind(AssertUnwindSafe(|| check(&data))).is_err()
-        })
-        .map(|path| path.display().to_string())
-        .collect();
-    assert!(failed.is_empty(), "inputs that fail their fuzz check:\n{}", failed.join("\n"));
-}
+use replay::replay;
 
 #[test]
 fn litellm_imports_of_the_kept_inputs_pass_the_fuzz_checks() {

@@ -15,33 +15,13 @@ mod scenario;
 #[path = "../../../fuzz/src/simulate.rs"]
 mod simulate;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+#[allow(unreachable_pub, dead_code)]
+#[path = "../../../fuzz/replay.rs"]
+mod replay;
+
 use std::time::Duration;
 
-/// Every file of `fuzz/<dir>/<target>`, sorted (none when the folder does
-/// not exist yet).
-fn inputs(dir: &str, target: &str) -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz").join(dir).join(target);
-    let Ok(entries) = std::fs::read_dir(&folder) else { return Vec::new() };
-    let mut files: Vec<PathBuf> =
-        entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
-    files.sort();
-    files
-}
-
-/// Runs `check` on each file; fails with the list of files that panicked.
-fn replay(files: &[PathBuf], check: impl Fn(&[u8])) {
-    let failed: Vec<String> = files
-        .iter()
-        .filter(|path| {
-            let data = std::fs::read(path).unwrap();
-            catch_unwind(AssertUnwindSafe(|| check(&data))).is_err()
-        })
-        .map(|path| path.display().to_string())
-        .collect();
-    assert!(failed.is_empty(), "inputs that fail their fuzz check:\n{}", failed.join("\n"));
-}
+use replay::{kept_inputs, replay_files};
 
 /// The check of both scenario targets on a kept file: its overrides are
 /// comment lines at the top (`scenario::OVERRIDE_LINE`).
@@ -56,14 +36,14 @@ fn scenario_check(data: &[u8]) {
 
 #[test]
 fn the_kept_scenario_corpus_passes_the_fuzz_checks() {
-    let files = inputs("corpus", "scenario_text");
+    let files = kept_inputs(&["corpus"], "scenario_text");
     assert!(files.len() >= 20, "the kept corpus holds the bundled scenarios at least");
-    replay(&files, scenario_check);
+    replay_files(&files, scenario_check);
 }
 
 #[test]
 fn every_scenario_crash_found_by_fuzzing_stays_fixed() {
-    let mut files = inputs("regressions", "scenario_text");
-    files.extend(inputs("regressions", "scenario_structured"));
-    replay(&files, scenario_check);
+    let mut files = kept_inputs(&["regressions"], "scenario_text");
+    files.extend(kept_inputs(&["regressions"], "scenario_structured"));
+    replay_files(&files, scenario_check);
 }
